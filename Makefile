@@ -1,0 +1,116 @@
+# Makefile - builds the mprof CLI and the libmprof.so preload library.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+VERSION := 0.1.0
+
+PKGS        := libcjson libunwind
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CJSON_LIBS  := $(shell pkg-config --libs libcjson 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wwrite-strings -Wvla -Werror
+CFLAGS  ?= -O2 -g
+BASE    := -std=c11 -D_GNU_SOURCE -DMPROF_VERSION='"$(VERSION)"' \
+           -Iinclude -Isrc $(WARN) -MMD -MP
+LDFLAGS ?=
+
+CORE_SRC    := $(sort $(wildcard src/core/*.c))
+CLI_SRC     := $(sort $(wildcard src/cli/*.c))
+PRELOAD_SRC := $(sort $(wildcard src/preload/*.c))
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+PROG_SRC    := $(sort $(wildcard tests/progs/*.c))
+PROGCXX_SRC := $(sort $(wildcard tests/progs/*.cc))
+
+CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/%.o)
+PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(BUILD)/pic/%.o)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+PROG_BIN    := $(PROG_SRC:tests/progs/%.c=$(BUILD)/progs/%) \
+               $(PROGCXX_SRC:tests/progs/%.cc=$(BUILD)/progs/%)
+
+all: $(BUILD)/mprof $(BUILD)/lib/mprof/libmprof.so $(BUILD)/lib/mprof/mprof_bootstrap.py
+
+$(BUILD)/mprof: $(CLI_OBJ) $(BUILD)/libmprofcore.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
+
+$(BUILD)/libmprofcore.a: $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+# The preload library exports only the hooked symbols and the mprof_* API.
+$(BUILD)/lib/mprof/libmprof.so: $(PRELOAD_OBJ) src/preload/exports.map
+	@mkdir -p $(@D)
+	$(CC) -shared $(LDFLAGS) -Wl,--version-script=src/preload/exports.map \
+	    -Wl,-z,nodelete -o $@ $(PRELOAD_OBJ) -ldl -lpthread
+
+$(BUILD)/lib/mprof/mprof_bootstrap.py: scripts/mprof_bootstrap.py
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
+	    -ftls-model=initial-exec -fno-omit-frame-pointer -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libmprofcore.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< \
+	    $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
+
+# Victim programs: -O0 keeps the compiler from eliding their allocations.
+$(BUILD)/progs/%: tests/progs/%.c include/mprof.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O0 -g -Iinclude -pthread -o $@ $< $(PROG_FLAGS_$*)
+
+$(BUILD)/progs/%: tests/progs/%.cc
+	@mkdir -p $(@D)
+	$(CXX) -O0 -g -o $@ $<
+
+PROG_FLAGS_static_prog := -static
+PROG_FLAGS_instrumented := -finstrument-functions -rdynamic
+
+check-build: all $(UNIT_BIN) $(PROG_BIN)
+
+test: check-build
+	@tests/run
+
+bench: all $(PROG_BIN)
+	@bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mprof \
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/mprof $(DESTDIR)$(PREFIX)/bin/mprof
+	install -m 644 $(BUILD)/lib/mprof/libmprof.so $(DESTDIR)$(PREFIX)/lib/mprof/libmprof.so
+	install -m 644 $(BUILD)/lib/mprof/mprof_bootstrap.py $(DESTDIR)$(PREFIX)/lib/mprof/mprof_bootstrap.py
+	install -m 644 include/mprof.h $(DESTDIR)$(PREFIX)/include/mprof.h
+	install -m 644 docs/mprof.1 $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/mprof $(DESTDIR)$(PREFIX)/include/mprof.h \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
+	rm -rf $(DESTDIR)$(PREFIX)/lib/mprof
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	    LDFLAGS='-fsanitize=address,undefined' build-asan/mprof
+
+format:
+	clang-format -i $(CORE_SRC) $(CLI_SRC) $(PRELOAD_SRC) src/*/*.h include/*.h
+
+format-check:
+	clang-format --dry-run --Werror $(CORE_SRC) $(CLI_SRC) $(PRELOAD_SRC) src/*/*.h include/*.h
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all test bench install uninstall asan format format-check clean check-build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

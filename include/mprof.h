@@ -1,0 +1,53 @@
+/* mprof.h - function brackets for programs profiled with 'mprof run'.
+ *
+ * Include this header and call mprof_enter("name") / mprof_leave(), or put
+ * MPROF_SCOPE("name") at the top of a block. No link flag is needed: the functions
+ * are weak references that resolve to libmprof.so when the program runs under
+ * 'mprof run', and are skipped (a test of a null pointer) when it does not.
+ * Names longer than 95 bytes are cut; spaces become '_' in the recording.
+ */
+#ifndef MPROF_H
+#define MPROF_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void mprof_enter(const char *name) __attribute__((weak));
+void mprof_leave(void) __attribute__((weak));
+
+static inline void mprof_enter_if_profiled(const char *name)
+{
+	if (mprof_enter)
+		(mprof_enter)(name);
+}
+
+static inline void mprof_leave_if_profiled(void)
+{
+	if (mprof_leave)
+		(mprof_leave)();
+}
+
+/* Calls go through the null test, so an un-profiled run skips them. */
+#define mprof_enter(name) mprof_enter_if_profiled(name)
+#define mprof_leave() mprof_leave_if_profiled()
+
+static inline void mprof_scope_leave_(const char *const *unused)
+{
+	(void)unused;
+	mprof_leave_if_profiled();
+}
+
+#define MPROF_CAT2_(a, b) a##b
+#define MPROF_CAT_(a, b) MPROF_CAT2_(a, b)
+/* Brackets the rest of the enclosing block (GCC and Clang cleanup attribute). */
+#define MPROF_SCOPE(name)                                                              \
+	const char *MPROF_CAT_(mprof_scope_, __LINE__)                                 \
+	    __attribute__((cleanup(mprof_scope_leave_), unused)) =                     \
+		(mprof_enter_if_profiled(name), (const char *)0)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

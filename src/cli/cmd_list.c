@@ -1,0 +1,76 @@
+/* cmd_list.c - 'mprof list': the recordings in the current directory, with their index, date and command. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "cli/cmds.h"
+#include "cli/opts.h"
+
+static const char help[] =
+	"usage: mprof list\n"
+	"\n"
+	"Lists the recordings (mprof_*.dat, mprofile_*.dat) in the current directory,\n"
+	"oldest first: index, file, time and date, command line. Index 0 is the oldest\n"
+	"and -1 the newest, for the commands that take FILE|INDEX.\n";
+
+/* The CMDLINE of a recording, from its first line; "" when it has none. */
+static void first_cmdline(const char *path, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n <= 0) {
+		buf[0] = '\0';
+		return;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strncmp(buf, "CMDLINE ", 8) == 0)
+		memmove(buf, buf + 8, strlen(buf + 8) + 1);
+	else
+		buf[0] = '\0';
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct opt opts[] = {{"help", 'h', OPT_NONE, 1}, {0}};
+	struct opt_state st;
+	opt_init(&st, argc, argv, "list", 0);
+	int id;
+	while ((id = opt_next(&st, opts)) != OPT_END) {
+		if (id == 1) {
+			print_help(help);
+			return EXIT_OK;
+		}
+		if (id == OPT_POSITIONAL)
+			report("list: takes no argument, got '%s'", st.arg);
+		return EXIT_USAGE;
+	}
+	char **names;
+	int n;
+	struct err e;
+	if (profiles_list(".", &names, &n, &e)) {
+		report("%s", e.msg);
+		return EXIT_FAIL;
+	}
+	for (int i = 0; i < n; i++) {
+		struct stat sb;
+		char when[32] = "?", cmd[4096];
+		if (stat(names[i], &sb) == 0) {
+			struct tm tm;
+			localtime_r(&sb.st_mtime, &tm);
+			strftime(when, sizeof(when), "%H:%M:%S %d/%m/%Y", &tm);
+		}
+		first_cmdline(names[i], cmd, sizeof(cmd));
+		printf("%d %s %s %s\n", i, names[i], when, cmd);
+	}
+	profiles_free_paths(names, n);
+	return EXIT_OK;
+}

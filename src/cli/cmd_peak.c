@@ -1,0 +1,107 @@
+/* cmd_peak.c - 'mprof peak': the true peak memory of recordings, in the original's output shape. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmds.h"
+#include "cli/opts.h"
+#include "core/dat.h"
+
+static const char help[] =
+	"usage: mprof peak [--func NAME] [FILE|INDEX...]\n"
+	"\n"
+	"Prints the true peak memory of each recording (the newest without arguments):\n"
+	"the largest of the samples, the kernel's maximum RSS within every interval and\n"
+	"the whole-run maximum, so a spike between two samples still counts. Then the\n"
+	"peak heap when the recording has it, and each child's peak.\n"
+	"\n"
+	"options:\n"
+	"  --func NAME   the peak within the calls of function NAME only\n";
+
+/* The peak of r's MEM and MAXRSS samples taken while a call of name ran; NAN if none. */
+static double func_peak(const struct dat_recording *r, const char *name)
+{
+	double best = NAN;
+	for (size_t f = 0; f < r->nfuncs; f++) {
+		const struct dat_func *fn = &r->funcs[f];
+		if (strcmp(fn->name, name))
+			continue;
+		const struct dat_series *series[] = {&r->mem, &r->maxrss};
+		for (int s = 0; s < 2; s++)
+			for (size_t i = 0; i < series[s]->n; i++) {
+				const struct dat_point *p = &series[s]->v[i];
+				if (p->t >= fn->t_in && p->t <= fn->t_out && !(p->mib <= best))
+					best = p->mib;
+			}
+	}
+	return best;
+}
+
+static int peak_one(const char *path, const char *func)
+{
+	struct dat_recording r;
+	struct err e;
+	if (dat_read(path, &r, &e)) {
+		report("%s", e.msg);
+		return EXIT_FAIL;
+	}
+	int rc = EXIT_OK;
+	if (!r.mem.n) {
+		report("%s: no memory samples (MEM lines)", path);
+		rc = EXIT_FAIL;
+	} else if (func) {
+		double p = func_peak(&r, func);
+		if (isnan(p))
+			printf("%s\tNaN MiB\n", path);
+		else
+			printf("%s\t%.3f MiB\n", path, p);
+	} else {
+		double heap = dat_peak_heap(&r, NULL);
+		printf("%s\t%.3f MiB", path, dat_peak_rss(&r, NULL));
+		if (heap >= 0)
+			printf("\theap %.3f MiB", heap);
+		printf("\n");
+		for (size_t i = 0; i < r.nchildren; i++)
+			printf("  Child %s\t\t\t%.3f MiB\n", r.children[i].id, dat_child_peak(&r.children[i]));
+	}
+	dat_recording_release(&r);
+	return rc;
+}
+
+int cmd_peak(int argc, char **argv)
+{
+	static const struct opt opts[] = {{"func", 0, OPT_REQUIRED, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
+	struct opt_state st;
+	opt_init(&st, argc, argv, "peak", 0);
+	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
+	const char *func = NULL;
+	int nwords = 0, id, rc = EXIT_OK;
+	while ((id = opt_next(&st, opts)) != OPT_END) {
+		if (id == OPT_ERROR) {
+			free(words);
+			return EXIT_USAGE;
+		}
+		if (id == 2) {
+			print_help(help);
+			free(words);
+			return EXIT_OK;
+		}
+		if (id == 1)
+			func = st.arg;
+		else
+			words[nwords++] = (char *)st.arg;
+	}
+	char **paths;
+	int n;
+	if (resolve_recordings(words, nwords, &paths, &n) == 0) {
+		for (int i = 0; i < n; i++)
+			if (peak_one(paths[i], func) != EXIT_OK)
+				rc = EXIT_FAIL;
+		profiles_free_paths(paths, n);
+	} else {
+		rc = EXIT_FAIL;
+	}
+	free(words);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/* cmds.h - the subcommands of mprof, one cmd_<name>.c each, and the helpers they share. */
+#ifndef MPROF_CMDS_H
+#define MPROF_CMDS_H
+
+#include "core/profiles.h"
+
+/* Exit codes (documented in the man page). */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NOEXEC = 127 };
+
+int cmd_attach(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_peak(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+/* Prints "mprof: <msg>" to stderr. */
+void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints the help text of a subcommand to stdout. */
+void print_help(const char *text);
+
+/* Resolves FILE|INDEX arguments (none: the newest recording) into paths, printing
+ * the error and returning -1 when one does not resolve. The caller frees with
+ * profiles_free_paths. */
+int resolve_recordings(char **args, int nargs, char ***paths, int *npaths);
+
+#endif

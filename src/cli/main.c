@@ -1,0 +1,105 @@
+/* main.c - the mprof command: a sorted table of subcommands, and the helpers they share. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmds.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"attach", cmd_attach, "record a running process until it exits"},
+	{"clean", cmd_clean, "remove every recording in the current directory"},
+	{"help", cmd_help, "show help for mprof or one of its commands"},
+	{"list", cmd_list, "list the recordings in the current directory"},
+	{"peak", cmd_peak, "print the true peak memory of recordings"},
+	{"rm", cmd_rm, "remove recordings by file name or index"},
+	{"run", cmd_run, "run a program and record its memory over time"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void report(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("mprof: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void print_help(const char *text)
+{
+	fputs(text, stdout);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: mprof <command> [options] [args]\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'mprof <command> --help' describes a command. See also mprof(1).\n");
+}
+
+int resolve_recordings(char **args, int nargs, char ***paths, int *npaths)
+{
+	struct err e;
+	if (profiles_resolve(".", args, nargs, paths, npaths, &e)) {
+		report("%s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct command *find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	const struct command *c = find(argv[1]);
+	if (!c) {
+		report("'%s' is not a command; see 'mprof help'", argv[1]);
+		return EXIT_USAGE;
+	}
+	char *args[] = {argv[1], (char *)"--help", NULL};
+	return c->fn(2, args);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+		printf("mprof %s\n", MPROF_VERSION);
+		return EXIT_OK;
+	}
+	const struct command *c = find(name);
+	if (!c) {
+		report("'%s' is not a command; see 'mprof help'", name);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,121 @@
+/* opts.c - a small getopt_long-like parser that also takes unique prefixes of long options, as argparse does. */
+#include "cli/opts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void opt_init(struct opt_state *st, int argc, char **argv, const char *cmd, int stop_at_positional)
+{
+	memset(st, 0, sizeof(*st));
+	st->argc = argc;
+	st->argv = argv;
+	st->i = 1;
+	st->cmd = cmd;
+	st->stop_at_positional = stop_at_positional;
+}
+
+static int usage_error(const struct opt_state *st, const char *what, const char *name)
+{
+	fprintf(stderr, "mprof %s: %s '%s' (see 'mprof %s --help')\n", st->cmd, what, name, st->cmd);
+	return OPT_ERROR;
+}
+
+static int take_arg(struct opt_state *st, const struct opt *o, const char *inline_arg,
+		    const char *shown)
+{
+	st->arg = NULL;
+	if (o->arg == OPT_NONE) {
+		if (inline_arg)
+			return usage_error(st, "option takes no value:", shown);
+		return o->id;
+	}
+	if (inline_arg) {
+		st->arg = inline_arg;
+		return o->id;
+	}
+	if (o->arg == OPT_OPTIONAL)
+		return o->id;
+	if (st->i >= st->argc)
+		return usage_error(st, "option needs a value:", shown);
+	st->arg = st->argv[st->i++];
+	return o->id;
+}
+
+static int long_option(struct opt_state *st, const struct opt *opts, char *word)
+{
+	char *name = word + 2;
+	char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	const struct opt *found = NULL;
+	int ambiguous = 0;
+	for (const struct opt *o = opts; o->id; o++) {
+		if (!o->long_name || strncmp(o->long_name, name, len))
+			continue;
+		if (strlen(o->long_name) == len) { /* exact match wins */
+			found = o;
+			ambiguous = 0;
+			break;
+		}
+		ambiguous = found != NULL;
+		found = o;
+	}
+	if (eq)
+		*eq = '\0';
+	if (!found || ambiguous) {
+		int rc = usage_error(st, ambiguous ? "ambiguous option" : "unknown option", word);
+		if (eq)
+			*eq = '=';
+		return rc;
+	}
+	int rc = take_arg(st, found, eq ? eq + 1 : NULL, word);
+	if (eq)
+		*eq = '=';
+	return rc;
+}
+
+int opt_next(struct opt_state *st, const struct opt *opts)
+{
+	if (st->shorts && *st->shorts) {
+		char c = *st->shorts++;
+		for (const struct opt *o = opts; o->id; o++) {
+			if (o->short_name != c)
+				continue;
+			if (o->arg != OPT_NONE && *st->shorts) {
+				const char *rest = st->shorts;
+				st->shorts = NULL;
+				return take_arg(st, o, rest, rest);
+			}
+			char shown[3] = {'-', c, 0};
+			return take_arg(st, o, NULL, shown);
+		}
+		char shown[3] = {'-', c, 0};
+		return usage_error(st, "unknown option", shown);
+	}
+	st->shorts = NULL;
+	while (st->i < st->argc) {
+		char *word = st->argv[st->i];
+		if (strcmp(word, "--") == 0) {
+			st->i++;
+			if (!st->stop_at_positional && st->i < st->argc) {
+				st->arg = st->argv[st->i++];
+				st->stop_at_positional = 2; /* everything after -- is positional */
+				return OPT_POSITIONAL;
+			}
+			return OPT_END;
+		}
+		if (st->stop_at_positional == 2 || word[0] != '-' || word[1] == '\0' ||
+		    ((word[1] >= '0' && word[1] <= '9') && !st->stop_at_positional)) {
+			if (st->stop_at_positional == 1)
+				return OPT_END;
+			st->i++;
+			st->arg = word;
+			return OPT_POSITIONAL;
+		}
+		st->i++;
+		if (word[1] == '-')
+			return long_option(st, opts, word);
+		st->shorts = word + 1;
+		return opt_next(st, opts);
+	}
+	return OPT_END;
+}

@@ -1,0 +1,316 @@
+/* record.c - one recording session, shared by 'mprof run' and 'mprof attach': output file, channel, signals, status line. */
+#include "cli/record.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmds.h"
+#include "core/launch.h"
+
+static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t stop_flag;
+static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NHANDLED ((int)(sizeof(handled) / sizeof(handled[0])))
+static struct sigaction saved[NHANDLED];
+
+/* Signals someone sent to mprof go on to the program. Those the terminal sent
+ * (SI_KERNEL) reached the whole foreground group, the program too: not again. */
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (child_pid > 0 && si->si_code != SI_KERNEL)
+		kill((pid_t)child_pid, sig);
+}
+
+static void stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void install_signals(int attach)
+{
+	for (int i = 0; i < NHANDLED; i++) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		if (attach) {
+			sa.sa_handler = stop;
+		} else {
+			sa.sa_sigaction = forward;
+			sa.sa_flags = SA_SIGINFO;
+		}
+		sigaction(handled[i], &sa, &saved[i]);
+	}
+}
+
+static void restore_signals(void)
+{
+	for (int i = 0; i < NHANDLED; i++)
+		sigaction(handled[i], &saved[i], NULL);
+}
+
+/* ---- the live status line ---- */
+
+struct status_line {
+	int enabled;
+	int64_t last_ns;
+	int shown;
+};
+
+static void on_tick(void *ctx, const struct sampler_tick *t)
+{
+	struct status_line *sl = ctx;
+	int64_t now = time_mono_ns();
+	if (!sl->enabled || now - sl->last_ns < 250000000)
+		return;
+	sl->last_ns = now;
+	sl->shown = 1;
+	if (t->heap_mib >= 0)
+		fprintf(stderr, "\r\033[Kmprof: %.1fs  %.1f MiB  peak %.1f MiB  heap %.1f MiB",
+			t->elapsed, t->mib, t->peak_mib, t->heap_mib);
+	else
+		fprintf(stderr, "\r\033[Kmprof: %.1fs  %.1f MiB  peak %.1f MiB", t->elapsed, t->mib,
+			t->peak_mib);
+	fflush(stderr);
+}
+
+static void clear_status(struct status_line *sl)
+{
+	if (sl->shown)
+		fputs("\r\033[K", stderr);
+}
+
+/* ---- the session ---- */
+
+static int open_output(const struct record_opts *o, struct dat_writer *w)
+{
+	struct err e;
+	int rc = o->output ? dat_writer_create(w, o->output, &e) : dat_writer_create_default(w, NULL, &e);
+	if (rc)
+		report("%s", e.msg);
+	return rc;
+}
+
+static void write_header(const struct record_opts *o, struct dat_writer *w, const char *cmdline,
+			 int hooks)
+{
+	dat_write_cmdline(w, cmdline);
+	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d", DAT_FORMAT_VERSION,
+		   (double)o->cfg.interval_ns / 1e9, proc_backend_name(o->cfg.backend),
+		   o->cfg.multiprocess ? "split" : o->cfg.include_children ? "sum" : "none", hooks);
+}
+
+static void print_outcome(const struct record_opts *o, const char *path, const struct sampler_result *r)
+{
+	if (o->quiet)
+		return;
+	char heap[64] = "";
+	if (r->heap_peak_mib >= 0)
+		snprintf(heap, sizeof(heap), ", heap peak %.1f MiB", r->heap_peak_mib);
+	fprintf(stderr, "mprof: wrote '%s': peak %.1f MiB%s, %.2f s, %lld samples\n", path,
+		r->peak_mib, heap, r->t_end - r->t_start, (long long)r->samples);
+}
+
+static int is_python_name(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+	base = base ? base + 1 : argv0;
+	return strncmp(base, "python", 6) == 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Builds the argv to execute: Python scripts get the bootstrap that provides @profile. */
+static char **program_argv(const struct record_opts *o, char **argv, const char *libdir, char **bootstrap)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	int script_first = ends_with(argv[0], ".py");
+	int interp_first = is_python_name(argv[0]) && argc > 1 && argv[1][0] != '-';
+	int want = o->python > 0 || (o->python == 0 && (script_first || (interp_first && ends_with(argv[1], ".py"))));
+	*bootstrap = NULL;
+	char **out = xcalloc((size_t)argc + 3, sizeof(*out));
+	if (!want || !libdir || o->python < 0 || (!script_first && !interp_first)) {
+		memcpy(out, argv, (size_t)argc * sizeof(*out));
+		return out;
+	}
+	*bootstrap = xmalloc(strlen(libdir) + 32);
+	sprintf(*bootstrap, "%s/mprof_bootstrap.py", libdir);
+	int n = 0;
+	if (script_first) {
+		out[n++] = (char *)"python3";
+	} else {
+		out[n++] = argv[0];
+		argv++;
+	}
+	out[n++] = *bootstrap;
+	while (*argv)
+		out[n++] = *argv++;
+	return out;
+}
+
+static void set_patterns(struct chan *ch, const struct record_opts *o)
+{
+	size_t off = 0;
+	for (int i = 0; i < o->nfunc_patterns; i++) {
+		size_t len = strlen(o->func_patterns[i]) + 1;
+		if (off + len + 1 > MPROF_PATTERNS_MAX)
+			break;
+		memcpy(ch->map->func_patterns + off, o->func_patterns[i], len);
+		off += len;
+	}
+	ch->map->func_patterns[off] = '\0';
+	if (o->nfunc_patterns)
+		ch->map->flags |= MPROF_CF_FUNC_ALL;
+	/* Without --func, keep only calls that last a few sampling intervals. */
+	ch->map->min_call_ns = o->nfunc_patterns ? 0 : 3 * o->cfg.interval_ns;
+}
+
+static int finish(const struct record_opts *o, struct dat_writer *w, struct sampler_result *res,
+		  struct record_outcome *out, int sampler_rc, struct err *se)
+{
+	char *path = xstrdup(w->path);
+	struct err e;
+	int rc = 0;
+	if (sampler_rc) {
+		report("%s", se->msg);
+		rc = -1;
+	}
+	if (dat_writer_close(w, &e)) {
+		report("%s", e.msg);
+		rc = -1;
+	}
+	if (res->events_dropped)
+		report("warning: %llu bracket events were dropped (ring full)",
+		       (unsigned long long)res->events_dropped);
+	print_outcome(o, path, res);
+	out->path = path;
+	out->res = *res;
+	return rc;
+}
+
+int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *libdir = launch_libdir();
+	char *bootstrap;
+	char **args = program_argv(o, argv, libdir, &bootstrap);
+	char *cmdline = dat_join_cmdline(argv);
+	char *exe = launch_find_program(args[0]);
+	int status = EXIT_FAIL;
+	const char *blocker = exe ? launch_preload_blocker(exe) : NULL;
+	if (!exe) {
+		report("cannot execute '%s': %s", args[0], strerror(errno ? errno : ENOENT));
+		status = EXIT_NOEXEC;
+		goto out;
+	}
+	struct dat_writer w;
+	if (open_output(o, &w))
+		goto out;
+	struct chan ch = {0};
+	struct err e;
+	char preload[PATH_MAX + 32] = "";
+	int hooks = libdir && !blocker;
+	if (hooks) {
+		snprintf(preload, sizeof(preload), "%s/libmprof.so", libdir);
+		if (strpbrk(preload, " :") || chan_create(&ch, &e)) {
+			report("warning: allocation hooks disabled: %s",
+			       strpbrk(preload, " :") ? "the library path holds a space or colon" : e.msg);
+			hooks = 0;
+		} else {
+			set_patterns(&ch, o);
+		}
+	}
+	write_header(o, &w, cmdline, hooks);
+	if (blocker) {
+		if (!o->quiet)
+			report("cannot hook '%s': %s; recording RSS only", args[0], blocker);
+		dat_writef(&w, "NOTE hooks unavailable: %s", blocker);
+	} else if (!libdir) {
+		report("warning: libmprof.so not found next to mprof; recording RSS only");
+		dat_writef(&w, "NOTE hooks unavailable: libmprof.so not found");
+	}
+
+	install_signals(0);
+	struct launch_opts lo = {hooks ? preload : NULL, hooks ? ch.path : NULL, handled, saved, NHANDLED};
+	int exec_errno;
+	pid_t pid = launch_start(args, &lo, &exec_errno, &e);
+	if (pid < 0) {
+		restore_signals();
+		report("%s", e.msg);
+		/* The program never ran: the header alone is not a recording. */
+		unlink(w.path);
+		dat_writer_close(&w, NULL);
+		chan_destroy(&ch);
+		status = exec_errno ? EXIT_NOEXEC : EXIT_FAIL;
+		goto out;
+	}
+	child_pid = pid;
+	struct status_line sl = {isatty(2) && !o->quiet, 0, 0};
+	o->cfg.own_child = 1;
+	o->cfg.stop = NULL;
+	o->cfg.on_tick = on_tick;
+	o->cfg.ctx = &sl;
+	struct sampler_result res;
+	int src = sampler_run(&o->cfg, pid, &w, hooks ? &ch : NULL, &res, &e);
+	clear_status(&sl);
+	child_pid = 0;
+	restore_signals();
+	int frc = finish(o, &w, &res, out, src, &e);
+	chan_destroy(&ch);
+	if (res.timed_out && !o->quiet)
+		report("timeout: stopped '%s' after %.1f s", args[0], (double)o->cfg.timeout_ns / 1e9);
+	status = res.exited ? sampler_exit_code(res.wait_status) : EXIT_FAIL;
+	if (frc && status == 0)
+		status = EXIT_FAIL;
+out:
+	free(exe);
+	free(cmdline);
+	free(args);
+	free(bootstrap);
+	free(libdir);
+	return status;
+}
+
+int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *cmdline = proc_cmdline(pid);
+	if (!cmdline || kill(pid, 0)) {
+		report("cannot attach to process %d: %s", (int)pid, strerror(errno ? errno : ESRCH));
+		free(cmdline);
+		return EXIT_FAIL;
+	}
+	struct dat_writer w;
+	if (open_output(o, &w)) {
+		free(cmdline);
+		return EXIT_FAIL;
+	}
+	write_header(o, &w, cmdline, 0);
+	dat_writef(&w, "NOTE attached to running process %d", (int)pid);
+	free(cmdline);
+	stop_flag = 0;
+	install_signals(1);
+	struct status_line sl = {isatty(2) && !o->quiet, 0, 0};
+	o->cfg.own_child = 0;
+	o->cfg.stop = &stop_flag;
+	o->cfg.on_tick = on_tick;
+	o->cfg.ctx = &sl;
+	struct sampler_result res;
+	struct err e;
+	int src = sampler_run(&o->cfg, pid, &w, NULL, &res, &e);
+	clear_status(&sl);
+	restore_signals();
+	return finish(o, &w, &res, out, src, &e) ? EXIT_FAIL : EXIT_OK;
+}

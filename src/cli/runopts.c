@@ -1,0 +1,80 @@
+/* runopts.c - the recording options that 'mprof run' and 'mprof attach' share. */
+#include "cli/runopts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmds.h"
+#include "core/units.h"
+
+void runopts_init(struct record_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cfg.interval_ns = 100000000; /* 0.1 s, as the original */
+	o->cfg.backend = PROC_RSS;
+}
+
+void runopts_release(struct record_opts *o)
+{
+	free(o->func_patterns);
+	o->func_patterns = NULL;
+}
+
+static int seconds(const struct opt_state *st, const char *opt, int64_t *ns)
+{
+	double s;
+	if (units_parse_seconds(st->arg, &s) || s <= 0 || s > 1e6) {
+		report("%s: expected a positive number of seconds, got '%s'", opt, st->arg);
+		return -1;
+	}
+	*ns = (int64_t)llround(s * 1e9);
+	if (*ns < 10000) {
+		report("%s: '%s' is below the shortest interval, 0.00001 s", opt, st->arg);
+		return -1;
+	}
+	return 0;
+}
+
+int runopts_apply(struct record_opts *o, int id, const struct opt_state *st)
+{
+	switch (id) {
+	case RO_INTERVAL:
+		return seconds(st, "--interval", &o->cfg.interval_ns);
+	case RO_TIMEOUT:
+		return seconds(st, "--timeout", &o->cfg.timeout_ns);
+	case RO_OUTPUT:
+		o->output = st->arg;
+		return 0;
+	case RO_CHILDREN:
+		o->cfg.include_children = 1;
+		return 0;
+	case RO_MULTI:
+		o->cfg.multiprocess = 1;
+		return 0;
+	case RO_EXITCODE: /* the status always passes through */
+		return 0;
+	case RO_BACKEND:
+		if (proc_backend_parse(st->arg, &o->cfg.backend)) {
+			report("--backend: expected rss, pss or uss, got '%s'", st->arg);
+			return -1;
+		}
+		return 0;
+	case RO_QUIET:
+		o->quiet = 1;
+		return 0;
+	case RO_PYTHON:
+		o->python = 1;
+		return 0;
+	case RO_NOPYTHON:
+		o->python = -1;
+		return 0;
+	case RO_FUNC:
+		o->func_patterns = xrealloc(o->func_patterns,
+					    (size_t)(o->nfunc_patterns + 1) * sizeof(char *));
+		o->func_patterns[o->nfunc_patterns++] = (char *)st->arg;
+		return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,112 @@
+/* channel.h - layout of the shared-memory channel between libmprof.so and the launcher.
+ *
+ * The launcher creates a file (path in env MPROF_CHANNEL), sizes it and maps it.
+ * Every process that loads libmprof.so maps the same file and claims one process
+ * slot. Each thread of that process owns one counter cell and writes it alone,
+ * so the allocation hooks need no locked instruction on their common path; the
+ * launcher sums the cells. Nothing in here is a pointer: both sides map the file
+ * at different addresses.
+ */
+#ifndef MPROF_CHANNEL_H
+#define MPROF_CHANNEL_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
+#define MPROF_CHANNEL_VERSION 1u
+#define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
+
+#define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
+#define MPROF_MAX_CELLS 64    /* per-thread cells per process; more threads share cell 0 */
+#define MPROF_RING_EVENTS 512 /* bracket events per process between two drains */
+#define MPROF_NAME_MAX 96     /* bracket name bytes kept, NUL included */
+#define MPROF_PATTERNS_MAX 1024
+
+/* A thread's cumulative counters. Only its owner writes them (relaxed stores of
+ * load+add); the launcher reads them. Cell 0 is shared and written with atomic
+ * adds: it takes threads beyond MPROF_MAX_CELLS and the fork baseline. */
+struct mprof_cell {
+	_Atomic uint64_t alloc_bytes;
+	_Atomic uint64_t free_bytes;
+	_Atomic uint64_t allocs;
+	_Atomic uint64_t frees;
+	_Atomic uint32_t owned; /* 1 while a live thread owns the cell */
+	uint32_t pad_[7];
+};
+
+enum mprof_event_kind {
+	MPROF_EV_ENTER = 1, /* mprof_enter(name) */
+	MPROF_EV_LEAVE = 2, /* mprof_leave() */
+	MPROF_EV_CALL = 3,  /* a whole -finstrument-functions call: addr, both times */
+};
+
+/* One bracket event. `seq` is written last (release) with the event's index+1,
+ * so the reader knows the slot holds the event it expects. */
+struct mprof_event {
+	_Atomic uint64_t seq;
+	uint32_t kind;
+	int32_t depth;
+	int32_t tid;
+	uint32_t pad_;
+	int64_t t_ns;      /* CLOCK_REALTIME of enter/leave, or of entry for CALL */
+	int64_t t_exit_ns; /* CALL only */
+	uint64_t addr;     /* CALL only: function address in this process */
+	char name[MPROF_NAME_MAX];
+};
+
+enum mprof_proc_state {
+	MPROF_PROC_FREE = 0,
+	MPROF_PROC_CLAIMING = 1,
+	MPROF_PROC_LIVE = 2,
+};
+
+enum mprof_proc_flags {
+	MPROF_PF_HOOKED = 1u << 0, /* allocation hooks are active */
+};
+
+struct mprof_proc {
+	_Atomic uint32_t state;
+	_Atomic int32_t pid;
+	int32_t ppid;
+	_Atomic uint32_t generation; /* bumped when an exec reuses the slot */
+	_Atomic uint32_t flags;
+	uint32_t pad0_;
+	/* Net bytes that threads have flushed so far: a running estimate of the live
+	 * heap from which each thread computes candidate peaks. */
+	_Atomic int64_t heap_flushed;
+	/* The largest live heap seen since the launcher last took it (reset to 0). */
+	_Atomic int64_t heap_peak;
+	_Atomic uint64_t mmap_live;  /* anonymous mmap bytes the program holds */
+	_Atomic uint64_t mmap_peak;
+	_Atomic uint64_t ev_head;    /* events ever reserved */
+	_Atomic uint64_t ev_dropped; /* events lost because the ring was full */
+	_Atomic uint64_t ev_tail;    /* events the launcher has consumed */
+	struct mprof_cell cells[MPROF_MAX_CELLS];
+	struct mprof_event ring[MPROF_RING_EVENTS];
+};
+
+enum mprof_channel_flags {
+	MPROF_CF_FUNC_ALL = 1u << 0, /* keep every -finstrument-functions call that matches */
+};
+
+struct mprof_channel {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t nprocs;
+	uint64_t size;
+	uint32_t flags;
+	uint32_t pad_;
+	int64_t min_call_ns; /* -finstrument-functions calls shorter than this are dropped */
+	_Atomic uint32_t procs_lost;   /* processes that found no free slot */
+	uint32_t pad2_;
+	char func_patterns[MPROF_PATTERNS_MAX]; /* NUL-separated globs, empty = none */
+	struct mprof_proc procs[];
+};
+
+static inline uint64_t mprof_channel_size(uint32_t nprocs)
+{
+	return sizeof(struct mprof_channel) + (uint64_t)nprocs * sizeof(struct mprof_proc);
+}
+
+#endif

@@ -1,0 +1,46 @@
+/* channel.h - the launcher's side of the shared-memory channel: create, read heap counters, drain events. */
+#ifndef MPROF_CORE_CHANNEL_H
+#define MPROF_CORE_CHANNEL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/channel.h"
+#include "core/util.h"
+
+struct chan {
+	struct mprof_channel *map;
+	uint64_t size;
+	char *path;
+};
+
+/* Creates and maps a channel file in $TMPDIR-independent shared memory (/dev/shm,
+ * else /tmp). -1 with e filled on failure. */
+int chan_create(struct chan *c, struct err *e);
+
+/* Unmaps and unlinks the channel. Safe to call twice or on a failed chan. */
+void chan_destroy(struct chan *c);
+
+/* The live slot of pid, or NULL when pid has not registered (yet). */
+struct mprof_proc *chan_find(struct chan *c, pid_t pid);
+
+struct chan_heap {
+	int64_t live;       /* bytes in use now */
+	int64_t peak;       /* largest bytes in use since the previous chan_take_heap */
+	uint64_t allocs, frees;
+	uint64_t mmap_live; /* anonymous mmap bytes */
+};
+
+/* Sums p's cells into h and takes (resets) the interval peak. Cannot fail. */
+void chan_take_heap(struct mprof_proc *p, struct chan_heap *h);
+
+/* Calls fn for each committed event of slot p in order, then marks them consumed.
+ * Returns the number of events the library dropped since the last call. */
+uint64_t chan_drain(struct chan *c, struct mprof_proc *p,
+		    void (*fn)(void *ctx, const struct mprof_proc *p, const struct mprof_event *ev),
+		    void *ctx);
+
+/* Frees the slot of a process that has exited, after its last reading. */
+void chan_retire(struct chan *c, struct mprof_proc *p);
+
+#endif

@@ -1,0 +1,488 @@
+/* dat.c - reads and writes .dat recordings (see docs/format.md). */
+#include "core/dat.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- reading ---- */
+
+#define MAX_FIELDS 8
+
+struct line_ctx {
+	const char *name;
+	size_t lineno;
+	struct err *e;
+};
+
+static int bad_line(const struct line_ctx *c, const char *expected)
+{
+	return err_set(c->e, "%s:%zu: expected '%s'", c->name, c->lineno, expected);
+}
+
+/* Splits s in place on runs of blanks; returns the number of fields (at most max). */
+static int split_fields(char *s, char **f, int max)
+{
+	int n = 0;
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			*s++ = '\0';
+		if (!*s)
+			break;
+		if (n == max)
+			return max + 1;
+		f[n++] = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+	}
+	return n;
+}
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE || v != v)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || errno)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_int(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < INT_MIN || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+void dat_series_push(struct dat_series *s, double t, double mib)
+{
+	xgrow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = (struct dat_point){t, mib};
+}
+
+static void heap_push(struct dat_heap_series *s, const struct dat_heap *h)
+{
+	xgrow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = *h;
+}
+
+struct dat_child *dat_child_get(struct dat_recording *r, const char *id)
+{
+	for (size_t i = 0; i < r->nchildren; i++)
+		if (strcmp(r->children[i].id, id) == 0)
+			return &r->children[i];
+	xgrow((void **)&r->children, &r->children_cap, r->nchildren + 1, sizeof(*r->children));
+	struct dat_child *c = &r->children[r->nchildren++];
+	memset(c, 0, sizeof(*c));
+	c->id = xstrdup(id);
+	return c;
+}
+
+/* MEM/MAXRSS: <MiB> <time> */
+static int parse_point(const struct line_ctx *c, char **f, int n, struct dat_series *s,
+		       const char *expected)
+{
+	double mib, t;
+	if (n != 2 || parse_double(f[0], &mib) || parse_double(f[1], &t))
+		return bad_line(c, expected);
+	dat_series_push(s, t, mib);
+	return 0;
+}
+
+/* [pid] <live> <peak> <time> <allocs> <frees> <mmap> */
+static int parse_heap(const struct line_ctx *c, char **f, int n, struct dat_heap_series *s,
+		      const char *expected)
+{
+	struct dat_heap h;
+	if (n != 6 || parse_double(f[0], &h.live_mib) || parse_double(f[1], &h.peak_mib) ||
+	    parse_double(f[2], &h.t) || parse_u64(f[3], &h.allocs) || parse_u64(f[4], &h.frees) ||
+	    parse_double(f[5], &h.mmap_mib))
+		return bad_line(c, expected);
+	heap_push(s, &h);
+	return 0;
+}
+
+static int parse_header(struct dat_recording *r, const struct line_ctx *c, char **f, int n)
+{
+	if (n < 1 || parse_int(f[0], &r->version) || r->version < 1)
+		return bad_line(c, "MPROF <version> [key=value ...]");
+	for (int i = 1; i < n; i++) {
+		if (strncmp(f[i], "interval=", 9) == 0)
+			parse_double(f[i] + 9, &r->interval);
+		else if (strncmp(f[i], "backend=", 8) == 0)
+			snprintf(r->backend, sizeof(r->backend), "%s", f[i] + 8);
+		else if (strncmp(f[i], "hwm=", 4) == 0)
+			r->hwm = atoi(f[i] + 4);
+	}
+	return 0;
+}
+
+static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *line)
+{
+	char *sp = strchr(line, ' ');
+	const char *kind = line;
+	char *rest = sp ? sp + 1 : line + strlen(line);
+	if (sp)
+		*sp = '\0';
+	for (const char *k = kind; *k; k++)
+		if (!isupper((unsigned char)*k) && *k != '_')
+			return err_set(c->e, "%s:%zu: not a recording line", c->name, c->lineno);
+	if (!*kind)
+		return err_set(c->e, "%s:%zu: not a recording line", c->name, c->lineno);
+
+	if (strcmp(kind, "CMDLINE") == 0) {
+		free(r->cmdline);
+		r->cmdline = xstrdup(rest);
+		return 0;
+	}
+	if (strcmp(kind, "NOTE") == 0) {
+		xgrow((void **)&r->notes, &r->notes_cap, r->nnotes + 1, sizeof(*r->notes));
+		r->notes[r->nnotes++] = xstrdup(rest);
+		return 0;
+	}
+
+	char *f[MAX_FIELDS];
+	int n = split_fields(rest, f, MAX_FIELDS);
+	if (strcmp(kind, "MEM") == 0)
+		return parse_point(c, f, n, &r->mem, "MEM <MiB> <time>");
+	if (strcmp(kind, "MAXRSS") == 0)
+		return parse_point(c, f, n, &r->maxrss, "MAXRSS <MiB> <time>");
+	if (strcmp(kind, "HEAP") == 0)
+		return parse_heap(c, f, n, &r->heap,
+				  "HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>");
+	if (strcmp(kind, "CHLD") == 0 || strcmp(kind, "CHLDMAX") == 0) {
+		int is_max = kind[4] == 'M';
+		const char *want = is_max ? "CHLDMAX <pid> <MiB> <time>" : "CHLD <pid> <MiB> <time>";
+		if (n != 3)
+			return bad_line(c, want);
+		struct dat_child *ch = dat_child_get(r, f[0]);
+		return parse_point(c, f + 1, 2, is_max ? &ch->max : &ch->mem, want);
+	}
+	if (strcmp(kind, "CHLDHEAP") == 0) {
+		const char *want = "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>";
+		if (n != 7)
+			return bad_line(c, want);
+		return parse_heap(c, f + 1, 6, &dat_child_get(r, f[0])->heap, want);
+	}
+	if (strcmp(kind, "FUNC") == 0) {
+		struct dat_func fn = {.depth = -1};
+		if ((n != 5 && n != 6) || parse_double(f[1], &fn.mem_in) ||
+		    parse_double(f[2], &fn.t_in) || parse_double(f[3], &fn.mem_out) ||
+		    parse_double(f[4], &fn.t_out) || (n == 6 && parse_int(f[5], &fn.depth)))
+			return bad_line(c, "FUNC <name> <MiB> <time> <MiB> <time> [<depth>]");
+		fn.name = xstrdup(f[0]);
+		xgrow((void **)&r->funcs, &r->funcs_cap, r->nfuncs + 1, sizeof(*r->funcs));
+		r->funcs[r->nfuncs++] = fn;
+		return 0;
+	}
+	if (strcmp(kind, "MPROF") == 0)
+		return parse_header(r, c, f, n);
+	if (strcmp(kind, "EXIT") == 0) {
+		if (n != 3 || parse_int(f[0], &r->exit_status) || parse_double(f[1], &r->t_exit) ||
+		    parse_double(f[2], &r->rusage_peak_mib))
+			return bad_line(c, "EXIT <status> <time> <peak MiB>");
+		r->has_exit = 1;
+		return 0;
+	}
+	return 0; /* a kind from a newer writer: skipped, as the original does */
+}
+
+int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
+	      struct err *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(name);
+	r->rusage_peak_mib = -1;
+	struct line_ctx c = {name, 0, e};
+	const char *p = text, *end = text + len;
+	char *line = NULL;
+	size_t line_cap = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		c.lineno++;
+		if (memchr(p, '\0', n)) {
+			err_set(e, "%s:%zu: not a recording line (NUL byte)", name, c.lineno);
+			goto fail;
+		}
+		xgrow((void **)&line, &line_cap, n + 1, 1);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (n && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		p += n + (nl ? 1 : 0);
+		if (!line[0])
+			continue;
+		if (parse_line(r, &c, line))
+			goto fail;
+	}
+	free(line);
+	return 0;
+fail:
+	free(line);
+	dat_recording_release(r);
+	return -1;
+}
+
+int dat_read(const char *path, struct dat_recording *r, struct err *e)
+{
+	size_t len;
+	char *text = read_file(path, &len, e);
+	if (!text) {
+		memset(r, 0, sizeof(*r));
+		return -1;
+	}
+	int rc = dat_parse(path, text, len, r, e);
+	free(text);
+	return rc;
+}
+
+static void heap_free(struct dat_heap_series *s) { free(s->v); }
+
+void dat_recording_release(struct dat_recording *r)
+{
+	free(r->path);
+	free(r->cmdline);
+	free(r->mem.v);
+	free(r->maxrss.v);
+	heap_free(&r->heap);
+	for (size_t i = 0; i < r->nchildren; i++) {
+		free(r->children[i].id);
+		free(r->children[i].mem.v);
+		free(r->children[i].max.v);
+		heap_free(&r->children[i].heap);
+	}
+	free(r->children);
+	for (size_t i = 0; i < r->nfuncs; i++)
+		free(r->funcs[i].name);
+	free(r->funcs);
+	for (size_t i = 0; i < r->nnotes; i++)
+		free(r->notes[i]);
+	free(r->notes);
+	memset(r, 0, sizeof(*r));
+}
+
+static double series_max(const struct dat_series *s, double best, double *t)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].mib > best) {
+			best = s->v[i].mib;
+			if (t)
+				*t = s->v[i].t;
+		}
+	return best;
+}
+
+double dat_peak_sampled(const struct dat_recording *r, double *t)
+{
+	return series_max(&r->mem, 0, t);
+}
+
+double dat_peak_rss(const struct dat_recording *r, double *t)
+{
+	double best = series_max(&r->maxrss, series_max(&r->mem, 0, t), t);
+	if (r->has_exit && r->rusage_peak_mib > best) {
+		best = r->rusage_peak_mib;
+		if (t)
+			*t = r->t_exit;
+	}
+	return best;
+}
+
+double dat_peak_heap(const struct dat_recording *r, double *t)
+{
+	if (!r->heap.n)
+		return -1;
+	double best = -1;
+	for (size_t i = 0; i < r->heap.n; i++) {
+		const struct dat_heap *h = &r->heap.v[i];
+		double v = h->peak_mib > h->live_mib ? h->peak_mib : h->live_mib;
+		if (v > best) {
+			best = v;
+			if (t)
+				*t = h->t;
+		}
+	}
+	return best;
+}
+
+double dat_child_peak(const struct dat_child *c)
+{
+	return series_max(&c->max, series_max(&c->mem, 0, NULL), NULL);
+}
+
+/* ---- writing ---- */
+
+int dat_writer_create(struct dat_writer *w, const char *path, struct err *e)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		if (errno == EEXIST)
+			return err_set(e, "'%s' already exists; not overwriting a recording", path);
+		return err_sys(e, errno, "cannot create '%s'", path);
+	}
+	w->path = xstrdup(path);
+	return 0;
+}
+
+int dat_writer_create_default(struct dat_writer *w, const char *dir, struct err *e)
+{
+	char stamp[32], path[4096];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	/* "mprof_X.dat" < "mprof_X_001.dat" < ... < "mprof_Y.dat" for the next second. */
+	for (int i = 0; i < 1000; i++) {
+		if (i == 0)
+			snprintf(path, sizeof(path), "%s%smprof_%s.dat", dir ? dir : "",
+				 dir ? "/" : "", stamp);
+		else
+			snprintf(path, sizeof(path), "%s%smprof_%s_%03d.dat", dir ? dir : "",
+				 dir ? "/" : "", stamp, i);
+		struct err tmp;
+		if (dat_writer_create(w, path, &tmp) == 0)
+			return 0;
+		if (errno != EEXIST) {
+			if (e)
+				*e = tmp;
+			return -1;
+		}
+	}
+	return err_set(e, "cannot find a free name for mprof_%s.dat", stamp);
+}
+
+void dat_writef(struct dat_writer *w, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || w->failed || w->fd < 0)
+		return;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2; /* an over-long line is cut, never split */
+	buf[n++] = '\n';
+	if (write_all(w->fd, buf, (size_t)n))
+		w->failed = errno ? errno : EIO;
+}
+
+void dat_write_cmdline(struct dat_writer *w, const char *cmdline)
+{
+	dat_writef(w, "CMDLINE %s", cmdline);
+}
+
+void dat_write_mem(struct dat_writer *w, double mib, double t)
+{
+	dat_writef(w, "MEM %.6f %.6f", mib, t);
+}
+
+void dat_write_maxrss(struct dat_writer *w, double mib, double t)
+{
+	dat_writef(w, "MAXRSS %.6f %.6f", mib, t);
+}
+
+void dat_write_child(struct dat_writer *w, int pid, double mib, double t)
+{
+	dat_writef(w, "CHLD %d %.6f %.6f", pid, mib, t);
+}
+
+void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t)
+{
+	dat_writef(w, "CHLDMAX %d %.6f %.6f", pid, mib, t);
+}
+
+void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
+{
+	if (pid > 0)
+		dat_writef(w, "CHLDHEAP %d %.6f %.6f %.6f %llu %llu %.6f", pid, h->live_mib,
+			   h->peak_mib, h->t, (unsigned long long)h->allocs,
+			   (unsigned long long)h->frees, h->mmap_mib);
+	else
+		dat_writef(w, "HEAP %.6f %.6f %.6f %llu %llu %.6f", h->live_mib, h->peak_mib, h->t,
+			   (unsigned long long)h->allocs, (unsigned long long)h->frees,
+			   h->mmap_mib);
+}
+
+void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
+		    double mem_out, double t_out, int depth)
+{
+	char clean[256];
+	snprintf(clean, sizeof(clean), "%s", name && *name ? name : "?");
+	dat_sanitize_name(clean);
+	dat_writef(w, "FUNC %s %.4f %.4f %.4f %.4f %d", clean, mem_in, t_in, mem_out, t_out, depth);
+}
+
+void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib)
+{
+	dat_writef(w, "EXIT %d %.6f %.6f", status, t, peak_mib);
+}
+
+int dat_writer_close(struct dat_writer *w, struct err *e)
+{
+	int rc = 0;
+	if (w->fd >= 0 && close(w->fd) && !w->failed)
+		w->failed = errno;
+	w->fd = -1;
+	if (w->failed)
+		rc = err_sys(e, w->failed, "cannot write '%s'", w->path ? w->path : "?");
+	free(w->path);
+	w->path = NULL;
+	return rc;
+}
+
+void dat_sanitize_name(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			*s = '_';
+}
+
+char *dat_join_cmdline(char *const argv[])
+{
+	size_t cap = 64, n = 0;
+	char *out = xmalloc(cap);
+	for (int i = 0; argv[i]; i++) {
+		const char *a = argv[i];
+		int quote = strpbrk(a, " \t") != NULL;
+		size_t need = n + strlen(a) + 4;
+		xgrow((void **)&out, &cap, need, 1);
+		if (i)
+			out[n++] = ' ';
+		if (quote)
+			out[n++] = '\'';
+		for (; *a; a++)
+			out[n++] = ((unsigned char)*a < ' ' || *a == 0x7f) ? '?' : *a;
+		if (quote)
+			out[n++] = '\'';
+	}
+	out[n] = '\0';
+	return out;
+}

@@ -1,0 +1,147 @@
+/* dat.h - the .dat recording: the original mprof's lines plus our documented extensions. */
+#ifndef MPROF_DAT_H
+#define MPROF_DAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/util.h"
+
+#define DAT_FORMAT_VERSION 1
+
+struct dat_point {
+	double t;   /* epoch seconds */
+	double mib; /* MiB */
+};
+
+struct dat_series {
+	struct dat_point *v;
+	size_t n, cap;
+};
+
+/* One HEAP or CHLDHEAP line. */
+struct dat_heap {
+	double t;
+	double live_mib;  /* heap in use at the sample */
+	double peak_mib;  /* largest heap in use within the interval ending at t */
+	double mmap_mib;  /* anonymous mmap the program holds */
+	uint64_t allocs;  /* cumulative allocation calls */
+	uint64_t frees;   /* cumulative free calls */
+};
+
+struct dat_heap_series {
+	struct dat_heap *v;
+	size_t n, cap;
+};
+
+struct dat_child {
+	char *id;                   /* pid, or the original's index */
+	struct dat_series mem;      /* CHLD */
+	struct dat_series max;      /* CHLDMAX */
+	struct dat_heap_series heap; /* CHLDHEAP */
+};
+
+struct dat_func {
+	char *name;
+	double mem_in, t_in, mem_out, t_out;
+	int depth; /* -1 when the line had none */
+};
+
+struct dat_recording {
+	char *path;
+	char *cmdline;   /* NULL when the file had no CMDLINE */
+	int version;     /* MPROF header version, 0 for a file of the original */
+	double interval; /* seconds, 0 when unknown */
+	char backend[16];
+	int hwm;         /* 1: MAXRSS lines are kernel maxima, 0: unknown or sampled */
+	struct dat_series mem;
+	struct dat_series maxrss;
+	struct dat_heap_series heap;
+	struct dat_child *children;
+	size_t nchildren, children_cap;
+	struct dat_func *funcs;
+	size_t nfuncs, funcs_cap;
+	int has_exit;
+	int exit_status;
+	double t_exit;
+	double rusage_peak_mib; /* < 0 when unknown */
+	char **notes;
+	size_t nnotes, notes_cap;
+};
+
+/* Parses the file at path into r (which it initialises). Lines of kinds it does not
+ * know are skipped, like the original reader does. On error returns -1 with
+ * "FILE:LINE: what was expected" in e, and r holds nothing to release. */
+int dat_read(const char *path, struct dat_recording *r, struct err *e);
+
+/* Parses text already in memory; name is used in messages. Same contract as dat_read. */
+int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
+	      struct err *e);
+
+/* Frees everything r owns. Safe on a zeroed recording. */
+void dat_recording_release(struct dat_recording *r);
+
+/* The true RSS peak of the main series: the largest of MEM, MAXRSS and the exit
+ * rusage figure. Sets *t to when it happened (the exit time for rusage). 0 when empty. */
+double dat_peak_rss(const struct dat_recording *r, double *t);
+
+/* The largest sampled MEM value (what the original reports). */
+double dat_peak_sampled(const struct dat_recording *r, double *t);
+
+/* The peak heap (max of live and interval peaks), or -1 when there is no heap data. */
+double dat_peak_heap(const struct dat_recording *r, double *t);
+
+/* The child's true peak from CHLD and CHLDMAX. */
+double dat_child_peak(const struct dat_child *c);
+
+/* Returns the child with id, adding it when absent. The pointer is valid until the
+ * next call that adds a child. */
+struct dat_child *dat_child_get(struct dat_recording *r, const char *id);
+
+/* Appends a point to a series. Cannot fail. */
+void dat_series_push(struct dat_series *s, double t, double mib);
+
+/* ---- writing ---- */
+
+/* A recording being written: one line per write(2), so a reader or a crash only
+ * ever sees whole lines. */
+struct dat_writer {
+	int fd;
+	char *path;
+	int failed; /* errno of the first failed write, 0 if none */
+};
+
+/* Creates path exclusively (never overwriting). -1 with e filled on failure,
+ * including EEXIST. */
+int dat_writer_create(struct dat_writer *w, const char *path, struct err *e);
+
+/* Creates mprof_<YYYYMMDDhhmmss>.dat in dir (or a later-sorting name when taken).
+ * -1 with e filled on failure. */
+int dat_writer_create_default(struct dat_writer *w, const char *dir, struct err *e);
+
+/* Writes one line formatted by fmt (the newline is added). A failure is remembered
+ * in w->failed and later writes are skipped. */
+void dat_writef(struct dat_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void dat_write_cmdline(struct dat_writer *w, const char *cmdline);
+void dat_write_mem(struct dat_writer *w, double mib, double t);
+void dat_write_maxrss(struct dat_writer *w, double mib, double t);
+void dat_write_child(struct dat_writer *w, int pid, double mib, double t);
+void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t);
+void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h);
+void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
+		    double mem_out, double t_out, int depth);
+void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib);
+
+/* Closes the file. Returns 0, or -1 with e filled if any write failed. */
+int dat_writer_close(struct dat_writer *w, struct err *e);
+
+/* Builds the CMDLINE text the original writes: arguments joined by spaces, those
+ * containing blanks single-quoted. Control characters become '?'. Caller frees. */
+char *dat_join_cmdline(char *const argv[]);
+
+/* Replaces characters that would break a one-line field (space for names, control
+ * bytes everywhere) in place. */
+void dat_sanitize_name(char *s);
+
+#endif

@@ -1,0 +1,249 @@
+/* proc.c - reading a process's memory from /proc: RSS, the kernel's high-water mark, PSS, USS. */
+#include "core/proc.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/dat.h"
+
+int proc_backend_parse(const char *s, enum proc_backend *b)
+{
+	if (!strcmp(s, "rss") || !strcmp(s, "psutil"))
+		*b = PROC_RSS;
+	else if (!strcmp(s, "pss") || !strcmp(s, "psutil_pss"))
+		*b = PROC_PSS;
+	else if (!strcmp(s, "uss") || !strcmp(s, "psutil_uss"))
+		*b = PROC_USS;
+	else
+		return -1;
+	return 0;
+}
+
+const char *proc_backend_name(enum proc_backend b)
+{
+	return b == PROC_PSS ? "pss" : b == PROC_USS ? "uss" : "rss";
+}
+
+static int open_proc_file(pid_t pid, const char *name, int flags)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	return open(path, flags | O_CLOEXEC);
+}
+
+int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err *e)
+{
+	h->pid = pid;
+	h->backend = b;
+	h->rollup_fd = -1;
+	h->clear_refs_fd = -1;
+	h->status_fd = open_proc_file(pid, "status", O_RDONLY);
+	if (h->status_fd < 0)
+		return err_sys(e, errno, "cannot read /proc/%d/status", (int)pid);
+	if (b != PROC_RSS) {
+		h->rollup_fd = open_proc_file(pid, "smaps_rollup", O_RDONLY);
+		if (h->rollup_fd < 0) {
+			int saved = errno;
+			proc_close(h);
+			return err_sys(e, saved, "cannot read /proc/%d/smaps_rollup", (int)pid);
+		}
+	}
+	h->clear_refs_fd = open_proc_file(pid, "clear_refs", O_WRONLY);
+	return 0;
+}
+
+static ssize_t pread_all(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	while (n < cap - 1) {
+		ssize_t r = pread(fd, buf + n, cap - 1 - n, (off_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* The value in kB of "Key:   123 kB" in a /proc text, in bytes; 0 when absent. */
+static uint64_t field_kb(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, key, klen) == 0 && p[klen] == ':')
+			return strtoull(p + klen + 1, NULL, 10) * 1024;
+	return 0;
+}
+
+int proc_read(struct proc_handle *h, struct proc_mem *m)
+{
+	char buf[4096];
+	if (pread_all(h->status_fd, buf, sizeof(buf)) <= 0)
+		return -1;
+	/* A zombie has no memory: treat it as gone. */
+	const char *st = strstr(buf, "\nState:");
+	if (st && strchr("ZX", st[8 + strspn(st + 8, " \t")]))
+		return -1;
+	m->rss = field_kb(buf, "VmRSS");
+	m->hwm = field_kb(buf, "VmHWM");
+	if (!strstr(buf, "\nVmRSS:"))
+		return -1; /* kernel threads and exiting processes */
+	m->value = m->rss;
+	if (h->backend != PROC_RSS) {
+		if (pread_all(h->rollup_fd, buf, sizeof(buf)) <= 0)
+			return -1;
+		if (h->backend == PROC_PSS)
+			m->value = field_kb(buf, "Pss");
+		else
+			m->value = field_kb(buf, "Private_Clean") + field_kb(buf, "Private_Dirty");
+	}
+	if (m->hwm < m->rss)
+		m->hwm = m->rss;
+	return 0;
+}
+
+int proc_reset_hwm(struct proc_handle *h)
+{
+	if (h->clear_refs_fd < 0)
+		return -1;
+	if (pwrite(h->clear_refs_fd, "5", 1, 0) != 1) {
+		if (errno == ESRCH)
+			return -1;
+		close(h->clear_refs_fd);
+		h->clear_refs_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void proc_close(struct proc_handle *h)
+{
+	if (h->status_fd >= 0)
+		close(h->status_fd);
+	if (h->rollup_fd >= 0)
+		close(h->rollup_fd);
+	if (h->clear_refs_fd >= 0)
+		close(h->clear_refs_fd);
+	h->status_fd = h->rollup_fd = h->clear_refs_fd = -1;
+}
+
+/* ppid of pid from /proc/PID/stat, -1 when unreadable. */
+static pid_t read_ppid(pid_t pid)
+{
+	char buf[512];
+	int fd = open_proc_file(pid, "stat", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *rp = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+	int ppid;
+	char state;
+	if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2)
+		return -1;
+	return ppid;
+}
+
+void proc_descendants(pid_t root, pid_t **out, size_t *n)
+{
+	struct pair { pid_t pid, ppid; } *all = NULL;
+	size_t nall = 0, cap = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid_t pid = (pid_t)atoi(de->d_name);
+		pid_t ppid = read_ppid(pid);
+		if (ppid <= 0)
+			continue;
+		xgrow((void **)&all, &cap, nall + 1, sizeof(*all));
+		all[nall++] = (struct pair){pid, ppid};
+	}
+	if (d)
+		closedir(d);
+	/* Breadth-first from root over the parent links. */
+	pid_t *res = NULL;
+	size_t nres = 0, rcap = 0;
+	for (size_t head = 0;; head++) {
+		pid_t parent = head == 0 ? root : (head - 1 < nres ? res[head - 1] : -1);
+		if (parent < 0)
+			break;
+		for (size_t i = 0; i < nall; i++)
+			if (all[i].ppid == parent) {
+				xgrow((void **)&res, &rcap, nres + 1, sizeof(*res));
+				res[nres++] = all[i].pid;
+			}
+	}
+	free(all);
+	*out = res;
+	*n = nres;
+}
+
+char *proc_cmdline(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	size_t len;
+	char *raw = read_file(path, &len, NULL);
+	if (!raw)
+		return NULL;
+	char *argv[4096];
+	int argc = 0;
+	for (size_t i = 0; i < len && argc < 4095; i += strlen(raw + i) + 1)
+		argv[argc++] = raw + i;
+	argv[argc] = NULL;
+	char *s = dat_join_cmdline(argv);
+	free(raw);
+	return s;
+}
+
+pid_t proc_find_by_name(const char *name)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t best = 0;
+	while (d && (de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid_t pid = (pid_t)atoi(de->d_name);
+		if (pid == getpid() || (best && pid > best))
+			continue;
+		char path[64], comm[256] = "";
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		char *c = read_file(path, NULL, NULL);
+		if (c) {
+			snprintf(comm, sizeof(comm), "%s", c);
+			comm[strcspn(comm, "\n")] = '\0';
+			free(c);
+		}
+		int match = comm[0] && strstr(comm, name);
+		if (!match) {
+			snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+			char *a0 = read_file(path, NULL, NULL);
+			if (a0) {
+				const char *base = strrchr(a0, '/');
+				match = strstr(base ? base + 1 : a0, name) != NULL;
+				free(a0);
+			}
+		}
+		if (match)
+			best = pid;
+	}
+	if (d)
+		closedir(d);
+	return best;
+}

@@ -1,0 +1,55 @@
+/* proc.h - reading a process's memory from /proc: RSS, the kernel's high-water mark, PSS, USS. */
+#ifndef MPROF_PROC_H
+#define MPROF_PROC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/util.h"
+
+enum proc_backend { PROC_RSS, PROC_PSS, PROC_USS };
+
+/* Parses "rss", "pss", "uss" and psutil's names. -1 when unknown. */
+int proc_backend_parse(const char *s, enum proc_backend *b);
+const char *proc_backend_name(enum proc_backend b);
+
+/* A process being watched. Keeps its /proc files open between samples. */
+struct proc_handle {
+	pid_t pid;
+	enum proc_backend backend;
+	int status_fd;     /* /proc/PID/status */
+	int rollup_fd;     /* /proc/PID/smaps_rollup, for pss/uss */
+	int clear_refs_fd; /* /proc/PID/clear_refs, -1 when not permitted */
+};
+
+struct proc_mem {
+	uint64_t value; /* bytes, by the handle's backend */
+	uint64_t rss;   /* bytes */
+	uint64_t hwm;   /* bytes: the kernel's peak RSS since the last reset */
+};
+
+/* Opens pid's files. -1 with e filled when the process is gone or unreadable. */
+int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err *e);
+
+/* Reads the current figures. -1 when the process is gone (or became a zombie). */
+int proc_read(struct proc_handle *h, struct proc_mem *m);
+
+/* Resets the kernel's high-water mark to the current RSS. -1 when not permitted;
+ * after the first failure the handle stops trying. */
+int proc_reset_hwm(struct proc_handle *h);
+
+/* Closes the handle's files. Cannot fail. */
+void proc_close(struct proc_handle *h);
+
+/* Lists every descendant of root (children, grandchildren, ...) by scanning /proc.
+ * *out is malloc'd (caller frees) and holds *n pids. Cannot fail short of memory. */
+void proc_descendants(pid_t root, pid_t **out, size_t *n);
+
+/* The command line of pid, arguments joined like CMDLINE. Caller frees; NULL if gone. */
+char *proc_cmdline(pid_t pid);
+
+/* The first process (lowest pid, not ourselves) whose name (comm) or argv[0] base name
+ * contains name. 0 when none. */
+pid_t proc_find_by_name(const char *name);
+
+#endif

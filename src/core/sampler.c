@@ -1,0 +1,421 @@
+/* sampler.c - the recording loop: samples RSS (and its true interval maximum), heap counters and brackets into a .dat. */
+#include "core/sampler.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIB(b) ((double)(b) / 1048576.0)
+#define NS_PER_S 1000000000LL
+#define RETIRE_EVERY_NS (100 * 1000000LL)
+#define SCAN_EVERY_NS (1000 * 1000000LL)
+#define TERM_GRACE_NS (5 * NS_PER_S)
+
+struct tracked {
+	pid_t pid;
+	struct proc_handle h;
+	int alive; /* seen in the latest scan */
+};
+
+struct open_bracket {
+	pid_t pid;
+	int32_t tid;
+	int depth;
+	double t_in, mem_in;
+	char name[MPROF_NAME_MAX];
+};
+
+struct state {
+	const struct sampler_config *cfg;
+	struct dat_writer *w;
+	struct chan *ch;
+	struct sampler_result *res;
+	pid_t pid;
+	struct proc_handle main;
+	struct tracked *kids;
+	size_t nkids, kids_cap;
+	struct open_bracket *br;
+	size_t nbr, br_cap;
+	double prev_t, prev_mib, cur_t, cur_mib;
+	double heap_prev_live; /* heap in use at the previous sample, bytes */
+	struct mprof_proc *slot;
+	int seen_descendants;
+	int64_t last_retire_ns, last_scan_ns;
+};
+
+int sampler_exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
+
+/* ---- brackets ---- */
+
+/* The MEM value nearest in time to t: brackets are drawn on the MEM line. */
+static double mem_at(const struct state *s, double t)
+{
+	if (s->prev_t > 0 && t - s->prev_t < s->cur_t - t)
+		return s->prev_mib;
+	return s->cur_mib;
+}
+
+static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_event *ev)
+{
+	struct state *s = ctx;
+	pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
+	double t = (double)ev->t_ns / 1e9;
+	if (ev->kind == MPROF_EV_ENTER) {
+		xgrow((void **)&s->br, &s->br_cap, s->nbr + 1, sizeof(*s->br));
+		struct open_bracket *b = &s->br[s->nbr++];
+		b->pid = pid;
+		b->tid = ev->tid;
+		b->depth = ev->depth;
+		b->t_in = t;
+		b->mem_in = mem_at(s, t);
+		memcpy(b->name, ev->name, sizeof(b->name));
+	} else if (ev->kind == MPROF_EV_LEAVE) {
+		for (size_t i = s->nbr; i-- > 0;) {
+			struct open_bracket *b = &s->br[i];
+			if (b->pid != pid || b->tid != ev->tid)
+				continue;
+			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_at(s, t), t, b->depth);
+			memmove(b, b + 1, (s->nbr - i - 1) * sizeof(*b));
+			s->nbr--;
+			break;
+		}
+	} else if (ev->kind == MPROF_EV_CALL) {
+		double t_out = (double)ev->t_exit_ns / 1e9;
+		dat_write_func(s->w, ev->name, mem_at(s, t), t, mem_at(s, t_out), t_out, ev->depth);
+	}
+}
+
+static void drain_all(struct state *s)
+{
+	if (!s->ch || !s->ch->map)
+		return;
+	for (uint32_t i = 0; i < s->ch->map->nprocs; i++) {
+		struct mprof_proc *p = &s->ch->map->procs[i];
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE)
+			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
+	}
+}
+
+/* Frees the slots of processes other than the main one that have exited. */
+static void retire_dead(struct state *s)
+{
+	if (!s->ch || !s->ch->map)
+		return;
+	for (uint32_t i = 0; i < s->ch->map->nprocs; i++) {
+		struct mprof_proc *p = &s->ch->map->procs[i];
+		if (atomic_load_explicit(&p->state, memory_order_acquire) != MPROF_PROC_LIVE)
+			continue;
+		pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
+		if (pid == s->pid)
+			continue;
+		s->seen_descendants = 1;
+		if (kill(pid, 0) == -1 && errno == ESRCH) {
+			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
+			chan_retire(s->ch, p);
+		}
+	}
+}
+
+/* ---- children ---- */
+
+static struct tracked *kid_find(struct state *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->nkids; i++)
+		if (s->kids[i].pid == pid)
+			return &s->kids[i];
+	return NULL;
+}
+
+/* Brings the list of tracked descendants up to date with /proc. */
+static void scan_children(struct state *s)
+{
+	pid_t *pids;
+	size_t n;
+	proc_descendants(s->pid, &pids, &n);
+	if (n)
+		s->seen_descendants = 1;
+	for (size_t i = 0; i < s->nkids; i++)
+		s->kids[i].alive = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tracked *k = kid_find(s, pids[i]);
+		if (k) {
+			k->alive = 1;
+			continue;
+		}
+		struct proc_handle h;
+		if (proc_open(&h, pids[i], s->cfg->backend, NULL))
+			continue;
+		xgrow((void **)&s->kids, &s->kids_cap, s->nkids + 1, sizeof(*s->kids));
+		s->kids[s->nkids++] = (struct tracked){pids[i], h, 1};
+	}
+	free(pids);
+	for (size_t i = 0; i < s->nkids;) {
+		if (s->kids[i].alive) {
+			i++;
+			continue;
+		}
+		proc_close(&s->kids[i].h);
+		s->kids[i] = s->kids[--s->nkids];
+	}
+}
+
+/* ---- heap ---- */
+
+static struct mprof_proc *slot_of(struct state *s, pid_t pid)
+{
+	return s->ch ? chan_find(s->ch, pid) : NULL;
+}
+
+/* Writes the HEAP line (and CHLDHEAP lines with -M) for time t. */
+static void sample_heap(struct state *s, double t)
+{
+	if (!s->ch)
+		return;
+	if (!s->slot || atomic_load_explicit(&s->slot->pid, memory_order_relaxed) != s->pid)
+		s->slot = slot_of(s, s->pid);
+	if (!s->slot)
+		return;
+	s->res->hooked = 1;
+	struct chan_heap h;
+	chan_take_heap(s->slot, &h);
+	if (h.peak < (int64_t)s->heap_prev_live)
+		h.peak = (int64_t)s->heap_prev_live; /* the interval started there */
+	s->heap_prev_live = (double)h.live;
+	if (s->cfg->include_children || s->cfg->multiprocess) {
+		for (size_t i = 0; i < s->nkids; i++) {
+			struct mprof_proc *kp = slot_of(s, s->kids[i].pid);
+			if (!kp)
+				continue;
+			struct chan_heap kh;
+			chan_take_heap(kp, &kh);
+			if (s->cfg->multiprocess) {
+				struct dat_heap line = {t, MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),
+							kh.allocs, kh.frees};
+				dat_write_heap(s->w, s->kids[i].pid, &line);
+			} else {
+				h.live += kh.live;
+				h.peak += kh.peak; /* the sum of maxima bounds the tree's maximum */
+				h.allocs += kh.allocs;
+				h.frees += kh.frees;
+				h.mmap_live += kh.mmap_live;
+			}
+		}
+	}
+	struct dat_heap line = {t, MIB(h.live), MIB(h.peak), MIB(h.mmap_live), h.allocs, h.frees};
+	dat_write_heap(s->w, 0, &line);
+	double peak = line.peak_mib > line.live_mib ? line.peak_mib : line.live_mib;
+	if (peak > s->res->heap_peak_mib)
+		s->res->heap_peak_mib = peak;
+	s->res->heap_end_mib = line.live_mib;
+}
+
+/* ---- one sample ---- */
+
+/* Reads one process: its value and its maximum since the previous reset. */
+static int read_one(struct state *s, struct proc_handle *h, uint64_t *value, uint64_t *max)
+{
+	struct proc_mem m;
+	if (proc_read(h, &m))
+		return -1;
+	*value = m.value;
+	*max = m.value;
+	if (s->res->hwm && h->backend == PROC_RSS) {
+		if (proc_reset_hwm(h) == 0)
+			*max = m.hwm;
+		else if (h == &s->main)
+			s->res->hwm = 0; /* not permitted here: fall back to samples */
+	}
+	return 0;
+}
+
+/* Takes one sample at wall time t. Returns -1 when the main process is gone. */
+static int sample_once(struct state *s, double t)
+{
+	uint64_t value, max;
+	if (read_one(s, &s->main, &value, &max))
+		return -1;
+	int children = s->cfg->include_children || s->cfg->multiprocess;
+	if (children)
+		scan_children(s);
+	for (size_t i = 0; children && i < s->nkids; i++) {
+		uint64_t kv, km;
+		struct tracked *k = &s->kids[i];
+		if (read_one(s, &k->h, &kv, &km))
+			continue;
+		if (s->cfg->include_children) {
+			value += kv;
+			max += km;
+		}
+		if (s->cfg->multiprocess) {
+			dat_write_child(s->w, k->pid, MIB(kv), t);
+			if (s->res->hwm)
+				dat_write_child_max(s->w, k->pid, MIB(km), t);
+		}
+	}
+	s->prev_t = s->cur_t;
+	s->prev_mib = s->cur_mib;
+	s->cur_t = t;
+	s->cur_mib = MIB(value);
+	dat_write_mem(s->w, s->cur_mib, t);
+	if (s->res->hwm)
+		dat_write_maxrss(s->w, MIB(max), t);
+	s->res->samples++;
+	double top = MIB(max > value ? max : value);
+	if (top > s->res->peak_mib)
+		s->res->peak_mib = top;
+	sample_heap(s, t);
+	drain_all(s);
+	return 0;
+}
+
+/* ---- waiting ---- */
+
+static int pidfd_open_compat(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Sleeps until the absolute monotonic deadline, waking early when the process
+ * exits (pidfd readable) or a signal arrives. */
+static void wait_until(int pidfd, int64_t deadline_ns)
+{
+	int64_t now = time_mono_ns();
+	if (deadline_ns <= now)
+		return;
+	if (pidfd >= 0) {
+		int64_t d = deadline_ns - now;
+		struct timespec ts = {d / NS_PER_S, d % NS_PER_S};
+		struct pollfd pfd = {pidfd, POLLIN, 0};
+		ppoll(&pfd, 1, &ts, NULL);
+		return;
+	}
+	struct timespec ts = {deadline_ns / NS_PER_S, deadline_ns % NS_PER_S};
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+static void finish_exit(struct state *s, int wait_status, const struct rusage *ru)
+{
+	double t = (double)time_real_ns() / 1e9;
+	s->res->exited = 1;
+	s->res->wait_status = wait_status;
+	sample_heap(s, t); /* the heap at exit: the library's counters outlive it */
+	drain_all(s);
+	retire_dead(s);
+	double peak = -1;
+	/* wait4 reports the largest RSS of the program or of any process it reaped:
+	 * it speaks for MEM only when the program started no other process. */
+	if (ru && !s->seen_descendants) {
+		peak = (double)ru->ru_maxrss / 1024.0;
+		if (peak > s->res->peak_mib)
+			s->res->peak_mib = peak;
+	}
+	dat_write_exit(s->w, s->cfg->own_child ? sampler_exit_code(wait_status) : -1, t, peak);
+}
+
+int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *w, struct chan *ch,
+		struct sampler_result *res, struct err *e)
+{
+	memset(res, 0, sizeof(*res));
+	res->heap_peak_mib = -1;
+	res->heap_end_mib = -1;
+	res->hwm = cfg->backend == PROC_RSS;
+	struct state s = {.cfg = cfg, .w = w, .ch = ch, .res = res, .pid = pid};
+	if (proc_open(&s.main, pid, cfg->backend, e))
+		return -1;
+	if (s.main.clear_refs_fd < 0)
+		res->hwm = 0;
+	int pidfd = pidfd_open_compat(pid);
+	int64_t start = time_mono_ns(), interval = cfg->interval_ns;
+	int64_t term_sent = 0;
+	res->t_start = (double)time_real_ns() / 1e9;
+	for (int64_t k = 0;;) {
+		int64_t now_mono = time_mono_ns();
+		double t = (double)time_real_ns() / 1e9;
+		int gone = sample_once(&s, t) != 0;
+		if (cfg->on_tick) {
+			struct sampler_tick tick = {t - res->t_start, s.cur_mib, res->peak_mib,
+						    res->hooked ? s.heap_prev_live / 1048576.0 : -1};
+			cfg->on_tick(cfg->ctx, &tick);
+		}
+		if (cfg->own_child) {
+			int st;
+			struct rusage ru;
+			pid_t r = wait4(pid, &st, gone ? 0 : WNOHANG, &ru);
+			while (r < 0 && errno == EINTR)
+				r = wait4(pid, &st, 0, &ru);
+			if (r == pid) {
+				finish_exit(&s, st, &ru);
+				break;
+			}
+		} else if (gone || (kill(pid, 0) == -1 && errno == ESRCH)) {
+			finish_exit(&s, 0, NULL);
+			break;
+		}
+		if (cfg->stop && *cfg->stop)
+			break;
+		if (now_mono - s.last_retire_ns >= RETIRE_EVERY_NS) {
+			retire_dead(&s);
+			s.last_retire_ns = now_mono;
+		}
+		if (!cfg->include_children && !cfg->multiprocess && !s.seen_descendants &&
+		    now_mono - s.last_scan_ns >= SCAN_EVERY_NS) {
+			pid_t *kids;
+			size_t n;
+			proc_descendants(pid, &kids, &n);
+			free(kids);
+			s.seen_descendants |= n > 0;
+			s.last_scan_ns = now_mono;
+		}
+		if (cfg->timeout_ns && now_mono - start >= cfg->timeout_ns) {
+			res->timed_out = 1;
+			if (!cfg->own_child)
+				break;
+			/* Our own program: ask it to stop, record its shutdown, insist later. */
+			if (!term_sent) {
+				kill(pid, SIGTERM);
+				term_sent = now_mono;
+			} else if (now_mono - term_sent >= TERM_GRACE_NS) {
+				kill(pid, SIGKILL);
+			}
+		}
+		/* Absolute deadlines: no drift; a late sample skips the deadlines it missed. */
+		k++;
+		int64_t deadline = start + k * interval;
+		int64_t after = time_mono_ns();
+		if (after >= deadline) {
+			int64_t due = (after - start) / interval + 1;
+			res->missed += due - k;
+			k = due;
+			deadline = start + k * interval;
+		}
+		wait_until(pidfd, deadline);
+	}
+	res->t_end = (double)time_real_ns() / 1e9;
+	if (pidfd >= 0)
+		close(pidfd);
+	proc_close(&s.main);
+	for (size_t i = 0; i < s.nkids; i++)
+		proc_close(&s.kids[i].h);
+	free(s.kids);
+	free(s.br);
+	return 0;
+}

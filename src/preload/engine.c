@@ -1,0 +1,423 @@
+/* engine.c - the recording engine behind libmprof.so's hooks: channel attach, cells, fork and exec, brackets. */
+#include "preload/engine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+__thread struct engine_thread engine_tl;
+struct mprof_proc *engine_proc;
+static struct mprof_channel *chan;
+static _Atomic int init_state; /* 0 not yet, 1 in progress, 2 done */
+static pthread_key_t cell_key;
+static int have_key;
+
+void engine_say(const char *msg)
+{
+	char buf[256];
+	size_t n = 0;
+	for (const char *s = "mprof: "; *s && n < sizeof(buf) - 1; s++)
+		buf[n++] = *s;
+	for (const char *s = msg; *s && n < sizeof(buf) - 1; s++)
+		buf[n++] = *s;
+	buf[n++] = '\n';
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(2, buf + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		off += (size_t)w;
+	}
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts); /* vDSO: no system call */
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void reset_slot_counters(struct mprof_proc *p)
+{
+	for (int i = 0; i < MPROF_MAX_CELLS; i++) {
+		struct mprof_cell *c = &p->cells[i];
+		atomic_store(&c->alloc_bytes, 0);
+		atomic_store(&c->free_bytes, 0);
+		atomic_store(&c->allocs, 0);
+		atomic_store(&c->frees, 0);
+		atomic_store(&c->owned, 0);
+	}
+	atomic_store(&p->heap_flushed, 0);
+	atomic_store(&p->heap_peak, 0);
+	atomic_store(&p->mmap_live, 0);
+	atomic_store(&p->mmap_peak, 0);
+}
+
+/* Claims a process slot for pid: the one an exec left behind, else a free one. */
+static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
+{
+	for (uint32_t i = 0; i < chan->nprocs; i++) {
+		struct mprof_proc *p = &chan->procs[i];
+		if (atomic_load(&p->state) == MPROF_PROC_LIVE && atomic_load(&p->pid) == pid) {
+			reset_slot_counters(p); /* exec: the old image's heap is gone */
+			atomic_fetch_add(&p->generation, 1);
+			return p;
+		}
+	}
+	for (uint32_t i = 0; i < chan->nprocs; i++) {
+		struct mprof_proc *p = &chan->procs[i];
+		uint32_t expect = MPROF_PROC_FREE;
+		if (!atomic_compare_exchange_strong(&p->state, &expect, MPROF_PROC_CLAIMING))
+			continue;
+		reset_slot_counters(p);
+		uint64_t head = atomic_load(&p->ev_head);
+		atomic_store(&p->ev_tail, head); /* nothing left to drain from a retired owner */
+		atomic_store(&p->ev_dropped, 0);
+		atomic_store(&p->generation, 0);
+		p->ppid = ppid;
+		atomic_store(&p->flags, MPROF_PF_HOOKED);
+		atomic_store(&p->pid, pid);
+		atomic_store_explicit(&p->state, MPROF_PROC_LIVE, memory_order_release);
+		return p;
+	}
+	atomic_fetch_add(&chan->procs_lost, 1);
+	return NULL;
+}
+
+static void release_cell(void *v)
+{
+	struct engine_thread *t = &engine_tl;
+	struct mprof_cell *c = v;
+	if (engine_proc && t->delta) {
+		atomic_fetch_add(&engine_proc->heap_flushed, t->delta);
+		t->delta = 0;
+	}
+	/* Later frees of this thread (other TLS destructors) go to the shared cell. */
+	if (engine_proc)
+		t->cell = &engine_proc->cells[0];
+	if (c)
+		atomic_store_explicit(&c->owned, 0, memory_order_release);
+}
+
+struct mprof_cell *engine_claim_cell(void)
+{
+	struct engine_thread *t = &engine_tl;
+	if (atomic_load_explicit(&init_state, memory_order_acquire) != 2) {
+		if (t->in_hook)
+			return NULL;
+		t->in_hook = 1;
+		engine_init();
+		t->in_hook = 0;
+	}
+	struct mprof_proc *p = engine_proc;
+	if (!p || t->in_hook)
+		return NULL;
+	struct mprof_cell *cell = &p->cells[0];
+	for (int i = 1; i < MPROF_MAX_CELLS; i++) {
+		uint32_t expect = 0;
+		if (atomic_compare_exchange_strong(&p->cells[i].owned, &expect, 1)) {
+			cell = &p->cells[i];
+			break;
+		}
+	}
+	t->gen = atomic_load(&p->generation);
+	t->cell = cell;
+	if (have_key && cell != &p->cells[0]) {
+		t->in_hook = 1; /* pthread_setspecific may allocate for high keys */
+		pthread_setspecific(cell_key, cell);
+		t->in_hook = 0;
+	}
+	return cell;
+}
+
+void engine_flush(struct engine_thread *t, int64_t est)
+{
+	struct mprof_proc *p = engine_proc;
+	int64_t peak = atomic_load_explicit(&p->heap_peak, memory_order_relaxed);
+	while (est > peak &&
+	       !atomic_compare_exchange_weak_explicit(&p->heap_peak, &peak, est, memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+	if (t->delta > ENGINE_FLUSH_BYTES || t->delta < -ENGINE_FLUSH_BYTES) {
+		atomic_fetch_add_explicit(&p->heap_flushed, t->delta, memory_order_relaxed);
+		t->delta = 0;
+	}
+}
+
+/* ---- fork ---- */
+
+static void atfork_child(void)
+{
+	struct engine_thread *t = &engine_tl;
+	struct mprof_proc *parent = engine_proc;
+	if (!parent || !chan)
+		return;
+	/* The child starts with a copy of every block the parent held. */
+	uint64_t in = 0, out = 0;
+	for (int i = 0; i < MPROF_MAX_CELLS; i++) {
+		in += atomic_load(&parent->cells[i].alloc_bytes);
+		out += atomic_load(&parent->cells[i].free_bytes);
+	}
+	uint64_t mmap_live = atomic_load(&parent->mmap_live);
+	t->cell = NULL;
+	t->delta = 0;
+	t->depth = 0;
+	t->tid = 0;
+	engine_proc = claim_slot(getpid(), getppid());
+	if (!engine_proc)
+		return;
+	if (in > out)
+		atomic_store(&engine_proc->cells[0].alloc_bytes, in - out);
+	atomic_store(&engine_proc->heap_flushed, (int64_t)(in - out));
+	atomic_store(&engine_proc->mmap_live, mmap_live);
+}
+
+/* ---- attach ---- */
+
+void engine_init(void)
+{
+	int expect = 0;
+	if (!atomic_compare_exchange_strong(&init_state, &expect, 1))
+		return; /* done, or in progress on another thread (it forwards meanwhile) */
+	const char *path = getenv(MPROF_CHANNEL_ENV);
+	if (path && *path) {
+		int fd = open(path, O_RDWR | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(struct mprof_channel)) {
+			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			struct mprof_channel *c = m;
+			if (m != MAP_FAILED && c->magic == MPROF_CHANNEL_MAGIC &&
+			    c->version == MPROF_CHANNEL_VERSION &&
+			    mprof_channel_size(c->nprocs) <= (uint64_t)st.st_size) {
+				chan = c;
+			} else if (m != MAP_FAILED) {
+				munmap(m, (size_t)st.st_size);
+			}
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (chan) {
+		engine_proc = claim_slot(getpid(), getppid());
+		have_key = pthread_key_create(&cell_key, release_cell) == 0;
+		pthread_atfork(NULL, NULL, atfork_child);
+	}
+	atomic_store_explicit(&init_state, 2, memory_order_release);
+}
+
+/* ---- anonymous mmap tracking: an open-addressing table, lock-free ---- */
+
+#define MAP_SLOTS 4096
+#define MAP_TOMB ((uintptr_t)1)
+
+static struct {
+	_Atomic uintptr_t addr;
+	_Atomic size_t len;
+} maps[MAP_SLOTS];
+
+static size_t map_hash(uintptr_t a)
+{
+	return (size_t)((a >> 12) * 0x9E3779B97F4A7C15ULL >> 52) % MAP_SLOTS;
+}
+
+static long page_size(void)
+{
+	static long ps;
+	if (!ps)
+		ps = sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+static size_t round_page(size_t n)
+{
+	size_t ps = (size_t)page_size();
+	return (n + ps - 1) / ps * ps;
+}
+
+static void mmap_live_add(int64_t d)
+{
+	struct mprof_proc *p = engine_proc;
+	uint64_t now = atomic_fetch_add(&p->mmap_live, (uint64_t)d) + (uint64_t)d;
+	uint64_t peak = atomic_load(&p->mmap_peak);
+	while (now > peak && !atomic_compare_exchange_weak(&p->mmap_peak, &peak, now))
+		;
+}
+
+static int map_insert(uintptr_t a, size_t len)
+{
+	for (size_t i = 0, h = map_hash(a); i < MAP_SLOTS; i++, h = (h + 1) % MAP_SLOTS) {
+		uintptr_t cur = atomic_load(&maps[h].addr);
+		if ((cur == 0 || cur == MAP_TOMB) &&
+		    atomic_compare_exchange_strong(&maps[h].addr, &cur, a)) {
+			atomic_store(&maps[h].len, len);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Removes a's entry and returns its length, 0 when a is not tracked. */
+static size_t map_take(uintptr_t a)
+{
+	for (size_t i = 0, h = map_hash(a); i < MAP_SLOTS; i++, h = (h + 1) % MAP_SLOTS) {
+		uintptr_t cur = atomic_load(&maps[h].addr);
+		if (cur == 0)
+			return 0;
+		if (cur == a && atomic_compare_exchange_strong(&maps[h].addr, &cur, MAP_TOMB))
+			return atomic_load(&maps[h].len);
+	}
+	return 0;
+}
+
+void engine_note_mmap(void *addr, size_t len)
+{
+	if (!engine_proc || engine_tl.in_hook)
+		return;
+	len = round_page(len);
+	if (map_insert((uintptr_t)addr, len) == 0)
+		mmap_live_add((int64_t)len);
+}
+
+void engine_note_munmap(void *addr, size_t len)
+{
+	if (!engine_proc || engine_tl.in_hook)
+		return;
+	size_t had = map_take((uintptr_t)addr);
+	if (!had)
+		return;
+	len = round_page(len);
+	if (len < had) /* the front of the mapping went; the rest stays tracked */
+		if (map_insert((uintptr_t)addr + len, had - len))
+			len = had;
+	mmap_live_add(-(int64_t)(len < had ? len : had));
+}
+
+void engine_note_mremap(void *old_addr, void *new_addr, size_t new_len)
+{
+	if (!engine_proc || engine_tl.in_hook)
+		return;
+	size_t had = map_take((uintptr_t)old_addr);
+	if (!had)
+		return;
+	new_len = round_page(new_len);
+	if (map_insert((uintptr_t)new_addr, new_len))
+		new_len = 0;
+	mmap_live_add((int64_t)new_len - (int64_t)had);
+}
+
+/* ---- brackets ---- */
+
+static int32_t my_tid(struct engine_thread *t)
+{
+	if (!t->tid)
+		t->tid = (int32_t)syscall(SYS_gettid);
+	return t->tid;
+}
+
+/* Reserves the next ring entry, or returns NULL (and counts a drop) when full. */
+static struct mprof_event *ring_reserve(struct mprof_proc *p, uint64_t *idx)
+{
+	uint64_t h = atomic_load_explicit(&p->ev_head, memory_order_relaxed);
+	for (;;) {
+		uint64_t tail = atomic_load_explicit(&p->ev_tail, memory_order_acquire);
+		if (h - tail >= MPROF_RING_EVENTS) {
+			atomic_fetch_add_explicit(&p->ev_dropped, 1, memory_order_relaxed);
+			return NULL;
+		}
+		if (atomic_compare_exchange_weak_explicit(&p->ev_head, &h, h + 1, memory_order_acq_rel,
+							  memory_order_relaxed))
+			break;
+	}
+	*idx = h;
+	return &p->ring[h % MPROF_RING_EVENTS];
+}
+
+static void ring_commit(struct mprof_event *ev, uint64_t idx)
+{
+	atomic_store_explicit(&ev->seq, idx + 1, memory_order_release);
+}
+
+static void emit(uint32_t kind, const char *name, int depth, int64_t t_ns, int64_t t_exit_ns,
+		 uint64_t addr)
+{
+	struct mprof_proc *p = engine_proc;
+	struct engine_thread *t = &engine_tl;
+	uint64_t idx;
+	struct mprof_event *ev = ring_reserve(p, &idx);
+	if (!ev)
+		return;
+	ev->kind = kind;
+	ev->depth = depth;
+	ev->tid = my_tid(t);
+	ev->t_ns = t_ns;
+	ev->t_exit_ns = t_exit_ns;
+	ev->addr = addr;
+	size_t n = 0;
+	if (name)
+		for (; name[n] && n < MPROF_NAME_MAX - 1; n++)
+			ev->name[n] = name[n];
+	ev->name[n] = '\0';
+	ring_commit(ev, idx);
+}
+
+void engine_enter(const char *name)
+{
+	if (atomic_load_explicit(&init_state, memory_order_acquire) != 2)
+		engine_init();
+	if (!engine_proc)
+		return;
+	struct engine_thread *t = &engine_tl;
+	emit(MPROF_EV_ENTER, name, ++t->depth, now_ns(), 0, 0);
+}
+
+void engine_leave(void)
+{
+	struct engine_thread *t = &engine_tl;
+	if (!engine_proc || t->depth <= 0)
+		return;
+	emit(MPROF_EV_LEAVE, NULL, t->depth--, now_ns(), 0, 0);
+}
+
+/* -finstrument-functions: a per-thread stack of open calls; only calls that last
+ * long enough (or all, with --func) become events, named after the run. */
+#define CALL_STACK 256
+
+static __thread struct {
+	void *fn[CALL_STACK];
+	int64_t t_in[CALL_STACK];
+	int n;
+} calls;
+
+void engine_func_enter(void *fn)
+{
+	if (atomic_load_explicit(&init_state, memory_order_acquire) != 2)
+		engine_init();
+	if (!engine_proc)
+		return;
+	if (calls.n < CALL_STACK) {
+		calls.fn[calls.n] = fn;
+		calls.t_in[calls.n] = now_ns();
+	}
+	calls.n++;
+}
+
+void engine_func_exit(void *fn)
+{
+	if (!engine_proc || calls.n <= 0)
+		return;
+	int i = --calls.n;
+	if (i >= CALL_STACK || calls.fn[i] != fn)
+		return;
+	int64_t t_out = now_ns();
+	if (!(chan->flags & MPROF_CF_FUNC_ALL) && t_out - calls.t_in[i] < chan->min_call_ns)
+		return;
+	emit(MPROF_EV_CALL, NULL, i + 1, calls.t_in[i], t_out, (uint64_t)(uintptr_t)fn);
+}
