@@ -58,10 +58,10 @@ $(BUILD)/pic/%.o: %.c
 	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
 	    -ftls-model=initial-exec -fno-omit-frame-pointer -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libmprofcore.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libmprofcore.a $(BUILD)/src/cli/opts.o
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< \
-	    $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
+	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -Wno-write-strings -Itests/unit -o $@ $< \
+	    $(BUILD)/src/cli/opts.o $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
 
 # Victim programs: -O0 keeps the compiler from eliding their allocations.
 $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
@@ -74,6 +74,12 @@ $(BUILD)/progs/%: tests/progs/%.cc
 
 PROG_FLAGS_static_prog := -static
 PROG_FLAGS_instrumented := -finstrument-functions -rdynamic
+
+# The README's first command: a recording of the bundled example and its peak.
+example: all $(BUILD)/progs/example
+	rm -f $(BUILD)/example.dat
+	$(BUILD)/mprof run -o $(BUILD)/example.dat $(BUILD)/progs/example
+	$(BUILD)/mprof peak $(BUILD)/example.dat
 
 check-build: all $(UNIT_BIN) $(PROG_BIN)
 
@@ -111,6 +117,6 @@ format-check:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all test bench install uninstall asan format format-check clean check-build
+.PHONY: all example test bench install uninstall asan format format-check clean check-build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

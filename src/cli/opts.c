@@ -14,10 +14,16 @@ void opt_init(struct opt_state *st, int argc, char **argv, const char *cmd, int 
 	st->stop_at_positional = stop_at_positional;
 }
 
+static int usage_error_n(const struct opt_state *st, const char *what, const char *name, int len)
+{
+	fprintf(stderr, "mprof %s: %s '%.*s' (see 'mprof %s --help')\n", st->cmd, what, len, name,
+		st->cmd);
+	return OPT_ERROR;
+}
+
 static int usage_error(const struct opt_state *st, const char *what, const char *name)
 {
-	fprintf(stderr, "mprof %s: %s '%s' (see 'mprof %s --help')\n", st->cmd, what, name, st->cmd);
-	return OPT_ERROR;
+	return usage_error_n(st, what, name, (int)strlen(name));
 }
 
 static int take_arg(struct opt_state *st, const struct opt *o, const char *inline_arg,
@@ -59,18 +65,10 @@ static int long_option(struct opt_state *st, const struct opt *opts, char *word)
 		ambiguous = found != NULL;
 		found = o;
 	}
-	if (eq)
-		*eq = '\0';
-	if (!found || ambiguous) {
-		int rc = usage_error(st, ambiguous ? "ambiguous option" : "unknown option", word);
-		if (eq)
-			*eq = '=';
-		return rc;
-	}
-	int rc = take_arg(st, found, eq ? eq + 1 : NULL, word);
-	if (eq)
-		*eq = '=';
-	return rc;
+	if (!found || ambiguous)
+		return usage_error_n(st, ambiguous ? "ambiguous option" : "unknown option", word,
+				     (int)len + 2);
+	return take_arg(st, found, eq ? eq + 1 : NULL, found->long_name);
 }
 
 int opt_next(struct opt_state *st, const struct opt *opts)

@@ -1,0 +1,25 @@
+#!/bin/sh
+# install-deps.sh - installs mprof's build, run-time and test dependencies from Debian's packages.
+# Idempotent: packages already installed are left alone. Usage: scripts/install-deps.sh [build|test]
+set -eu
+what=${1:-test}
+build="build-essential pkg-config libunwind-dev libcjson-dev gnuplot-nox"
+test="$build python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
+case $what in
+	build) want=$build ;;
+	test) want=$test ;;
+	*) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all $what dependencies are installed"
+	exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing:$missing"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing

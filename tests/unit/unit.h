@@ -1,0 +1,57 @@
+/* unit.h - a minimal unit-test harness: TEST(name) functions, CHECK macros, PASS/FAIL lines for tests/run. */
+#ifndef MPROF_UNIT_H
+#define MPROF_UNIT_H
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int unit_failed_checks;
+
+#define CHECK(cond)                                                                        \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
+			printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);  \
+			unit_failed_checks++;                                              \
+		}                                                                          \
+	} while (0)
+
+#define CHECK_STR(a, b)                                                                    \
+	do {                                                                               \
+		const char *a_ = (a), *b_ = (b);                                           \
+		if (!a_ || !b_ || strcmp(a_, b_)) {                                        \
+			printf("  %s:%d: '%s' != '%s'\n", __FILE__, __LINE__, a_ ? a_ : "(null)", \
+			       b_ ? b_ : "(null)");                                        \
+			unit_failed_checks++;                                              \
+		}                                                                          \
+	} while (0)
+
+#define CHECK_NEAR(a, b, tol)                                                              \
+	do {                                                                               \
+		double a_ = (a), b_ = (b);                                                 \
+		if (!(fabs(a_ - b_) <= (tol))) {                                           \
+			printf("  %s:%d: %g != %g (tolerance %g)\n", __FILE__, __LINE__, a_, b_, \
+			       (double)(tol));                                             \
+			unit_failed_checks++;                                              \
+		}                                                                          \
+	} while (0)
+
+struct unit_test {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Runs each test, printing "PASS <file>: <name>" or "FAIL ..."; returns 1 if any failed. */
+static inline int unit_run(const char *file, const struct unit_test *tests)
+{
+	int any = 0;
+	for (const struct unit_test *t = tests; t->name; t++) {
+		unit_failed_checks = 0;
+		t->fn();
+		printf("%s %s: %s\n", unit_failed_checks ? "FAIL" : "PASS", file, t->name);
+		any |= unit_failed_checks != 0;
+	}
+	return any;
+}
+
+#endif
