@@ -85,7 +85,7 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 	} else if (ev->kind == MPROF_EV_LEAVE) {
 		for (size_t i = s->nbr; i-- > 0;) {
 			struct open_bracket *b = &s->br[i];
-			if (b->pid != pid || b->tid != ev->tid)
+			if (b->pid != pid || b->tid != ev->tid || b->depth != ev->depth)
 				continue;
 			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_at(s, t), t, b->depth);
 			memmove(b, b + 1, (s->nbr - i - 1) * sizeof(*b));

@@ -375,7 +375,7 @@ void engine_enter(const char *name)
 	if (!engine_proc)
 		return;
 	struct engine_thread *t = &engine_tl;
-	emit(MPROF_EV_ENTER, name, ++t->depth, now_ns(), 0, 0);
+	emit(MPROF_EV_ENTER, name, t->depth++, now_ns(), 0, 0); /* 0 outermost, as the original */
 }
 
 void engine_leave(void)
@@ -383,7 +383,7 @@ void engine_leave(void)
 	struct engine_thread *t = &engine_tl;
 	if (!engine_proc || t->depth <= 0)
 		return;
-	emit(MPROF_EV_LEAVE, NULL, t->depth--, now_ns(), 0, 0);
+	emit(MPROF_EV_LEAVE, NULL, --t->depth, now_ns(), 0, 0);
 }
 
 /* -finstrument-functions: a per-thread stack of open calls; only calls that last
@@ -419,5 +419,5 @@ void engine_func_exit(void *fn)
 	int64_t t_out = now_ns();
 	if (!(chan->flags & MPROF_CF_FUNC_ALL) && t_out - calls.t_in[i] < chan->min_call_ns)
 		return;
-	emit(MPROF_EV_CALL, NULL, i + 1, calls.t_in[i], t_out, (uint64_t)(uintptr_t)fn);
+	emit(MPROF_EV_CALL, NULL, i, calls.t_in[i], t_out, (uint64_t)(uintptr_t)fn);
 }
