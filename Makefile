@@ -80,6 +80,8 @@ example: all $(BUILD)/progs/example
 	rm -f $(BUILD)/example.dat
 	$(BUILD)/mprof run -o $(BUILD)/example.dat $(BUILD)/progs/example
 	$(BUILD)/mprof peak $(BUILD)/example.dat
+	$(BUILD)/mprof plot -o $(BUILD)/example.png $(BUILD)/example.dat
+	@echo "mprof: the picture is $(BUILD)/example.png"
 
 check-build: all $(UNIT_BIN) $(PROG_BIN)
 

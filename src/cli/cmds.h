@@ -12,6 +12,7 @@ int cmd_clean(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_peak(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"help", cmd_help, "show help for mprof or one of its commands"},
 	{"list", cmd_list, "list the recordings in the current directory"},
 	{"peak", cmd_peak, "print the true peak memory of recordings"},
+	{"plot", cmd_plot, "draw recordings through gnuplot (PNG, SVG, PDF or ASCII)"},
 	{"rm", cmd_rm, "remove recordings by file name or index"},
 	{"run", cmd_run, "run a program and record its memory over time"},
 };

@@ -1,0 +1,253 @@
+/* cmd_plot.c - 'mprof plot': draws recordings through gnuplot into PNG, SVG, PDF, or ASCII on the terminal. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cmds.h"
+#include "cli/opts.h"
+#include "core/dat.h"
+#include "core/gnuplot.h"
+#include "core/plot.h"
+
+static const char help[] =
+	"usage: mprof plot [options] [FILE|INDEX...]\n"
+	"\n"
+	"Draws recordings (the newest without arguments) through gnuplot: memory over\n"
+	"time with the peak marked, the heap in use, children, function brackets, and\n"
+	"a light band wherever the true maximum of an interval rose above its samples.\n"
+	"Without --output, an ASCII plot goes to standard output.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output FILE       write FILE: .png, .svg or .pdf (replaced atomically)\n"
+	"  -t, --title TEXT        the title (default: the command line)\n"
+	"  -n, --no-function-ts    no function brackets and no peak lines\n"
+	"  -w, --window START,END  only the time from START to END seconds\n"
+	"  -f, --flame             function calls as a timeline under the memory plot\n"
+	"  -s, --slope             a trend line per series, its slope in MiB/s\n"
+	"      --size WxH          picture size in pixels (default 1260x540)\n";
+
+enum { O_OUT = 1, O_TITLE, O_NOFUNC, O_WINDOW, O_FLAME, O_SLOPE, O_SIZE, O_BACKEND, O_HELP };
+
+static int parse_window(const char *s, struct plot_opts *o)
+{
+	char *end;
+	o->w_start = strtod(s, &end);
+	if (end == s || *end != ',')
+		return -1;
+	const char *b = end + 1;
+	o->w_end = strtod(b, &end);
+	if (end == b || *end || !(o->w_end > o->w_start))
+		return -1;
+	o->window = 1;
+	return 0;
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+	char x;
+	int n;
+	if (sscanf(s, "%d%c%d%n", w, &x, h, &n) != 3 || (x != 'x' && x != 'X') || s[n] ||
+	    *w < 100 || *h < 100 || *w > 20000 || *h > 20000)
+		return -1;
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char p[4096];
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+/* Renders into a temporary file beside out, then renames it over out. */
+static int render_file(const char *script, const char *out)
+{
+	char *copy = xstrdup(out), *dir = dirname(copy);
+	char *tmp = xmalloc(strlen(dir) + 32);
+	sprintf(tmp, "%s/.mprof-plot-XXXXXX", dir);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	free(copy);
+	if (fd < 0) {
+		report("cannot write '%s': %s", out, strerror(errno));
+		free(tmp);
+		return EXIT_FAIL;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	struct err e;
+	int rc = gp_run(script, fd, &e);
+	struct stat st;
+	if (rc == 0 && (fstat(fd, &st) || st.st_size == 0))
+		rc = err_set(&e, "gnuplot wrote nothing");
+	if (rc == 0 && fsync(fd))
+		rc = err_sys(&e, errno, "cannot write '%s'", out);
+	close(fd);
+	if (rc == 0 && rename(tmp, out))
+		rc = err_sys(&e, errno, "cannot write '%s'", out);
+	if (rc) {
+		unlink(tmp);
+		report("%s", e.msg);
+	}
+	free(tmp);
+	return rc ? EXIT_FAIL : EXIT_OK;
+}
+
+/* Renders ASCII into a file in our directory and copies it to stdout without the
+ * form feed gnuplot's dumb terminal starts with. */
+static int render_ascii(const char *script, const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/ascii.txt", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	struct err e;
+	if (fd < 0 || gp_run(script, fd, &e)) {
+		report("%s", fd < 0 ? strerror(errno) : e.msg);
+		if (fd >= 0)
+			close(fd);
+		return EXIT_FAIL;
+	}
+	close(fd);
+	size_t len;
+	char *text = read_file(path, &len, &e);
+	if (!text) {
+		report("%s", e.msg);
+		return EXIT_FAIL;
+	}
+	const char *p = text;
+	while (len && (*p == '\f' || *p == '\n')) {
+		p++;
+		len--;
+	}
+	fwrite(p, 1, len, stdout);
+	free(text);
+	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{"output", 'o', OPT_REQUIRED, O_OUT}, {"title", 't', OPT_REQUIRED, O_TITLE},
+		{"no-function-ts", 'n', OPT_NONE, O_NOFUNC}, {"window", 'w', OPT_REQUIRED, O_WINDOW},
+		{"flame", 'f', OPT_NONE, O_FLAME}, {"slope", 's', OPT_NONE, O_SLOPE},
+		{"size", 0, OPT_REQUIRED, O_SIZE}, {"backend", 0, OPT_REQUIRED, O_BACKEND},
+		{"help", 'h', OPT_NONE, O_HELP}, {0},
+	};
+	struct plot_opts o = {.format = PLOT_DUMB, .width = 1260, .height = 540};
+	const char *out = NULL;
+	int sized = 0, id;
+	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
+	int nwords = 0, rc = EXIT_USAGE;
+	struct opt_state st;
+	opt_init(&st, argc, argv, "plot", 0);
+	while ((id = opt_next(&st, opts)) != OPT_END) {
+		switch (id) {
+		case OPT_ERROR:
+			goto done;
+		case OPT_POSITIONAL:
+			words[nwords++] = (char *)st.arg;
+			break;
+		case O_HELP:
+			print_help(help);
+			rc = EXIT_OK;
+			goto done;
+		case O_OUT:
+			out = st.arg;
+			break;
+		case O_TITLE:
+			o.title = st.arg;
+			break;
+		case O_NOFUNC:
+			o.no_functions = 1;
+			break;
+		case O_FLAME:
+			o.flame = 1;
+			break;
+		case O_SLOPE:
+			o.slope = 1;
+			break;
+		case O_BACKEND:
+			break; /* the original's matplotlib backend: gnuplot needs none */
+		case O_WINDOW:
+			if (parse_window(st.arg, &o)) {
+				report("--window: expected START,END in seconds with START < END, got '%s'", st.arg);
+				goto done;
+			}
+			break;
+		case O_SIZE:
+			if (parse_size(st.arg, &o.width, &o.height)) {
+				report("--size: expected WIDTHxHEIGHT in pixels (100 to 20000), got '%s'", st.arg);
+				goto done;
+			}
+			sized = 1;
+			break;
+		}
+	}
+	if (out && plot_format_of(out, &o.format)) {
+		report("--output: '%s' has an unknown extension; use .png, .svg or .pdf", out);
+		goto done;
+	}
+	if (!out) {
+		struct winsize ws;
+		o.width = 80;
+		o.height = 25;
+		if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 && ws.ws_row >= 10) {
+			o.width = ws.ws_col;
+			o.height = ws.ws_row - 1;
+		}
+		(void)sized;
+	}
+	rc = EXIT_FAIL;
+	char **paths;
+	int n;
+	if (resolve_recordings(words, nwords, &paths, &n))
+		goto done;
+	struct dat_recording *recs = xcalloc((size_t)n, sizeof(*recs));
+	int nread = 0;
+	struct err e;
+	for (; nread < n; nread++)
+		if (dat_read(paths[nread], &recs[nread], &e)) {
+			report("%s", e.msg);
+			goto release;
+		}
+	char dir[] = "/tmp/mprof-plot-XXXXXX";
+	if (!mkdtemp(dir)) {
+		report("cannot create a temporary directory: %s", strerror(errno));
+		goto release;
+	}
+	if (plot_write(&o, recs, n, dir, &e)) {
+		report("%s", e.msg);
+	} else {
+		char script[sizeof(dir) + 16];
+		snprintf(script, sizeof(script), "%s/plot.gp", dir);
+		rc = out ? render_file(script, out) : render_ascii(script, dir);
+	}
+	if (!getenv("MPROF_KEEP_PLOT"))
+		remove_tree(dir);
+	else
+		fprintf(stderr, "mprof: plot script kept in '%s'\n", dir);
+release:
+	for (int i = 0; i < nread; i++)
+		dat_recording_release(&recs[i]);
+	free(recs);
+	profiles_free_paths(paths, n);
+done:
+	free(words);
+	return rc;
+}

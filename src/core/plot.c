@@ -1,0 +1,526 @@
+/* plot.c - turns recordings into a gnuplot script and data files: the original's picture and more. */
+#include "core/plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/gnuplot.h"
+
+static const char *const line_colors[] = {"#000000", "#1f77b4", "#d62728", "#2ca02c",
+					  "#17becf", "#bcbd22", "#9467bd", "#8c564b"};
+static const char *const func_colors[] = {"#17becf", "#bcbd22", "#2ca02c", "#d62728",
+					  "#1f77b4", "#9467bd", "#e377c2", "#ff7f0e"};
+#define NCOLORS(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_CALL_KEYS 16 /* legend entries for calls before they are grouped */
+
+int plot_format_of(const char *path, enum plot_format *f)
+{
+	const char *dot = strrchr(path, '.');
+	if (!dot || strchr(dot, '/'))
+		return -1;
+	if (!strcasecmp(dot, ".png"))
+		*f = PLOT_PNG;
+	else if (!strcasecmp(dot, ".svg"))
+		*f = PLOT_SVG;
+	else if (!strcasecmp(dot, ".pdf"))
+		*f = PLOT_PDF;
+	else
+		return -1;
+	return 0;
+}
+
+/* The plot being built: the script, its data files, and its plot clauses. */
+struct gp {
+	const struct plot_opts *o;
+	const char *dir;
+	FILE *script;
+	int nfiles;
+	char **clauses;
+	size_t nclauses, cap;
+	double x0, x1, y1; /* axis ranges (y starts at 0) */
+	int failed;
+};
+
+static void clause(struct gp *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void clause(struct gp *g, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s)
+		return;
+	xgrow((void **)&g->clauses, &g->cap, g->nclauses + 1, sizeof(*g->clauses));
+	g->clauses[g->nclauses++] = s;
+}
+
+/* Opens a new data file; its name goes into *name (our own, in our directory). */
+static FILE *data_file(struct gp *g, char *name, size_t cap)
+{
+	snprintf(name, cap, "%s/d%d.dat", g->dir, g->nfiles++);
+	FILE *f = fopen(name, "w");
+	if (!f)
+		g->failed = errno;
+	return f;
+}
+
+static int close_data(struct gp *g, FILE *f)
+{
+	if (fclose(f))
+		g->failed = errno;
+	return g->failed ? -1 : 0;
+}
+
+static int in_window(const struct gp *g, double x)
+{
+	return !g->o->window || (x >= g->o->w_start && x <= g->o->w_end);
+}
+
+/* Plot columns for a pixel column count: min/max reduction keeps every extreme. */
+static int columns(const struct gp *g)
+{
+	return g->o->width > 0 ? g->o->width : 1260;
+}
+
+/* Writes a series (x shifted by t0), reduced to min and max per pixel column when
+ * it holds more points than twice the width. Returns the number of points kept. */
+static size_t write_series(struct gp *g, FILE *f, const struct dat_point *v, size_t n, double t0)
+{
+	size_t kept = 0, ncol = (size_t)columns(g);
+	double span = g->x1 - g->x0;
+	if (n <= 2 * ncol || span <= 0) {
+		for (size_t i = 0; i < n; i++)
+			if (in_window(g, v[i].t - t0)) {
+				fprintf(f, "%.6f %.6f\n", v[i].t - t0, v[i].mib);
+				kept++;
+			}
+		return kept;
+	}
+	long col = -1;
+	struct dat_point lo = {0, 0}, hi = {0, 0};
+	for (size_t i = 0; i <= n; i++) {
+		double x = i < n ? v[i].t - t0 : 0;
+		if (i < n && !in_window(g, x))
+			continue;
+		long c = i < n ? (long)((x - g->x0) / span * (double)ncol) : -2;
+		if (c != col && col != -1) {
+			/* Keep the bucket's extremes in time order, so the line stays a line. */
+			const struct dat_point *a = lo.t <= hi.t ? &lo : &hi, *b = a == &lo ? &hi : &lo;
+			fprintf(f, "%.6f %.6f\n", a->t, a->mib);
+			if (b->t != a->t || b->mib != a->mib)
+				fprintf(f, "%.6f %.6f\n", b->t, b->mib);
+			kept += 2;
+		}
+		if (i == n)
+			break;
+		struct dat_point p = {x, v[i].mib};
+		if (c != col) {
+			col = c;
+			lo = hi = p;
+		} else {
+			if (p.mib < lo.mib)
+				lo = p;
+			if (p.mib > hi.mib)
+				hi = p;
+		}
+	}
+	return kept;
+}
+
+static double series_top(const struct dat_series *s)
+{
+	double m = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].mib > m)
+			m = s->v[i].mib;
+	return m;
+}
+
+/* Least squares slope and intercept of a series over x = t - t0. */
+static void trend(const struct dat_point *v, size_t n, double t0, double *a, double *b)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	for (size_t i = 0; i < n; i++) {
+		double x = v[i].t - t0;
+		sx += x;
+		sy += v[i].mib;
+		sxx += x * x;
+		sxy += x * v[i].mib;
+	}
+	double d = (double)n * sxx - sx * sx;
+	*a = n > 1 && d != 0 ? ((double)n * sxy - sx * sy) / d : 0;
+	*b = n ? (sy - *a * sx) / (double)n : 0;
+}
+
+static void trend_clause(struct gp *g, const struct dat_series *s, double t0, const char *color)
+{
+	double a, b;
+	char name[4096];
+	trend(s->v, s->n, t0, &a, &b);
+	FILE *f = data_file(g, name, sizeof(name));
+	if (!f)
+		return;
+	fprintf(f, "%.6f %.6f\n%.6f %.6f\n", g->x0, a * g->x0 + b, g->x1, a * g->x1 + b);
+	if (close_data(g, f) == 0)
+		clause(g, "'%s' using 1:2 with lines dt 2 lw 1 lc rgb '%s' title 'trend %.5f MiB/s'",
+		       name, color, a);
+}
+
+static void date_label(double t0, char *buf, size_t cap)
+{
+	time_t secs = (time_t)t0;
+	struct tm tm;
+	localtime_r(&secs, &tm);
+	char d[64];
+	strftime(d, sizeof(d), "%d / %m / %Y - start at %H:%M:%S", &tm);
+	snprintf(buf, cap, "%s.%03d", d, (int)lround((t0 - (double)secs) * 1000) % 1000);
+}
+
+static double rec_t0(const struct dat_recording *r)
+{
+	double t0 = r->mem.n ? r->mem.v[0].t : 0;
+	for (size_t i = 0; i < r->nfuncs; i++)
+		if (r->funcs[i].t_in < t0)
+			t0 = r->funcs[i].t_in;
+	return t0;
+}
+
+/* The light band from the sampled line up to each interval's true maximum. */
+static void band_clause(struct gp *g, const struct dat_recording *r, double t0)
+{
+	if (r->maxrss.n < 2 || r->maxrss.n != r->mem.n)
+		return;
+	char name[4096];
+	FILE *f = data_file(g, name, sizeof(name));
+	if (!f)
+		return;
+	double min_excess = g->y1 * 0.005;
+	size_t boxes = 0, ncol = (size_t)columns(g);
+	long last_col = -1;
+	for (size_t i = 1; i < r->mem.n; i++) {
+		double lo_x = r->mem.v[i - 1].t - t0, hi_x = r->mem.v[i].t - t0;
+		double top = fmax(r->mem.v[i - 1].mib, r->mem.v[i].mib);
+		double max = r->maxrss.v[i].mib;
+		if (max - top < min_excess || !in_window(g, hi_x))
+			continue;
+		long col = (long)((hi_x - g->x0) / (g->x1 - g->x0) * (double)ncol);
+		if (r->mem.n > 2 * ncol && col == last_col)
+			continue; /* one box per pixel column is all the eye can see */
+		last_col = col;
+		fprintf(f, "%.6f %.6f %.6f %.6f %.6f %.6f\n", (lo_x + hi_x) / 2, (top + max) / 2, lo_x,
+			hi_x, top, max);
+		boxes++;
+	}
+	if (close_data(g, f) == 0 && boxes)
+		clause(g, "'%s' using 1:2:3:4:5:6 with boxxyerror fs solid 0.35 noborder lc rgb '#f4a6a6' "
+			  "title 'max within interval'", name);
+}
+
+/* Brackets '[' and ']' for every call, one legend entry per call (or per function
+ * when there are many calls), as the original draws them. */
+static void bracket_clauses(struct gp *g, const struct dat_recording *r, double t0)
+{
+	double hs = (g->x1 - g->x0) / 60.0, vs = g->y1 / 20.0;
+	/* Functions in order of first appearance give the colours. */
+	const char **names = xcalloc(r->nfuncs + 1, sizeof(*names));
+	size_t nnames = 0, ncalls = 0;
+	for (size_t i = 0; i < r->nfuncs; i++) {
+		const struct dat_func *fn = &r->funcs[i];
+		if (!in_window(g, fn->t_in - t0) && !in_window(g, fn->t_out - t0))
+			continue;
+		ncalls++;
+		size_t k = 0;
+		while (k < nnames && strcmp(names[k], fn->name))
+			k++;
+		if (k == nnames)
+			names[nnames++] = fn->name;
+	}
+	int per_call = ncalls <= MAX_CALL_KEYS;
+	for (size_t k = 0; k < nnames; k++) {
+		char name[4096];
+		FILE *f = data_file(g, name, sizeof(name));
+		if (!f)
+			break;
+		int block = 0;
+		double total = 0;
+		size_t count = 0;
+		for (size_t i = 0; i < r->nfuncs; i++) {
+			const struct dat_func *fn = &r->funcs[i];
+			if (strcmp(fn->name, names[k]))
+				continue;
+			double xi = fn->t_in - t0, xo = fn->t_out - t0;
+			int show_in = in_window(g, xi), show_out = in_window(g, xo);
+			if (!show_in && !show_out)
+				continue;
+			if (block++)
+				fprintf(f, "\n\n");
+			if (show_in)
+				fprintf(f, "%.6f %.6f\n%.6f %.6f\n%.6f %.6f\n%.6f %.6f\n", xi + hs,
+					fn->mem_in + vs, xi, fn->mem_in + vs, xi, fn->mem_in - vs, xi + hs,
+					fn->mem_in - vs);
+			if (show_in && show_out)
+				fprintf(f, "\n");
+			if (show_out)
+				fprintf(f, "%.6f %.6f\n%.6f %.6f\n%.6f %.6f\n%.6f %.6f\n", xo - hs,
+					fn->mem_out + vs, xo, fn->mem_out + vs, xo, fn->mem_out - vs, xo - hs,
+					fn->mem_out - vs);
+			total += fn->t_out - fn->t_in;
+			count++;
+		}
+		if (close_data(g, f))
+			break;
+		const char *color = func_colors[k % NCOLORS(func_colors)];
+		if (per_call) {
+			size_t idx = 0;
+			for (size_t i = 0; i < r->nfuncs; i++) {
+				const struct dat_func *fn = &r->funcs[i];
+				if (strcmp(fn->name, names[k]) ||
+				    (!in_window(g, fn->t_in - t0) && !in_window(g, fn->t_out - t0)))
+					continue;
+				char label[256];
+				snprintf(label, sizeof(label), "%s %.3fs", fn->name, fn->t_out - fn->t_in);
+				char *q = gp_quote(label);
+				clause(g, "'%s' index %zu using 1:2 with lines lw 2 lc rgb '%s' title %s", name,
+				       idx++, color, q);
+				free(q);
+			}
+		} else {
+			char label[256];
+			snprintf(label, sizeof(label), "%s x%zu %.3fs", names[k], count, total);
+			char *q = gp_quote(label);
+			clause(g, "'%s' using 1:2 with lines lw 2 lc rgb '%s' title %s", name, color, q);
+			free(q);
+		}
+	}
+	free(names);
+}
+
+static void terminal(struct gp *g)
+{
+	const struct plot_opts *o = g->o;
+	FILE *s = g->script;
+	switch (o->format) {
+	case PLOT_PNG:
+		fprintf(s, "set terminal pngcairo size %d,%d noenhanced font 'sans,10'\n", o->width, o->height);
+		break;
+	case PLOT_SVG:
+		fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\n",
+			o->width, o->height);
+		break;
+	case PLOT_PDF:
+		fprintf(s, "set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'sans,8'\n",
+			o->width / 100.0, o->height / 100.0);
+		break;
+	case PLOT_DUMB:
+		fprintf(s, "set terminal dumb size %d,%d noenhanced\n", o->width, o->height);
+		break;
+	}
+	fprintf(s, "set output\n"); /* standard output: the caller chose where that goes */
+	fprintf(s, "set termoption noenhanced\n");
+}
+
+/* Ranges from every series that will be drawn. */
+static void ranges(struct gp *g, const struct dat_recording *recs, int nrecs)
+{
+	double xmax = 0, ymax = 0;
+	for (int k = 0; k < nrecs; k++) {
+		const struct dat_recording *r = &recs[k];
+		double t0 = rec_t0(r);
+		if (r->mem.n)
+			xmax = fmax(xmax, r->mem.v[r->mem.n - 1].t - t0);
+		ymax = fmax(ymax, fmax(series_top(&r->mem), series_top(&r->maxrss)));
+		for (size_t i = 0; i < r->heap.n; i++)
+			ymax = fmax(ymax, r->heap.v[i].live_mib);
+		for (size_t c = 0; c < r->nchildren; c++)
+			ymax = fmax(ymax, series_top(&r->children[c].mem));
+		for (size_t i = 0; i < r->nfuncs; i++)
+			xmax = fmax(xmax, r->funcs[i].t_out - t0);
+		if (r->has_exit && k == 0 && nrecs == 1)
+			ymax = fmax(ymax, r->rusage_peak_mib);
+	}
+	g->x0 = g->o->window ? g->o->w_start : 0;
+	g->x1 = g->o->window ? g->o->w_end : (xmax > 0 ? xmax : 1);
+	g->y1 = ymax > 0 ? ymax * 1.12 : 1;
+}
+
+static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrecs)
+{
+	FILE *s = g->script;
+	int single = nrecs == 1;
+	int dumb = g->o->format == PLOT_DUMB;
+	int functions = single && !g->o->no_functions;
+	for (int k = 0; k < nrecs; k++) {
+		const struct dat_recording *r = &recs[k];
+		double t0 = rec_t0(r);
+		char name[4096], label[512], date[128];
+		const char *color = line_colors[k % NCOLORS(line_colors)];
+		if (single && g->o->format != PLOT_DUMB)
+			band_clause(g, r, t0);
+		FILE *f = data_file(g, name, sizeof(name));
+		if (!f)
+			return;
+		write_series(g, f, r->mem.v, r->mem.n, t0);
+		if (close_data(g, f))
+			return;
+		date_label(t0, date, sizeof(date));
+		if (single && dumb)
+			snprintf(label, sizeof(label), "memory");
+		else if (single)
+			snprintf(label, sizeof(label), "%s", date);
+		else
+			snprintf(label, sizeof(label), "%s (%s)", r->path, date);
+		char *q = gp_quote(label);
+		const char *style = g->o->format == PLOT_DUMB ? "with lines" : "with linespoints pt 1 ps 0.6";
+		clause(g, "'%s' using 1:2 %s lw 1.5 lc rgb '%s' title %s", name, style, color, q);
+		free(q);
+		if (g->o->slope)
+			trend_clause(g, &r->mem, t0, color);
+		if (r->heap.n) {
+			f = data_file(g, name, sizeof(name));
+			if (!f)
+				return;
+			struct dat_point *hp = xcalloc(r->heap.n, sizeof(*hp));
+			for (size_t i = 0; i < r->heap.n; i++)
+				hp[i] = (struct dat_point){r->heap.v[i].t, r->heap.v[i].live_mib};
+			write_series(g, f, hp, r->heap.n, t0);
+			free(hp);
+			if (close_data(g, f) == 0)
+				clause(g, "'%s' using 1:2 with steps lw 1.5 dt 1 lc rgb '%s' title '%s'", name,
+				       single ? "#1f77b4" : color, single ? "heap in use" : "heap");
+		}
+		for (size_t c = 0; c < r->nchildren; c++) {
+			const struct dat_child *ch = &r->children[c];
+			if (!ch->mem.n)
+				continue;
+			f = data_file(g, name, sizeof(name));
+			if (!f)
+				return;
+			write_series(g, f, ch->mem.v, ch->mem.n, t0);
+			if (close_data(g, f))
+				return;
+			snprintf(label, sizeof(label), "child %s", ch->id);
+			q = gp_quote(label);
+			const char *cc = line_colors[(k + c + 1) % NCOLORS(line_colors)];
+			clause(g, "'%s' using 1:2 %s lc rgb '%s' title %s", name, style, cc, q);
+			free(q);
+			if (g->o->slope)
+				trend_clause(g, &ch->mem, t0, cc);
+		}
+		if (functions) {
+			if (!dumb) /* brackets are noise at the resolution of characters */
+				bracket_clauses(g, r, t0);
+			double tpeak = 0, peak = dat_peak_rss(r, &tpeak);
+			fprintf(s, "set arrow from graph 0, first %.6f to graph 1, first %.6f nohead "
+				   "lc rgb '#d62728' dt 2 lw 1.2 front\n", peak, peak);
+			if (in_window(g, tpeak - t0))
+				fprintf(s, "set arrow from first %.6f, graph 0 to first %.6f, graph 1 nohead "
+					   "lc rgb '#d62728' dt 2 lw 1.2 front\n", tpeak - t0, tpeak - t0);
+			if (!dumb)
+				fprintf(s, "set label 'peak %.1f MiB' at graph 0.005, first %.6f offset 0,0.6 "
+					   "tc rgb '#d62728' front\n", peak, peak);
+		}
+	}
+	fprintf(s, "plot ");
+	for (size_t i = 0; i < g->nclauses; i++)
+		fprintf(s, "%s%s", i ? ", \\\n     " : "", g->clauses[i]);
+	fprintf(s, "\n");
+}
+
+/* Calls as rectangles stacked by depth, one colour per function, names where they fit. */
+static void flame_plot(struct gp *g, const struct dat_recording *r)
+{
+	FILE *s = g->script;
+	double t0 = rec_t0(r);
+	char name[4096];
+	FILE *f = data_file(g, name, sizeof(name));
+	if (!f)
+		return;
+	int maxdepth = 0, labels = 0;
+	const char **names = xcalloc(r->nfuncs + 1, sizeof(*names));
+	size_t nnames = 0;
+	double px_per_s = g->o->width * 0.8 / (g->x1 - g->x0);
+	for (size_t i = 0; i < r->nfuncs; i++) {
+		const struct dat_func *fn = &r->funcs[i];
+		double xi = fmax(fn->t_in - t0, g->x0), xo = fmin(fn->t_out - t0, g->x1);
+		if (xo < xi)
+			continue;
+		size_t k = 0;
+		while (k < nnames && strcmp(names[k], fn->name))
+			k++;
+		if (k == nnames)
+			names[nnames++] = fn->name;
+		int d = fn->depth < 0 ? 0 : fn->depth;
+		if (d > maxdepth)
+			maxdepth = d;
+		unsigned color = (unsigned)strtoul(func_colors[k % NCOLORS(func_colors)] + 1, NULL, 16);
+		fprintf(f, "%.6f %.6f %.6f %.6f %.6f %.6f %u\n", (xi + xo) / 2, d + 0.5, xi, xo, d + 0.05,
+			d + 0.95, color);
+		if ((xo - xi) * px_per_s > 7.0 * (double)strlen(fn->name) + 6 && labels < 300) {
+			char *q = gp_quote(fn->name);
+			fprintf(s, "set label %d %s at %.6f, %.6f center front\n", 1000 + labels++, q,
+				(xi + xo) / 2, d + 0.5);
+			free(q);
+		}
+	}
+	free(names);
+	if (close_data(g, f))
+		return;
+	fprintf(s, "unset arrow\nset title ''\nset key off\nset xlabel 'time (in seconds)'\n"
+		   "set ylabel 'call depth'\nset yrange [0:%d]\nset ytics 1\nset grid xtics\n",
+		maxdepth + 1);
+	fprintf(s, "plot '%s' using 1:2:3:4:5:6:7 with boxxyerror fs solid 0.7 border lc rgb '#ffffff' "
+		   "lc rgb variable notitle\n", name);
+}
+
+int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int nrecs,
+	       const char *dir, struct err *e)
+{
+	struct gp g = {.o = o, .dir = dir};
+	for (int k = 0; k < nrecs; k++)
+		if (!recs[k].mem.n)
+			return err_set(e, "%s: no memory samples (MEM lines) to plot", recs[k].path);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/plot.gp", dir);
+	g.script = fopen(path, "w");
+	if (!g.script)
+		return err_sys(e, errno, "cannot write '%s'", path);
+	ranges(&g, recs, nrecs);
+	FILE *s = g.script;
+	terminal(&g);
+	const char *title = o->title ? o->title : recs[0].cmdline ? recs[0].cmdline : "";
+	char *qt = gp_quote(nrecs > 1 && !o->title ? "" : title);
+	fprintf(s, "set title %s\n", qt);
+	free(qt);
+	fprintf(s, "set xlabel 'time (in seconds)'\nset ylabel 'memory used (in MiB)'\n");
+	fprintf(s, "set grid lc rgb '#d0d0d0'\nset border lc rgb '#404040'\n");
+	if (o->format == PLOT_DUMB)
+		fprintf(s, "set key outside top center horizontal samplen 1\n");
+	else
+		fprintf(s, "set key outside right top vertical Left reverse samplen 2 spacing 1.1\n");
+	fprintf(s, "set xrange [%.6f:%.6f]\nset yrange [0:%.6f]\n", g.x0, g.x1, g.y1);
+	int flame = o->flame && nrecs == 1;
+	if (flame)
+		fprintf(s, "set multiplot\nset lmargin at screen 0.08\nset rmargin at screen 0.70\n"
+			   "set size 1,0.62\nset origin 0,0.38\n");
+	memory_plot(&g, recs, nrecs);
+	if (flame) {
+		fprintf(s, "set size 1,0.38\nset origin 0,0\nunset label\n");
+		flame_plot(&g, &recs[0]);
+		fprintf(s, "unset multiplot\n");
+	}
+	for (size_t i = 0; i < g.nclauses; i++)
+		free(g.clauses[i]);
+	free(g.clauses);
+	if (fclose(s) && !g.failed)
+		g.failed = errno;
+	if (g.failed)
+		return err_sys(e, g.failed, "cannot write the plot's data in '%s'", dir);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* plot.h - turns recordings into a gnuplot script and data files: the original's picture and more. */
+#ifndef MPROF_PLOT_H
+#define MPROF_PLOT_H
+
+#include "core/dat.h"
+#include "core/util.h"
+
+enum plot_format { PLOT_PNG, PLOT_SVG, PLOT_PDF, PLOT_DUMB };
+
+struct plot_opts {
+	enum plot_format format;
+	int width, height;  /* pixels; characters for PLOT_DUMB */
+	const char *title;  /* NULL: the recording's command line */
+	int no_functions;   /* -n: no brackets and no peak lines */
+	int flame;          /* -f: calls as a timeline under the memory plot */
+	int slope;          /* -s: trend lines and their slopes */
+	int window;         /* -w given */
+	double w_start, w_end;
+};
+
+/* Parses a file name's extension into a format. -1 when it is none of png, svg, pdf. */
+int plot_format_of(const char *path, enum plot_format *f);
+
+/* Writes dir/plot.gp (output to standard output) and its data files into dir, an
+ * existing private directory. Long series are reduced to the minimum and maximum
+ * of each pixel column. Returns 0, or -1 with e filled (nothing to plot, I/O). */
+int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int nrecs,
+	       const char *dir, struct err *e);
+
+#endif
