@@ -392,7 +392,7 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 			write_series(g, f, hp, r->heap.n, t0);
 			free(hp);
 			if (close_data(g, f) == 0)
-				clause(g, "'%s' using 1:2 with steps lw 1.5 dt 1 lc rgb '%s' title '%s'", name,
+				clause(g, "'%s' using 1:2 with lines lw 1.5 lc rgb '%s' title '%s'", name,
 				       single ? "#1f77b4" : color, single ? "heap in use" : "heap");
 		}
 		for (size_t c = 0; c < r->nchildren; c++) {

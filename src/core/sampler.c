@@ -60,10 +60,12 @@ int sampler_exit_code(int st)
 
 /* ---- brackets ---- */
 
-/* The MEM value nearest in time to t: brackets are drawn on the MEM line. */
+/* The MEM value of the last sample taken at or before t (the first sample for
+ * earlier events): what was measured before the event, never after it. Events are
+ * drained right after a sample, so they fall between the previous one and it. */
 static double mem_at(const struct state *s, double t)
 {
-	if (s->prev_t > 0 && t - s->prev_t < s->cur_t - t)
+	if (t < s->cur_t && s->prev_t > 0)
 		return s->prev_mib;
 	return s->cur_mib;
 }
@@ -327,6 +329,12 @@ static void finish_exit(struct state *s, int wait_status, const struct rusage *r
 		peak = (double)ru->ru_maxrss / 1024.0;
 		if (peak > s->res->peak_mib)
 			s->res->peak_mib = peak;
+	}
+	/* A program that died before its first sample still gets one MEM line: the
+	 * largest RSS the kernel saw, so the recording reads like any other. */
+	if (s->res->samples == 0 && ru) {
+		dat_write_mem(s->w, (double)ru->ru_maxrss / 1024.0, t);
+		s->res->samples = 1;
 	}
 	dat_write_exit(s->w, s->cfg->own_child ? sampler_exit_code(wait_status) : -1, t, peak);
 }

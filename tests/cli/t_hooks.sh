@@ -1,0 +1,145 @@
+# t_hooks.sh - libmprof.so: exact heap per entry point, threads, and programs that do awkward things.
+. "$(dirname "$0")/lib.sh"
+
+# heap_delta FILE: the largest HEAP value above the first, in bytes.
+heap_delta() { awk '$1 == "HEAP" { if (!n++) b = $2; if ($2 > m) m = $2 } END { printf "%.0f", (m - b) * 1048576 }' "$1"; }
+# The heap after the blocks are freed: the line before the exit line (the victim frees its pointer array last).
+heap_end_delta() { awk '$1 == "HEAP" { if (!n++) b = $2; p = l; l = $2 } END { printf "%.0f", (p - b) * 1048576 }' "$1"; }
+
+for how in malloc calloc realloc reallocarray posix_memalign aligned_alloc memalign valloc pvalloc; do
+	want=$("$MPROF" run -q -o "$how.dat" "$PROGS/heap_exact" "$how" 2>&1 >/dev/null)
+	got=$(heap_delta "$how.dat")
+	# 6 decimals of MiB: exact to the byte within 1 byte of rounding per figure.
+	between "$how: 80 MiB in 4 KiB blocks counted exactly ($want usable bytes)" "$got" "$((want - 2))" "$((want + 2))"
+	between "$how: back to the start once freed" "$(heap_end_delta "$how.dat")" -2 2
+done
+want=$("$MPROF" run -q -o cxx.dat "$PROGS/heap_cxx" 2>&1 >/dev/null)
+between "C++ new[]/delete[] are counted exactly" "$(heap_delta cxx.dat)" "$((want - 2))" "$((want + 2))"
+between "C++: back to the start" "$(heap_end_delta cxx.dat)" -2 2
+check "interval peak column equals the live heap at most" awk '$1 == "HEAP" && $3 + 1e-6 < $2 { exit 1 }' malloc.dat
+
+# Threads: 8 x 1M malloc/free pairs, and 8 x 1000 blocks kept.
+kept=$("$MPROF" run -q -o thr.dat "$PROGS/threads" 8 1000000)
+last=$(grep '^HEAP' thr.dat | tail -n 1)
+allocs=$(echo "$last" | cut -d' ' -f5)
+frees=$(echo "$last" | cut -d' ' -f6)
+between "8 threads x 1M: every allocation counted" "$allocs" 8008000 8008100
+between "and every free" "$frees" 8000000 8000100
+live=$(echo "$last" | awk '{ printf "%.0f", $2 * 1048576 }')
+between "the kept blocks are the heap at exit (within glibc's thread bookkeeping)" "$live" "$kept" "$((kept + 16384))"
+
+# Programs doing awkward things: same output and status with and without mprof.
+same() { # name, command...: output and status unchanged under mprof
+	local name=$1; shift
+	local a b sa sb
+	a=$("$@" 2>&1); sa=$?
+	b=$("$MPROF" run -q -o "same-$RANDOM.dat" "$@" 2>&1); sb=$?
+	if [ "$a" = "$b" ] && [ "$sa" = "$sb" ]; then pass "$name"; else fail "$name: [$sa] '$a' vs [$sb] '$b'"; fi
+}
+same "fork without exec" "$PROGS/robust" fork
+same "fork then exec" "$PROGS/robust" forkexec
+same "posix_spawn" "$PROGS/robust" spawn
+same "vfork then exec" "$PROGS/robust" vfork
+same "signal handlers that allocate" "$PROGS/robust" signals
+same "closing every fd, then opening files gets fds 0, 1, 2" "$PROGS/robust" closefds
+same "unsetting LD_PRELOAD before exec" "$PROGS/robust" unsetenv
+same "_exit with unflushed stdio" "$PROGS/robust" _exit
+same "abort" "$PROGS/robust" abort
+same "an exec chain: a shell running programs that run programs" sh -c 'sh -c "echo deep; sh -c \"echo deeper; exit 4\""; echo "status $?"'
+"$MPROF" run -q -o fork.dat "$PROGS/robust" fork >/dev/null
+contains "a forked child's recording is valid" fork.dat "EXIT 0 "
+"$MPROF" run -q -M -o forkm.dat "$PROGS/robust" fork >/dev/null
+check "fork: a hooked child reports its own heap with -M" grep -q '^CHLDHEAP ' forkm.dat
+expect_status "SIGKILL of the program" 137 "$MPROF" run -q -o kill.dat sh -c 'kill -9 $$'
+check "leaves a valid recording" "$MPROF" peak kill.dat
+
+# Static and setuid programs: one line, RSS still recorded.
+if [ -x "$PROGS/static_prog" ]; then
+	expect_status "a static program runs" 0 "$MPROF" run -o static.dat "$PROGS/static_prog"
+	contains "mprof says it cannot hook it" "$scratch/.err" "cannot hook '$PROGS/static_prog': it is statically linked; recording RSS only"
+	between "and still records RSS" "$(peak_of static.dat)" 29 40
+	contains "noted in the recording" static.dat "NOTE hooks unavailable: it is statically linked"
+fi
+if [ "$(id -u)" = 0 ]; then
+	cp "$PROGS/alloc_hold" ./suid_prog && chown nobody ./suid_prog && chmod 4755 ./suid_prog
+	expect_status "a setuid program runs" 0 "$MPROF" run -o suid.dat ./suid_prog 20 0.3
+	contains "mprof says it cannot hook it" "$scratch/.err" "it is setuid or setgid"
+	between "and still records RSS" "$(peak_of suid.dat)" 19 30
+fi
+
+# Brackets from include/mprof.h: exact to the millisecond against the program's clock.
+cat >brackets.c <<'C'
+#include <time.h>
+#include "mprof.h"
+static void nap(long ms) { struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L}; nanosleep(&ts, 0); }
+static void inner(void) { MPROF_SCOPE("inner"); nap(300); }
+int main(void) {
+	mprof_enter("sleeper"); nap(1000); mprof_leave();
+	{ MPROF_SCOPE("outer"); nap(100); inner(); }
+	return 0;
+}
+C
+cc -O2 -I"$MPROF_TOP/include" brackets.c -o brackets
+expect_status "the header needs no link flag and runs without mprof" 0 ./brackets
+"$MPROF" run -q -o br.dat ./brackets
+dur() { awk -v f="$2" '$1 == "FUNC" && $2 == f { printf "%.3f", $6 - $4 }' "$1"; }
+between "a function sleeping 1 s gets a 1.00 s bracket" "$(dur br.dat sleeper)" 1.000 1.010
+between "MPROF_SCOPE brackets the rest of the block" "$(dur br.dat outer)" 0.400 0.410
+check "nesting gives depth 0 and 1" sh -c "grep -q '^FUNC outer .* 0$' br.dat && grep -q '^FUNC inner .* 1$' br.dat"
+
+# Python: the original's @profile, through the bootstrap.
+py=/usr/bin/python3
+cat >deco.py <<'PY'
+import time
+@profile
+def nap():
+    time.sleep(1)
+@profile
+def boom():
+    raise ValueError("expected")
+@profile
+def outer():
+    nap()
+nap()
+try:
+    boom()
+except ValueError:
+    pass
+outer()
+print("done")
+PY
+out=$(PATH="$(dirname $py):$PATH" "$MPROF" run -q -o py.dat deco.py)
+check "mprof run script.py runs it with @profile" test "$out" = "done"
+between "a decorated function sleeping 1 s: a 1.00 s bracket named <module>.<function>" "$(dur py.dat __main__.nap | head -c 5)" 1.000 1.010
+check "an exception still closes the bracket" grep -q '^FUNC __main__.boom ' py.dat
+check "nested decorated functions get increasing depth" sh -c "grep -q '^FUNC __main__.outer .* 0$' py.dat && grep -q '^FUNC __main__.nap .* 1$' py.dat"
+"$MPROF" run -q -o py2.dat "$py" deco.py >/dev/null
+check "mprof run python3 script.py does the same" grep -q '^FUNC __main__.outer ' py2.dat
+PATH="$(dirname $py):$PATH" "$MPROF" run -q --nopython -o py3.dat "$py" -c 'print(1)' >/dev/null
+check "--nopython runs the interpreter as is" grep -q '^EXIT 0 ' py3.dat
+expect_status "--nopython on a decorated script: no @profile" 1 env PATH="$(dirname $py):$PATH" "$MPROF" run -q --nopython -o py4.dat "$py" deco.py
+
+# numpy, in the style of memory_profiler's examples: three calls, three bumps.
+if $py -c 'import numpy' 2>/dev/null; then
+	cat >np.py <<'PY'
+import time
+import numpy as np
+@profile
+def make_array():
+    a = np.ones((2000, 10000))  # about 153 MiB
+    time.sleep(0.4)
+    return a.sum()
+for _ in range(3):
+    make_array()
+    time.sleep(0.4)
+PY
+	"$MPROF" run -q -o np.dat "$py" np.py
+	check "three brackets" test "$(grep -c '^FUNC __main__.make_array ' np.dat)" -eq 3
+	bumps=$(awk '$1 == "MEM" { hi = $2 > 120; if (hi && !was) n++; was = hi } END { print n + 0 }' np.dat)
+	check "three bumps of the RSS line" test "$bumps" -eq 3
+	hbumps=$(awk '$1 == "HEAP" { hi = $2 > 140; if (hi && !was) n++; was = hi } END { print n + 0 }' np.dat)
+	check "three bumps of the heap line" test "$hbumps" -eq 3
+	check "each bracket exits high and enters low" awk '$1 == "FUNC" && !($3 < 100 && $5 > 140) { exit 1 }' np.dat
+else
+	fail "python3-numpy is installed for $py"
+fi
