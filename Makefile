@@ -56,7 +56,7 @@ $(BUILD)/%.o: %.c
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
-	    -ftls-model=initial-exec -fno-omit-frame-pointer -c -o $@ $<
+	    -ftls-model=initial-exec -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libmprofcore.a $(BUILD)/src/cli/opts.o
 	@mkdir -p $(@D)
@@ -88,8 +88,12 @@ check-build: all $(UNIT_BIN) $(PROG_BIN)
 test: check-build
 	@tests/run
 
-bench: all $(PROG_BIN)
+bench: all $(BUILD)/bench/malloc_loop
 	@bench/run
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -pthread -o $@ $<
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mprof \

@@ -1,14 +1,16 @@
 #!/bin/sh
 # install-deps.sh - installs mprof's build, run-time and test dependencies from Debian's packages.
-# Idempotent: packages already installed are left alone. Usage: scripts/install-deps.sh [build|test]
+# Idempotent: packages already installed are left alone. Usage: scripts/install-deps.sh [build|test|bench]
 set -eu
 what=${1:-test}
 build="build-essential pkg-config libunwind-dev libcjson-dev gnuplot-nox"
-test="$build python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
+test="$build git python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
+bench="$test heaptrack hyperfine time"
 case $what in
 	build) want=$build ;;
 	test) want=$test ;;
-	*) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+	bench) want=$bench ;;
+	*) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

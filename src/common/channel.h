@@ -27,12 +27,17 @@
  * load+add); the launcher reads them. Cell 0 is shared and written with atomic
  * adds: it takes threads beyond MPROF_MAX_CELLS and the fork baseline. */
 struct mprof_cell {
-	_Atomic uint64_t alloc_bytes;
+	_Alignas(64) _Atomic uint64_t alloc_bytes; /* one cache line per cell: no false sharing */
 	_Atomic uint64_t free_bytes;
 	_Atomic uint64_t allocs;
 	_Atomic uint64_t frees;
 	_Atomic uint32_t owned; /* 1 while a live thread owns the cell */
-	uint32_t pad_[7];
+	uint32_t pad_;
+	/* The owner takes its slow path once its unflushed bytes exceed this. The
+	 * launcher sets it to INT64_MIN after resetting heap_peak, so every thread
+	 * re-arms at its next allocation. */
+	_Atomic int64_t limit;
+	uint64_t pad2_[2];
 };
 
 enum mprof_event_kind {
@@ -73,11 +78,14 @@ struct mprof_proc {
 	_Atomic uint32_t flags;
 	uint32_t pad0_;
 	/* Net bytes that threads have flushed so far: a running estimate of the live
-	 * heap from which each thread computes candidate peaks. */
-	_Atomic int64_t heap_flushed;
+	 * heap from which each thread computes candidate peaks. Read on every
+	 * allocation, written rarely: a cache line of its own with heap_peak. */
+	_Alignas(64) _Atomic int64_t heap_flushed;
 	/* The largest live heap seen since the launcher last took it (reset to 0). */
 	_Atomic int64_t heap_peak;
-	_Atomic uint64_t mmap_live;  /* anonymous mmap bytes the program holds */
+	/* Bumped by the launcher after each reset of heap_peak: threads re-arm then. */
+	_Atomic uint64_t peak_epoch;
+	_Alignas(64) _Atomic uint64_t mmap_live; /* anonymous mmap bytes the program holds */
 	_Atomic uint64_t mmap_peak;
 	_Atomic uint64_t ev_head;    /* events ever reserved */
 	_Atomic uint64_t ev_dropped; /* events lost because the ring was full */
@@ -99,7 +107,7 @@ struct mprof_channel {
 	uint32_t pad_;
 	int64_t min_call_ns; /* -finstrument-functions calls shorter than this are dropped */
 	_Atomic uint32_t procs_lost;   /* processes that found no free slot */
-	uint32_t pad2_;
+	_Atomic uint32_t procs_used;   /* slots [0, procs_used) have ever been claimed */
 	char func_patterns[MPROF_PATTERNS_MAX]; /* NUL-separated globs, empty = none */
 	struct mprof_proc procs[];
 };

@@ -61,11 +61,19 @@ void chan_destroy(struct chan *c)
 	memset(c, 0, sizeof(*c));
 }
 
+uint32_t chan_used(const struct chan *c)
+{
+	if (!c->map)
+		return 0;
+	uint32_t n = atomic_load_explicit(&c->map->procs_used, memory_order_acquire);
+	return n < c->map->nprocs ? n : c->map->nprocs;
+}
+
 struct mprof_proc *chan_find(struct chan *c, pid_t pid)
 {
 	if (!c->map)
 		return NULL;
-	for (uint32_t i = 0; i < c->map->nprocs; i++) {
+	for (uint32_t i = 0, n = chan_used(c); i < n; i++) {
 		struct mprof_proc *p = &c->map->procs[i];
 		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE &&
 		    atomic_load_explicit(&p->pid, memory_order_relaxed) == pid)
@@ -86,7 +94,11 @@ void chan_take_heap(struct mprof_proc *p, struct chan_heap *h)
 		h->frees += atomic_load_explicit(&cell->frees, memory_order_relaxed);
 	}
 	h->live = (int64_t)(in - out);
-	h->peak = atomic_exchange_explicit(&p->heap_peak, 0, memory_order_relaxed);
+	h->peak = atomic_exchange_explicit(&p->heap_peak, 0, memory_order_seq_cst);
+	atomic_fetch_add_explicit(&p->peak_epoch, 1, memory_order_seq_cst);
+	for (int i = 1; i < MPROF_MAX_CELLS; i++)
+		if (atomic_load_explicit(&p->cells[i].owned, memory_order_relaxed))
+			atomic_store_explicit(&p->cells[i].limit, INT64_MIN, memory_order_seq_cst);
 	if (h->peak < h->live)
 		h->peak = h->live;
 	h->mmap_live = atomic_load_explicit(&p->mmap_live, memory_order_relaxed);

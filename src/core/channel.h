@@ -21,6 +21,9 @@ int chan_create(struct chan *c, struct err *e);
 /* Unmaps and unlinks the channel. Safe to call twice or on a failed chan. */
 void chan_destroy(struct chan *c);
 
+/* How many slots from the start may be in use: scans stop there. 0 without a map. */
+uint32_t chan_used(const struct chan *c);
+
 /* The live slot of pid, or NULL when pid has not registered (yet). */
 struct mprof_proc *chan_find(struct chan *c, pid_t pid);
 

@@ -378,6 +378,21 @@ int dat_writer_create_default(struct dat_writer *w, const char *dir, struct err 
 	return err_set(e, "cannot find a free name for mprof_%s.dat", stamp);
 }
 
+/* Appends a finished line (newline included) to the file, or to the held buffer. */
+static void emit(struct dat_writer *w, const char *line, size_t n)
+{
+	if (w->failed || w->fd < 0)
+		return;
+	if (w->held) {
+		xgrow((void **)&w->buf, &w->cap, w->len + n, 1);
+		memcpy(w->buf + w->len, line, n);
+		w->len += n;
+		return;
+	}
+	if (write_all(w->fd, line, n))
+		w->failed = errno ? errno : EIO;
+}
+
 void dat_writef(struct dat_writer *w, const char *fmt, ...)
 {
 	char buf[8192];
@@ -385,13 +400,75 @@ void dat_writef(struct dat_writer *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
 	va_end(ap);
-	if (n < 0 || w->failed || w->fd < 0)
+	if (n < 0)
 		return;
 	if ((size_t)n > sizeof(buf) - 2)
 		n = sizeof(buf) - 2; /* an over-long line is cut, never split */
 	buf[n++] = '\n';
-	if (write_all(w->fd, buf, (size_t)n))
+	emit(w, buf, (size_t)n);
+}
+
+/* Sample lines are written at up to 10 kHz: numbers are formatted with integer
+ * arithmetic (printf's %.6f costs more than the rest of a sample). */
+static char *put_u64(char *p, uint64_t v)
+{
+	char tmp[24];
+	int n = 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* v with six decimals, rounded; exact for |v| < 9e12. */
+static char *put_fixed6(char *p, double v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		v = -v;
+	}
+	if (!(v < 9e12)) /* NaN or huge: printf knows best */
+		return p + sprintf(p, "%.6f", v);
+	uint64_t micro = (uint64_t)(v * 1e6 + 0.5);
+	p = put_u64(p, micro / 1000000);
+	*p++ = '.';
+	uint64_t frac = micro % 1000000;
+	for (uint64_t d = 100000; d; d /= 10)
+		*p++ = (char)('0' + frac / d % 10);
+	return p;
+}
+
+static char *put_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+/* "KIND a b" with fixed6 numbers: the shape of MEM and MAXRSS. */
+static void write_pair(struct dat_writer *w, const char *kind, double a, double b)
+{
+	char buf[96], *p = put_str(buf, kind);
+	p = put_fixed6(p, a);
+	*p++ = ' ';
+	p = put_fixed6(p, b);
+	*p++ = '\n';
+	emit(w, buf, (size_t)(p - buf));
+}
+
+void dat_writer_hold(struct dat_writer *w)
+{
+	w->held = 1;
+}
+
+void dat_writer_flush(struct dat_writer *w)
+{
+	w->held = 0;
+	if (w->len && !w->failed && w->fd >= 0 && write_all(w->fd, w->buf, w->len))
 		w->failed = errno ? errno : EIO;
+	w->len = 0;
 }
 
 void dat_write_cmdline(struct dat_writer *w, const char *cmdline)
@@ -401,12 +478,12 @@ void dat_write_cmdline(struct dat_writer *w, const char *cmdline)
 
 void dat_write_mem(struct dat_writer *w, double mib, double t)
 {
-	dat_writef(w, "MEM %.6f %.6f", mib, t);
+	write_pair(w, "MEM ", mib, t);
 }
 
 void dat_write_maxrss(struct dat_writer *w, double mib, double t)
 {
-	dat_writef(w, "MAXRSS %.6f %.6f", mib, t);
+	write_pair(w, "MAXRSS ", mib, t);
 }
 
 void dat_write_child(struct dat_writer *w, int pid, double mib, double t)
@@ -421,14 +498,26 @@ void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t)
 
 void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
 {
-	if (pid > 0)
-		dat_writef(w, "CHLDHEAP %d %.6f %.6f %.6f %llu %llu %.6f", pid, h->live_mib,
-			   h->peak_mib, h->t, (unsigned long long)h->allocs,
-			   (unsigned long long)h->frees, h->mmap_mib);
-	else
-		dat_writef(w, "HEAP %.6f %.6f %.6f %llu %llu %.6f", h->live_mib, h->peak_mib, h->t,
-			   (unsigned long long)h->allocs, (unsigned long long)h->frees,
-			   h->mmap_mib);
+	char buf[256], *p = buf;
+	if (pid > 0) {
+		p = put_str(p, "CHLDHEAP ");
+		p = put_u64(p, (uint64_t)pid);
+		*p++ = ' ';
+	} else {
+		p = put_str(p, "HEAP ");
+	}
+	const double f[] = {h->live_mib, h->peak_mib, h->t};
+	for (int i = 0; i < 3; i++) {
+		p = put_fixed6(p, f[i]);
+		*p++ = ' ';
+	}
+	p = put_u64(p, h->allocs);
+	*p++ = ' ';
+	p = put_u64(p, h->frees);
+	*p++ = ' ';
+	p = put_fixed6(p, h->mmap_mib);
+	*p++ = '\n';
+	emit(w, buf, (size_t)(p - buf));
 }
 
 void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
@@ -448,6 +537,10 @@ void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib)
 int dat_writer_close(struct dat_writer *w, struct err *e)
 {
 	int rc = 0;
+	dat_writer_flush(w);
+	free(w->buf);
+	w->buf = NULL;
+	w->cap = 0;
 	if (w->fd >= 0 && close(w->fd) && !w->failed)
 		w->failed = errno;
 	w->fd = -1;

@@ -109,6 +109,9 @@ struct dat_writer {
 	int fd;
 	char *path;
 	int failed; /* errno of the first failed write, 0 if none */
+	int held;   /* lines wait in buf until dat_writer_flush */
+	char *buf;
+	size_t len, cap;
 };
 
 /* Creates path exclusively (never overwriting). -1 with e filled on failure,
@@ -133,7 +136,12 @@ void dat_write_func(struct dat_writer *w, const char *name, double mem_in, doubl
 		    double mem_out, double t_out, int depth);
 void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib);
 
-/* Closes the file. Returns 0, or -1 with e filled if any write failed. */
+/* Holds the following lines in memory until dat_writer_flush, which writes them
+ * with one write(2): a sample's lines land together. Cannot fail. */
+void dat_writer_hold(struct dat_writer *w);
+void dat_writer_flush(struct dat_writer *w);
+
+/* Flushes and closes the file. Returns 0, or -1 with e filled if any write failed. */
 int dat_writer_close(struct dat_writer *w, struct err *e);
 
 /* Builds the CMDLINE text the original writes: arguments joined by spaces, those

@@ -192,26 +192,32 @@ static double rec_t0(const struct dat_recording *r)
 	return t0;
 }
 
-/* The light band from the sampled line up to each interval's true maximum. */
+/* The light band from the sampled line up to each interval's true maximum: a box
+ * from one MAXRSS line to the next, wherever the kernel saw more than the samples. */
 static void band_clause(struct gp *g, const struct dat_recording *r, double t0)
 {
-	if (r->maxrss.n < 2 || r->maxrss.n != r->mem.n)
+	if (r->maxrss.n < 2 || !r->mem.n)
 		return;
 	char name[4096];
 	FILE *f = data_file(g, name, sizeof(name));
 	if (!f)
 		return;
 	double min_excess = g->y1 * 0.005;
-	size_t boxes = 0, ncol = (size_t)columns(g);
+	size_t boxes = 0, ncol = (size_t)columns(g), m = 0;
 	long last_col = -1;
-	for (size_t i = 1; i < r->mem.n; i++) {
-		double lo_x = r->mem.v[i - 1].t - t0, hi_x = r->mem.v[i].t - t0;
-		double top = fmax(r->mem.v[i - 1].mib, r->mem.v[i].mib);
-		double max = r->maxrss.v[i].mib;
+	for (size_t i = 1; i < r->maxrss.n; i++) {
+		double lo_t = r->maxrss.v[i - 1].t, hi_t = r->maxrss.v[i].t;
+		/* The highest sample in [lo_t, hi_t]: the top of the line there. */
+		double top = 0;
+		while (m < r->mem.n && r->mem.v[m].t < lo_t)
+			m++;
+		for (size_t j = m; j < r->mem.n && r->mem.v[j].t <= hi_t; j++)
+			top = fmax(top, r->mem.v[j].mib);
+		double max = r->maxrss.v[i].mib, lo_x = lo_t - t0, hi_x = hi_t - t0;
 		if (max - top < min_excess || !in_window(g, hi_x))
 			continue;
 		long col = (long)((hi_x - g->x0) / (g->x1 - g->x0) * (double)ncol);
-		if (r->mem.n > 2 * ncol && col == last_col)
+		if (r->maxrss.n > 2 * ncol && col == last_col)
 			continue; /* one box per pixel column is all the eye can see */
 		last_col = col;
 		fprintf(f, "%.6f %.6f %.6f %.6f %.6f %.6f\n", (lo_x + hi_x) / 2, (top + max) / 2, lo_x,

@@ -43,6 +43,7 @@ int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err 
 	h->backend = b;
 	h->rollup_fd = -1;
 	h->clear_refs_fd = -1;
+	h->statm_fd = open_proc_file(pid, "statm", O_RDONLY);
 	h->status_fd = open_proc_file(pid, "status", O_RDONLY);
 	if (h->status_fd < 0)
 		return err_sys(e, errno, "cannot read /proc/%d/status", (int)pid);
@@ -58,6 +59,8 @@ int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err 
 	return 0;
 }
 
+/* Reads a /proc text. These files come whole in one read when the buffer is large
+ * enough, so a short read means the end: no second call to find EOF. */
 static ssize_t pread_all(int fd, char *buf, size_t cap)
 {
 	size_t n = 0;
@@ -67,9 +70,9 @@ static ssize_t pread_all(int fd, char *buf, size_t cap)
 			continue;
 		if (r < 0)
 			return -1;
-		if (r == 0)
-			break;
 		n += (size_t)r;
+		if (r == 0 || n < (cap - 1) / 2)
+			break;
 	}
 	buf[n] = '\0';
 	return (ssize_t)n;
@@ -87,7 +90,7 @@ static uint64_t field_kb(const char *text, const char *key)
 
 int proc_read(struct proc_handle *h, struct proc_mem *m)
 {
-	char buf[4096];
+	char buf[8192];
 	if (pread_all(h->status_fd, buf, sizeof(buf)) <= 0)
 		return -1;
 	/* A zombie has no memory: treat it as gone. */
@@ -112,6 +115,24 @@ int proc_read(struct proc_handle *h, struct proc_mem *m)
 	return 0;
 }
 
+int proc_read_rss(struct proc_handle *h, struct proc_mem *m)
+{
+	static long page;
+	char buf[256];
+	if (!page)
+		page = sysconf(_SC_PAGESIZE);
+	if (h->statm_fd < 0 || pread_all(h->statm_fd, buf, sizeof(buf)) <= 0)
+		return proc_read(h, m);
+	char *end;
+	unsigned long long size = strtoull(buf, &end, 10);
+	unsigned long long resident = strtoull(end, &end, 10);
+	/* A zombie's statm is all zeros: it has no memory left to sample. */
+	if (size == 0)
+		return -1;
+	m->rss = m->value = m->hwm = resident * (uint64_t)page;
+	return 0;
+}
+
 int proc_reset_hwm(struct proc_handle *h)
 {
 	if (h->clear_refs_fd < 0)
@@ -128,13 +149,15 @@ int proc_reset_hwm(struct proc_handle *h)
 
 void proc_close(struct proc_handle *h)
 {
+	if (h->statm_fd >= 0)
+		close(h->statm_fd);
 	if (h->status_fd >= 0)
 		close(h->status_fd);
 	if (h->rollup_fd >= 0)
 		close(h->rollup_fd);
 	if (h->clear_refs_fd >= 0)
 		close(h->clear_refs_fd);
-	h->status_fd = h->rollup_fd = h->clear_refs_fd = -1;
+	h->status_fd = h->statm_fd = h->rollup_fd = h->clear_refs_fd = -1;
 }
 
 /* ppid of pid from /proc/PID/stat, -1 when unreadable. */

@@ -17,7 +17,8 @@ const char *proc_backend_name(enum proc_backend b);
 struct proc_handle {
 	pid_t pid;
 	enum proc_backend backend;
-	int status_fd;     /* /proc/PID/status */
+	int status_fd;     /* /proc/PID/status: RSS and the high-water mark, ~7 us a read */
+	int statm_fd;      /* /proc/PID/statm: RSS alone, ~1 us a read */
 	int rollup_fd;     /* /proc/PID/smaps_rollup, for pss/uss */
 	int clear_refs_fd; /* /proc/PID/clear_refs, -1 when not permitted */
 };
@@ -33,6 +34,9 @@ int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err 
 
 /* Reads the current figures. -1 when the process is gone (or became a zombie). */
 int proc_read(struct proc_handle *h, struct proc_mem *m);
+
+/* Reads RSS alone (m->hwm = m->rss), cheaply; only for the rss backend. -1 when gone. */
+int proc_read_rss(struct proc_handle *h, struct proc_mem *m);
 
 /* Resets the kernel's high-water mark to the current RSS. -1 when not permitted;
  * after the first failure the handle stops trying. */

@@ -47,6 +47,7 @@ static int64_t now_ns(void)
 
 static void reset_slot_counters(struct mprof_proc *p)
 {
+	atomic_fetch_add(&p->peak_epoch, 1); /* threads of an exec'd image start afresh */
 	for (int i = 0; i < MPROF_MAX_CELLS; i++) {
 		struct mprof_cell *c = &p->cells[i];
 		atomic_store(&c->alloc_bytes, 0);
@@ -86,6 +87,9 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		atomic_store(&p->flags, MPROF_PF_HOOKED);
 		atomic_store(&p->pid, pid);
 		atomic_store_explicit(&p->state, MPROF_PROC_LIVE, memory_order_release);
+		uint32_t used = atomic_load(&chan->procs_used);
+		while (used < i + 1 && !atomic_compare_exchange_weak(&chan->procs_used, &used, i + 1))
+			;
 		return p;
 	}
 	atomic_fetch_add(&chan->procs_lost, 1);
@@ -96,60 +100,121 @@ static void release_cell(void *v)
 {
 	struct engine_thread *t = &engine_tl;
 	struct mprof_cell *c = v;
-	if (engine_proc && t->delta) {
-		atomic_fetch_add(&engine_proc->heap_flushed, t->delta);
+	if (t->proc && t->delta) {
+		atomic_fetch_add(&t->proc->heap_flushed, t->delta);
 		t->delta = 0;
 	}
-	/* Later frees of this thread (other TLS destructors) go to the shared cell. */
-	if (engine_proc)
-		t->cell = &engine_proc->cells[0];
+	/* Later calls of this thread (other TLS destructors) go to the shared cell. */
+	t->cell = NULL;
+	t->overflow = 1;
 	if (c)
 		atomic_store_explicit(&c->owned, 0, memory_order_release);
 }
 
-struct mprof_cell *engine_claim_cell(void)
+void engine_limit(struct engine_thread *t)
 {
-	struct engine_thread *t = &engine_tl;
+	struct mprof_proc *p = t->proc;
+	for (;;) {
+		uint64_t epoch = atomic_load_explicit(&p->peak_epoch, memory_order_seq_cst);
+		int64_t flushed = atomic_load_explicit(&p->heap_flushed, memory_order_relaxed);
+		int64_t est = flushed + t->delta; /* the live heap as this thread knows it */
+		int64_t peak = atomic_load_explicit(&p->heap_peak, memory_order_relaxed);
+		while (est > peak && !atomic_compare_exchange_weak_explicit(&p->heap_peak, &peak, est,
+									     memory_order_relaxed,
+									     memory_order_relaxed))
+			;
+		if (est > peak)
+			peak = est;
+		if (t->delta > ENGINE_FLUSH_BYTES || t->delta < -ENGINE_FLUSH_BYTES) {
+			atomic_fetch_add_explicit(&p->heap_flushed, t->delta, memory_order_relaxed);
+			flushed += t->delta;
+			t->delta = 0;
+		}
+		/* Next time: when this thread's delta would lift the heap over the peak,
+		 * or calls for a flush, whichever comes first. */
+		int64_t to_peak = peak - flushed;
+		int64_t limit = to_peak < ENGINE_FLUSH_BYTES ? to_peak : ENGINE_FLUSH_BYTES;
+		if (!t->cell) {
+			t->limit = limit;
+			return;
+		}
+		atomic_store_explicit(&t->cell->limit, limit, memory_order_seq_cst);
+		/* The launcher resets the peak, bumps the epoch, then lowers our limit: if
+		 * it did so while we computed, our store may have undone its lowering. */
+		if (atomic_load_explicit(&p->peak_epoch, memory_order_seq_cst) == epoch)
+			return;
+	}
+}
+
+/* Claims a cell for the calling thread; 0 when it got one, -1 when counting is off. */
+static int claim_cell(struct engine_thread *t)
+{
 	if (atomic_load_explicit(&init_state, memory_order_acquire) != 2) {
 		if (t->in_hook)
-			return NULL;
+			return -1;
 		t->in_hook = 1;
 		engine_init();
 		t->in_hook = 0;
 	}
 	struct mprof_proc *p = engine_proc;
 	if (!p || t->in_hook)
-		return NULL;
-	struct mprof_cell *cell = &p->cells[0];
+		return -1;
+	t->proc = p;
+	if (t->overflow || !engine_glibc_next)
+		return 0; /* counted in cell 0, on the slow path */
 	for (int i = 1; i < MPROF_MAX_CELLS; i++) {
 		uint32_t expect = 0;
 		if (atomic_compare_exchange_strong(&p->cells[i].owned, &expect, 1)) {
-			cell = &p->cells[i];
-			break;
+			if (have_key) {
+				t->in_hook = 1; /* pthread_setspecific may allocate for high keys */
+				pthread_setspecific(cell_key, &p->cells[i]);
+				t->in_hook = 0;
+			}
+			t->delta = 0;
+			t->cell = &p->cells[i];
+			engine_limit(t);
+			return 0;
 		}
 	}
-	t->gen = atomic_load(&p->generation);
-	t->cell = cell;
-	if (have_key && cell != &p->cells[0]) {
-		t->in_hook = 1; /* pthread_setspecific may allocate for high keys */
-		pthread_setspecific(cell_key, cell);
-		t->in_hook = 0;
-	}
-	return cell;
+	t->overflow = 1; /* more threads than cells: share cell 0 with atomics */
+	return 0;
 }
 
-void engine_flush(struct engine_thread *t, int64_t est)
+/* Counts into the thread's own cell (single writer) or the shared cell 0. */
+static void count(struct engine_thread *t, int64_t bytes)
 {
-	struct mprof_proc *p = engine_proc;
-	int64_t peak = atomic_load_explicit(&p->heap_peak, memory_order_relaxed);
-	while (est > peak &&
-	       !atomic_compare_exchange_weak_explicit(&p->heap_peak, &peak, est, memory_order_relaxed,
-						      memory_order_relaxed))
-		;
-	if (t->delta > ENGINE_FLUSH_BYTES || t->delta < -ENGINE_FLUSH_BYTES) {
-		atomic_fetch_add_explicit(&p->heap_flushed, t->delta, memory_order_relaxed);
-		t->delta = 0;
+	struct mprof_cell *c = t->cell ? t->cell : &t->proc->cells[0];
+	int shared = t->cell == NULL;
+	_Atomic uint64_t *b = bytes >= 0 ? &c->alloc_bytes : &c->free_bytes;
+	_Atomic uint64_t *n = bytes >= 0 ? &c->allocs : &c->frees;
+	uint64_t mag = (uint64_t)(bytes >= 0 ? bytes : -bytes);
+	if (shared) {
+		atomic_fetch_add_explicit(b, mag, memory_order_relaxed);
+		atomic_fetch_add_explicit(n, 1, memory_order_relaxed);
+	} else {
+		ENGINE_BUMP(*b, mag);
+		ENGINE_BUMP(*n, 1);
 	}
+	t->delta += bytes;
+	int64_t limit = t->cell ? atomic_load(&t->cell->limit) : t->limit;
+	if (bytes >= 0 ? t->delta > limit : t->delta < -ENGINE_FLUSH_BYTES)
+		engine_limit(t);
+}
+
+void engine_alloc_slow(size_t n)
+{
+	struct engine_thread *t = &engine_tl;
+	if (t->in_hook || (!t->cell && claim_cell(t)))
+		return;
+	count(t, (int64_t)n);
+}
+
+void engine_free_slow(size_t n)
+{
+	struct engine_thread *t = &engine_tl;
+	if (t->in_hook || (!t->cell && claim_cell(t)))
+		return;
+	count(t, -(int64_t)n);
 }
 
 /* ---- fork ---- */
@@ -168,6 +233,8 @@ static void atfork_child(void)
 	}
 	uint64_t mmap_live = atomic_load(&parent->mmap_live);
 	t->cell = NULL;
+	t->proc = NULL;
+	t->overflow = 0;
 	t->delta = 0;
 	t->depth = 0;
 	t->tid = 0;

@@ -12,76 +12,44 @@
 /* Per-thread state, initial-exec TLS: no __tls_get_addr on the hot path. */
 struct engine_thread {
 	struct mprof_cell *cell; /* NULL until the thread's first counted call */
-	int64_t delta;           /* net bytes not yet flushed to heap_flushed */
+	struct mprof_proc *proc; /* the slot the cell belongs to */
+	int64_t delta;           /* net bytes not yet flushed to proc->heap_flushed */
+	int64_t limit;           /* for threads without a cell: as cell->limit */
 	int in_hook;             /* re-entry guard: nested calls are not counted */
 	int depth;               /* bracket nesting */
 	int32_t tid;
-	uint32_t gen;            /* process generation the cell belongs to */
+	int overflow;            /* no cell of its own: counted with atomics in cell 0 */
 };
 
 extern __thread struct engine_thread engine_tl MPROF_HIDDEN;
 extern struct mprof_proc *engine_proc MPROF_HIDDEN; /* NULL: not recording */
+extern int engine_glibc_next MPROF_HIDDEN;          /* see hooks.c */
 
 /* Maps the channel and claims a slot, once; later calls return at once. Never fails
  * loudly: without a channel the engine stays off and hooks only forward. */
 void engine_init(void) MPROF_HIDDEN;
 
-/* Slow path of engine_cell(): claims a cell for this thread. NULL when off. */
-struct mprof_cell *engine_claim_cell(void) MPROF_HIDDEN;
+/* Slow paths: the thread has no cell yet (or shares cell 0), or its delta crossed
+ * its limit. They count the call themselves. */
+void engine_alloc_slow(size_t n) MPROF_HIDDEN;
+void engine_free_slow(size_t n) MPROF_HIDDEN;
+void engine_limit(struct engine_thread *t) MPROF_HIDDEN;
 
-/* Flushes the thread's delta and publishes a candidate peak. */
-void engine_flush(struct engine_thread *t, int64_t est) MPROF_HIDDEN;
+/* Whether a thread has a cell of its own: the fast paths below apply. */
+static inline struct mprof_cell *engine_fast_cell(struct engine_thread *t)
+{
+	return t->cell;
+}
 
 #define ENGINE_FLUSH_BYTES (256 * 1024)
 
-static inline struct mprof_cell *engine_cell(struct engine_thread *t)
-{
-	if (__builtin_expect(t->cell != NULL, 1))
-		return t->cell;
-	return engine_claim_cell();
-}
+/* Single writer: a plain load and store, no locked instruction. */
+#define ENGINE_BUMP(field, v)                                                              \
+	atomic_store_explicit(&(field), atomic_load_explicit(&(field), memory_order_relaxed) + (v), \
+			      memory_order_relaxed)
 
-static inline void engine_add(_Atomic uint64_t *c, uint64_t v, int shared)
-{
-	if (shared)
-		atomic_fetch_add_explicit(c, v, memory_order_relaxed);
-	else /* single writer: a plain load and store, no locked instruction */
-		atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + v,
-				      memory_order_relaxed);
-}
-
-/* Counts an allocation of n usable bytes by the calling thread. */
-static inline void engine_note_alloc(size_t n)
-{
-	struct engine_thread *t = &engine_tl;
-	struct mprof_cell *c = engine_cell(t);
-	if (!c)
-		return;
-	int shared = c == &engine_proc->cells[0];
-	engine_add(&c->alloc_bytes, n, shared);
-	engine_add(&c->allocs, 1, shared);
-	t->delta += (int64_t)n;
-	/* The live heap as this thread knows it: exact when one thread allocates. */
-	int64_t est = atomic_load_explicit(&engine_proc->heap_flushed, memory_order_relaxed) + t->delta;
-	if (__builtin_expect(est > atomic_load_explicit(&engine_proc->heap_peak, memory_order_relaxed), 0) ||
-	    t->delta > ENGINE_FLUSH_BYTES)
-		engine_flush(t, est);
-}
-
-/* Counts a free of n usable bytes; call it before the real free. */
-static inline void engine_note_free(size_t n)
-{
-	struct engine_thread *t = &engine_tl;
-	struct mprof_cell *c = engine_cell(t);
-	if (!c)
-		return;
-	int shared = c == &engine_proc->cells[0];
-	engine_add(&c->free_bytes, n, shared);
-	engine_add(&c->frees, 1, shared);
-	t->delta -= (int64_t)n;
-	if (t->delta < -ENGINE_FLUSH_BYTES)
-		engine_flush(t, 0);
-}
+/* The fast paths are written out in hooks.c, where each hook needs them inlined
+ * with its own tail calls; engine_limit is their way out. */
 
 /* Anonymous mappings the program makes and releases itself. */
 void engine_note_mmap(void *addr, size_t len) MPROF_HIDDEN;

@@ -40,6 +40,11 @@ static struct {
 } real;
 
 static _Atomic int resolved; /* 0 no, 1 in progress, 2 done */
+/* The next malloc is glibc's: usable sizes come from chunk headers, and threads get
+ * cells of their own (the fast paths). With another allocator every call takes the
+ * slow path, which asks it. */
+int engine_glibc_next MPROF_HIDDEN;
+#define glibc_next engine_glibc_next
 
 /* dlsym may allocate on some glibc versions: those calls are served from here. */
 static char boot_buf[64 * 1024] __attribute__((aligned(64)));
@@ -52,9 +57,9 @@ static void *boot_alloc(size_t n)
 	return off + n <= sizeof(boot_buf) ? boot_buf + off : NULL;
 }
 
-static int is_boot(const void *p)
+static inline int is_boot(const void *p)
 {
-	return (const char *)p >= boot_buf && (const char *)p < boot_buf + sizeof(boot_buf);
+	return (uintptr_t)p - (uintptr_t)boot_buf < sizeof(boot_buf);
 }
 
 #define NEXT(name) (__typeof__(real.name))dlsym(RTLD_NEXT, #name)
@@ -79,6 +84,15 @@ static void resolve(void)
 	real.mmap = NEXT(mmap);
 	real.munmap = NEXT(munmap);
 	real.mremap = NEXT(mremap);
+	/* Is the allocator below us glibc's own? Then its chunk header says the usable
+	 * size, as malloc_usable_size would (without memory tagging), for a few
+	 * instructions instead of a call. Any other allocator is asked. */
+	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+	if (libc) {
+		glibc_next = dlsym(libc, "malloc") == (void *)real.malloc &&
+			     dlsym(libc, "free") == (void *)real.free;
+		dlclose(libc);
+	}
 	engine_tl.in_hook = 0;
 	atomic_store(&resolved, 2);
 }
@@ -91,38 +105,104 @@ static inline int ready(void)
 	return atomic_load(&resolved) == 2;
 }
 
-/* Whether this call is counted: the engine is on and we are not inside our own work. */
-static inline int counting(void)
+/* The usable size of a block from glibc's chunk header, as malloc_usable_size
+ * computes it. Only on the fast paths, which run only when glibc_next is set. */
+static inline size_t glibc_usable(const void *p)
 {
-	struct engine_thread *t = &engine_tl;
-	if (__builtin_expect(t->cell != NULL, 1))
-		return !t->in_hook;
-	return !t->in_hook && engine_claim_cell() != NULL;
+	size_t head = ((const size_t *)p)[-1];
+	size_t chunk = head & ~(size_t)7;
+	return head & 2 ? chunk - 2 * sizeof(size_t) : chunk - sizeof(size_t); /* 2: mmapped */
 }
 
-static inline void *counted(void *p)
+/* The usable size of a live block, as malloc_usable_size reports it. */
+static inline size_t usable(void *p)
 {
-	if (p && counting())
-		engine_note_alloc(real.usable(p));
+	return glibc_next ? glibc_usable(p) : real.usable(p);
+}
+
+/* Cold paths, out of line so the fast paths below save no registers. */
+static __attribute__((noinline, cold)) void *alloc_slow(void *p)
+{
+	if (p)
+		engine_alloc_slow(usable(p));
 	return p;
 }
 
-static inline void uncount(void *p)
+static __attribute__((noinline, cold)) void *alloc_limit(void *p)
 {
-	if (p && counting())
-		engine_note_free(real.usable(p));
+	engine_limit(&engine_tl);
+	return p;
+}
+
+/* Counts a block just allocated. The fast path: the thread owns a cell, so two
+ * plain adds, one to its delta, and one compare decide everything. */
+static inline void *counted(void *p)
+{
+	struct engine_thread *t = &engine_tl;
+	struct mprof_cell *c = t->cell;
+	if (__builtin_expect(c == NULL || p == NULL, 0))
+		return alloc_slow(p);
+	size_t n = glibc_usable(p);
+	ENGINE_BUMP(c->alloc_bytes, n);
+	ENGINE_BUMP(c->allocs, 1);
+	int64_t d = t->delta + (int64_t)n;
+	t->delta = d;
+	if (__builtin_expect(d > atomic_load_explicit(&c->limit, memory_order_relaxed), 0))
+		return alloc_limit(p);
+	return p;
+}
+
+static __attribute__((noinline, cold)) void uncount_slow(void *p)
+{
+	engine_free_slow(usable(p));
+}
+
+/* Counts a block about to be freed. Returns nonzero when the slow path must run. */
+static inline int uncount_fast(void *p)
+{
+	struct engine_thread *t = &engine_tl;
+	struct mprof_cell *c = t->cell;
+	if (__builtin_expect(c == NULL, 0))
+		return 1;
+	size_t n = glibc_usable(p);
+	ENGINE_BUMP(c->free_bytes, n);
+	ENGINE_BUMP(c->frees, 1);
+	int64_t d = t->delta - (int64_t)n;
+	t->delta = d;
+	return __builtin_expect(d < -ENGINE_FLUSH_BYTES, 0) ? 2 : 0;
+}
+
+static void uncount(void *p)
+{
+	int rc = uncount_fast(p);
+	if (rc == 1)
+		uncount_slow(p);
+	else if (rc == 2)
+		engine_limit(&engine_tl);
+}
+
+static __attribute__((noinline, cold)) void free_slow(void *p, int rc)
+{
+	if (!p || is_boot(p))
+		return;
+	if (rc == 1)
+		uncount_slow(p);
+	else if (rc == 2)
+		engine_limit(&engine_tl);
+	if (ready())
+		real.free(p);
 }
 
 EXPORT void *malloc(size_t n)
 {
-	if (!ready())
+	if (__builtin_expect(!ready(), 0))
 		return boot_alloc(n);
 	return counted(real.malloc(n));
 }
 
 EXPORT void *calloc(size_t n, size_t size)
 {
-	if (!ready()) {
+	if (__builtin_expect(!ready(), 0)) {
 		if (size && n > SIZE_MAX / size)
 			return NULL;
 		return boot_alloc(n * size); /* static memory: already zero */
@@ -132,11 +212,12 @@ EXPORT void *calloc(size_t n, size_t size)
 
 EXPORT void free(void *p)
 {
-	if (!p || is_boot(p))
-		return;
-	if (!ready())
-		return; /* cannot happen: a block that is not ours was never handed out */
-	uncount(p); /* before the real free: another thread may get the address at once */
+	/* Counted before the real free: another thread may get the address at once. */
+	if (__builtin_expect(p == NULL || is_boot(p), 0))
+		return free_slow(p, 0);
+	int rc = uncount_fast(p);
+	if (__builtin_expect(rc != 0, 0))
+		return free_slow(p, rc);
 	real.free(p);
 }
 
@@ -171,17 +252,13 @@ EXPORT void *realloc(void *p, size_t n)
 		return boot_realloc(p, n);
 	if (!ready())
 		return NULL;
-	int count = counting();
-	size_t old = count ? real.usable(p) : 0;
-	if (count)
-		engine_note_free(old);
+	size_t old = usable(p);
+	uncount(p);
 	void *q = real.realloc(p, n);
-	if (count) {
-		if (q)
-			engine_note_alloc(real.usable(q));
-		else if (n != 0)
-			engine_note_alloc(old); /* failed: the old block still stands */
-	}
+	if (q)
+		counted(q);
+	else if (n != 0)
+		engine_alloc_slow(old); /* failed: the old block still stands */
 	return q;
 }
 
@@ -230,6 +307,13 @@ EXPORT void *pvalloc(size_t n)
 	if (!ready())
 		return NULL;
 	return counted(real.pvalloc(n));
+}
+
+/* Whether this thread's calls are counted (for the mmap hooks). */
+static inline int counting(void)
+{
+	struct engine_thread *t = &engine_tl;
+	return !t->in_hook && engine_proc != NULL;
 }
 
 /* ---- the program's own anonymous mappings ---- */
