@@ -7,6 +7,7 @@
 #include "cli/cmds.h"
 #include "cli/opts.h"
 #include "core/dat.h"
+#include "core/summary.h"
 
 static const char help[] =
 	"usage: mprof peak [--func NAME] [FILE|INDEX...]\n"
@@ -18,25 +19,6 @@ static const char help[] =
 	"\n"
 	"options:\n"
 	"  --func NAME   the peak within the calls of function NAME only\n";
-
-/* The peak of r's MEM and MAXRSS samples taken while a call of name ran; NAN if none. */
-static double func_peak(const struct dat_recording *r, const char *name)
-{
-	double best = NAN;
-	for (size_t f = 0; f < r->nfuncs; f++) {
-		const struct dat_func *fn = &r->funcs[f];
-		if (strcmp(fn->name, name))
-			continue;
-		const struct dat_series *series[] = {&r->mem, &r->maxrss};
-		for (int s = 0; s < 2; s++)
-			for (size_t i = 0; i < series[s]->n; i++) {
-				const struct dat_point *p = &series[s]->v[i];
-				if (p->t >= fn->t_in && p->t <= fn->t_out && !(p->mib <= best))
-					best = p->mib;
-			}
-	}
-	return best;
-}
 
 static int peak_one(const char *path, const char *func)
 {
@@ -51,7 +33,7 @@ static int peak_one(const char *path, const char *func)
 		report("%s: no memory samples (MEM lines)", path);
 		rc = EXIT_FAIL;
 	} else if (func) {
-		double p = func_peak(&r, func);
+		double p = summary_func_peak(&r, func);
 		if (isnan(p))
 			printf("%s\tNaN MiB\n", path);
 		else

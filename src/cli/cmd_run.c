@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/checkopts.h"
 #include "cli/cmds.h"
 #include "cli/runopts.h"
 #include "core/proc.h"
@@ -32,15 +33,24 @@ static const char help[] =
 	"      --func PATTERN      keep brackets of -finstrument-functions calls whose\n"
 	"                          name matches the glob (repeatable)\n"
 	"  -q, --quiet             no status line and no summary on stderr\n"
-	"  -h, --help              show this help\n";
+	"  -h, --help              show this help\n"
+	"\n"
+	"checks after the run (see 'mprof check --help'; SIZE like 500M or 1.5GiB):\n"
+	"  --max-peak SIZE, --max-heap SIZE, --max-leak SIZE, --max-duration SECONDS,\n"
+	"  --baseline FILE, --tolerance PCT\n"
+	"  A failed check makes the status 1, unless the program itself failed: its\n"
+	"  own non-zero status comes first.\n";
 
 int cmd_attach_record(struct record_opts *o, const char *target);
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct opt opts[] = {RUNOPTS_TABLE, {"attach", 'a', OPT_NONE, RO_ATTACH}, {0}};
+	static const struct opt opts[] = {RUNOPTS_TABLE, CHECKOPTS_TABLE,
+					  {"attach", 'a', OPT_NONE, RO_ATTACH}, {0}};
 	struct record_opts o;
+	struct check_opts co;
 	runopts_init(&o);
+	checkopts_init(&co);
 	struct opt_state st;
 	opt_init(&st, argc, argv, "run", 1);
 	int attach = 0, id, rc;
@@ -56,7 +66,8 @@ int cmd_run(int argc, char **argv)
 			attach = 1;
 			continue;
 		}
-		if (runopts_apply(&o, id, &st) < 0)
+		int applied = checkopts_apply(&co, id, st.arg);
+		if (applied < 0 || (applied > 0 && runopts_apply(&o, id, &st) < 0))
 			goto usage;
 	}
 	if (st.i >= argc) {
@@ -68,11 +79,19 @@ int cmd_run(int argc, char **argv)
 	} else {
 		struct record_outcome out;
 		rc = record_run(&o, argv + st.i, &out);
+		/* The program's own failure comes first; then the checks. */
+		if (out.path && checkopts_any(&co) && rc != EXIT_NOEXEC) {
+			int crc = checkopts_run(&co, out.path);
+			if (rc == EXIT_OK)
+				rc = crc;
+		}
 		free(out.path);
 	}
 	runopts_release(&o);
+	checkopts_release(&co);
 	return rc;
 usage:
 	runopts_release(&o);
+	checkopts_release(&co);
 	return EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NOEXEC = 127 };
 
 int cmd_attach(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_list(int argc, char **argv);
@@ -15,6 +16,7 @@ int cmd_peak(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /* Prints "mprof: <msg>" to stderr. */
 void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/gnuplot.h"
+#include "core/summary.h"
 
 static const char *const line_colors[] = {"#000000", "#1f77b4", "#d62728", "#2ca02c",
 					  "#17becf", "#bcbd22", "#9467bd", "#8c564b"};
@@ -143,27 +144,11 @@ static double series_top(const struct dat_series *s)
 	return m;
 }
 
-/* Least squares slope and intercept of a series over x = t - t0. */
-static void trend(const struct dat_point *v, size_t n, double t0, double *a, double *b)
-{
-	double sx = 0, sy = 0, sxx = 0, sxy = 0;
-	for (size_t i = 0; i < n; i++) {
-		double x = v[i].t - t0;
-		sx += x;
-		sy += v[i].mib;
-		sxx += x * x;
-		sxy += x * v[i].mib;
-	}
-	double d = (double)n * sxx - sx * sx;
-	*a = n > 1 && d != 0 ? ((double)n * sxy - sx * sy) / d : 0;
-	*b = n ? (sy - *a * sx) / (double)n : 0;
-}
-
 static void trend_clause(struct gp *g, const struct dat_series *s, double t0, const char *color)
 {
 	double a, b;
 	char name[4096];
-	trend(s->v, s->n, t0, &a, &b);
+	summary_trend(s->v, s->n, t0, &a, &b);
 	FILE *f = data_file(g, name, sizeof(name));
 	if (!f)
 		return;

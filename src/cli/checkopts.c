@@ -1,0 +1,177 @@
+/* checkopts.c - the limit and baseline options that 'mprof check' and 'mprof run' share, and the verdict they print. */
+#include "cli/checkopts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmds.h"
+#include "cli/opts.h"
+#include "core/units.h"
+
+void checkopts_init(struct check_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tolerance = 10;
+}
+
+void checkopts_release(struct check_opts *o)
+{
+	free(o->limits);
+	memset(o, 0, sizeof(*o));
+}
+
+int checkopts_any(const struct check_opts *o)
+{
+	return o->nlimits > 0 || o->baseline;
+}
+
+static int add_limit(struct check_opts *o, enum check_metric m, double limit)
+{
+	o->limits = xrealloc(o->limits, (o->nlimits + 1) * sizeof(*o->limits));
+	o->limits[o->nlimits++] = (struct check_limit){m, limit, m == CHECK_FUNC_PEAK ? o->func : NULL};
+	return 0;
+}
+
+static int size_limit(struct check_opts *o, enum check_metric m, const char *opt, const char *arg)
+{
+	uint64_t bytes;
+	if (units_parse_size(arg, &bytes)) {
+		report("%s: '%s' is not a size (e.g. 500M, 1.5GiB, 512k; a plain number is MiB)", opt, arg);
+		return -1;
+	}
+	return add_limit(o, m, (double)bytes / 1048576.0);
+}
+
+int checkopts_apply(struct check_opts *o, int id, const char *arg)
+{
+	double v;
+	switch (id) {
+	case CO_MAX_PEAK:
+		return size_limit(o, o->func ? CHECK_FUNC_PEAK : CHECK_PEAK, "--max-peak", arg);
+	case CO_MAX_HEAP:
+		return size_limit(o, CHECK_HEAP, "--max-heap", arg);
+	case CO_MAX_LEAK:
+		return size_limit(o, CHECK_LEAK, "--max-leak", arg);
+	case CO_MAX_DURATION:
+		if (units_parse_seconds(arg, &v)) {
+			report("--max-duration: '%s' is not a number of seconds", arg);
+			return -1;
+		}
+		return add_limit(o, CHECK_DURATION, v);
+	case CO_FUNC:
+		o->func = arg;
+		return 0;
+	case CO_BASELINE:
+		o->baseline = arg;
+		return 0;
+	case CO_TOLERANCE:
+		if (units_parse_seconds(arg, &v) || v > 10000) {
+			report("--tolerance: '%s' is not a percentage (e.g. 10)", arg);
+			return -1;
+		}
+		o->tolerance = v;
+		return 0;
+	case CO_JSON:
+		o->json = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static void fmt_value(char *buf, size_t n, enum check_metric m, double v)
+{
+	if (isnan(v))
+		snprintf(buf, n, "-");
+	else if (m == CHECK_DURATION)
+		snprintf(buf, n, "%.2f s", v);
+	else
+		snprintf(buf, n, "%.1f MiB", v);
+}
+
+static void print_table(const struct check_result *res, size_t n, double tolerance)
+{
+	printf("%-22s %12s %12s %9s  %s\n", "metric", "baseline", "current", "change", "verdict");
+	for (size_t i = 0; i < n; i++) {
+		const struct check_result *c = &res[i];
+		if (isnan(c->baseline))
+			continue;
+		char b[32], v[32], ch[32];
+		fmt_value(b, sizeof(b), c->metric, c->baseline);
+		fmt_value(v, sizeof(v), c->metric, c->measured);
+		if (c->baseline > 0)
+			snprintf(ch, sizeof(ch), "%+.1f%%", 100 * (c->measured / c->baseline - 1));
+		else
+			snprintf(ch, sizeof(ch), "%+.1f", c->measured - c->baseline);
+		printf("%-22s %12s %12s %9s  %s\n", check_metric_label(c->metric), b, v, ch,
+		       c->passed ? "ok" : "FAIL");
+	}
+	printf("(tolerance %.1f%%)\n", tolerance);
+}
+
+int checkopts_run(const struct check_opts *o, const char *path)
+{
+	struct dat_recording r;
+	struct err e;
+	if (dat_read(path, &r, &e)) {
+		report("%s", e.msg);
+		return EXIT_FAIL;
+	}
+	if (!r.mem.n) {
+		report("%s: no memory samples (MEM lines)", path);
+		dat_recording_release(&r);
+		return EXIT_FAIL;
+	}
+	struct summary s, base;
+	summary_of(&r, &s);
+	dat_recording_release(&r);
+	int have_base = 0, rc = EXIT_FAIL;
+	struct check_result *res = NULL;
+	size_t n = 0;
+	if (o->baseline) {
+		if (summary_load_baseline(o->baseline, &base, &e)) {
+			report("--baseline: %s", e.msg);
+			goto out;
+		}
+		have_base = 1;
+	}
+	if (check_run(&s, o->limits, o->nlimits, have_base ? &base : NULL, o->tolerance, &res, &n, &e)) {
+		report("%s", e.msg);
+		goto out;
+	}
+	rc = EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		const struct check_result *c = &res[i];
+		if (c->passed)
+			continue;
+		rc = EXIT_FAIL;
+		char v[32], l[32];
+		fmt_value(v, sizeof(v), c->metric, c->measured);
+		fmt_value(l, sizeof(l), c->metric, c->limit);
+		if (!isnan(c->baseline))
+			report("%s %s exceeds the baseline's plus %.1f%% (%s) in '%s'",
+			       check_metric_label(c->metric), v, o->tolerance, l, path);
+		else if (c->func)
+			report("%s '%s' %s exceeds the limit %s in '%s'", check_metric_label(c->metric),
+			       c->func, v, l, path);
+		else
+			report("%s %s exceeds the limit %s in '%s'", check_metric_label(c->metric), v, l,
+			       path);
+	}
+	if (o->json) {
+		cJSON *j = check_json(&s, res, n, o->tolerance, o->baseline);
+		char *text = cJSON_Print(j);
+		printf("%s\n", text);
+		cJSON_free(text);
+		cJSON_Delete(j);
+	} else if (have_base) {
+		print_table(res, n, o->tolerance);
+	}
+out:
+	free(res);
+	summary_release(&s);
+	if (have_base)
+		summary_release(&base);
+	return rc;
+}

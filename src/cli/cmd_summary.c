@@ -1,0 +1,116 @@
+/* cmd_summary.c - 'mprof summary': the numbers of a recording, for people or (--json) for dashboards. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "cli/cmds.h"
+#include "cli/opts.h"
+#include "core/summary.h"
+
+static const char help[] =
+	"usage: mprof summary [--json] [FILE|INDEX]\n"
+	"\n"
+	"Prints what a recording (the newest without FILE) measured: command, start,\n"
+	"duration, samples, peak RSS (true and sampled) and when, final RSS, peak heap,\n"
+	"heap at exit, allocation counts, slope, functions and children. --json prints\n"
+	"the same as JSON with stable keys (docs/json.md).\n";
+
+static void print_text(const struct summary *s)
+{
+	char when[64];
+	time_t secs = (time_t)s->start;
+	struct tm tm;
+	localtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	printf("file          %s\n", s->file);
+	printf("command       %s\n", s->cmdline);
+	printf("start         %s\n", when);
+	printf("duration      %.3f s, %zu samples", s->duration_s, s->samples);
+	if (s->interval_s > 0)
+		printf(" every %g s", s->interval_s);
+	printf("\n");
+	if (s->has_exit && s->exit_status >= 0)
+		printf("exit status   %d\n", s->exit_status);
+	printf("peak RSS      %.1f MiB at %.2f s (largest sample %.1f MiB at %.2f s)\n", s->peak_mib,
+	       s->peak_t_s, s->peak_sampled_mib, s->peak_sampled_t_s);
+	printf("final RSS     %.1f MiB\n", s->final_mib);
+	printf("slope         %+.3f MiB/s\n", s->slope_mib_s);
+	if (s->has_heap) {
+		printf("peak heap     %.1f MiB at %.2f s\n", s->heap_peak_mib, s->heap_peak_t_s);
+		if (s->heap_exit_mib >= 0)
+			printf("heap at exit  %.3f MiB\n", s->heap_exit_mib);
+		printf("allocations   %llu (frees %llu)\n", (unsigned long long)s->allocs,
+		       (unsigned long long)s->frees);
+	} else {
+		printf("heap          no hook data\n");
+	}
+	for (size_t i = 0; i < s->nfuncs; i++) {
+		const struct summary_func *f = &s->funcs[i];
+		printf("function      %s: %zu call%s, %.3f s", f->name, f->calls, f->calls == 1 ? "" : "s",
+		       f->total_s);
+		if (!isnan(f->peak_mib))
+			printf(", peak %.1f MiB", f->peak_mib);
+		printf("\n");
+	}
+	for (size_t i = 0; i < s->nchildren; i++)
+		printf("child         %s: peak %.1f MiB\n", s->children[i].id, s->children[i].peak_mib);
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	static const struct opt opts[] = {{"json", 0, OPT_NONE, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
+	struct opt_state st;
+	opt_init(&st, argc, argv, "summary", 0);
+	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
+	int nwords = 0, id, json = 0, rc = EXIT_USAGE;
+	while ((id = opt_next(&st, opts)) != OPT_END) {
+		if (id == OPT_ERROR)
+			goto out;
+		if (id == 2) {
+			print_help(help);
+			rc = EXIT_OK;
+			goto out;
+		}
+		if (id == 1)
+			json = 1;
+		else
+			words[nwords++] = (char *)st.arg;
+	}
+	if (nwords > 1) {
+		report("summary: one recording at a time, got %d", nwords);
+		goto out;
+	}
+	rc = EXIT_FAIL;
+	char **paths;
+	int n;
+	if (resolve_recordings(words, nwords, &paths, &n))
+		goto out;
+	struct dat_recording r;
+	struct err e;
+	if (dat_read(paths[0], &r, &e)) {
+		report("%s", e.msg);
+	} else if (!r.mem.n) {
+		report("%s: no memory samples (MEM lines)", paths[0]);
+		dat_recording_release(&r);
+	} else {
+		struct summary s;
+		summary_of(&r, &s);
+		dat_recording_release(&r);
+		if (json) {
+			cJSON *j = summary_json(&s);
+			char *text = cJSON_Print(j);
+			printf("%s\n", text);
+			cJSON_free(text);
+			cJSON_Delete(j);
+		} else {
+			print_text(&s);
+		}
+		summary_release(&s);
+		rc = EXIT_OK;
+	}
+	profiles_free_paths(paths, n);
+out:
+	free(words);
+	return rc;
+}

@@ -1,0 +1,385 @@
+/* summary.c - the numbers of a recording that people and dashboards want, and the checks CI runs on them. */
+#include "core/summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void summary_trend(const struct dat_point *v, size_t n, double t0, double *slope, double *icept)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	for (size_t i = 0; i < n; i++) {
+		double x = v[i].t - t0;
+		sx += x;
+		sy += v[i].mib;
+		sxx += x * x;
+		sxy += x * v[i].mib;
+	}
+	double d = (double)n * sxx - sx * sx;
+	*slope = n > 1 && d != 0 ? ((double)n * sxy - sx * sy) / d : 0;
+	*icept = n ? (sy - *slope * sx) / (double)n : 0;
+}
+
+double summary_func_peak(const struct dat_recording *r, const char *name)
+{
+	double best = NAN;
+	for (size_t f = 0; f < r->nfuncs; f++) {
+		const struct dat_func *fn = &r->funcs[f];
+		if (strcmp(fn->name, name))
+			continue;
+		const struct dat_series *series[] = {&r->mem, &r->maxrss};
+		for (int k = 0; k < 2; k++)
+			for (size_t i = 0; i < series[k]->n; i++) {
+				const struct dat_point *p = &series[k]->v[i];
+				if (p->t >= fn->t_in && p->t <= fn->t_out && !(p->mib <= best))
+					best = p->mib;
+			}
+	}
+	return best;
+}
+
+void summary_of(const struct dat_recording *r, struct summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->file = xstrdup(r->path);
+	s->cmdline = xstrdup(r->cmdline ? r->cmdline : "");
+	s->start = r->mem.n ? r->mem.v[0].t : 0;
+	double end = r->mem.n ? r->mem.v[r->mem.n - 1].t : 0;
+	if (r->has_exit && r->t_exit > end)
+		end = r->t_exit;
+	s->duration_s = end - s->start;
+	s->samples = r->mem.n;
+	s->interval_s = r->interval;
+	snprintf(s->backend, sizeof(s->backend), "%s", r->backend[0] ? r->backend : "rss");
+	s->has_exit = r->has_exit;
+	s->exit_status = r->exit_status;
+	double t;
+	s->peak_mib = dat_peak_rss(r, &t);
+	s->peak_t_s = t - s->start;
+	s->peak_sampled_mib = dat_peak_sampled(r, &t);
+	s->peak_sampled_t_s = t - s->start;
+	s->final_mib = r->mem.n ? r->mem.v[r->mem.n - 1].mib : 0;
+	double icept;
+	summary_trend(r->mem.v, r->mem.n, s->start, &s->slope_mib_s, &icept);
+	s->has_heap = r->heap.n > 0;
+	s->heap_exit_mib = -1;
+	if (s->has_heap) {
+		s->heap_peak_mib = dat_peak_heap(r, &t);
+		s->heap_peak_t_s = t - s->start;
+		const struct dat_heap *last = &r->heap.v[r->heap.n - 1];
+		if (r->has_exit)
+			s->heap_exit_mib = last->live_mib;
+		s->allocs = last->allocs;
+		s->frees = last->frees;
+	}
+	s->funcs = xcalloc(r->nfuncs + 1, sizeof(*s->funcs));
+	for (size_t i = 0; i < r->nfuncs; i++) {
+		const struct dat_func *fn = &r->funcs[i];
+		size_t k = 0;
+		while (k < s->nfuncs && strcmp(s->funcs[k].name, fn->name))
+			k++;
+		if (k == s->nfuncs) {
+			s->funcs[k].name = xstrdup(fn->name);
+			s->funcs[k].peak_mib = summary_func_peak(r, fn->name);
+			s->nfuncs++;
+		}
+		s->funcs[k].calls++;
+		s->funcs[k].total_s += fn->t_out - fn->t_in;
+	}
+	s->children = xcalloc(r->nchildren + 1, sizeof(*s->children));
+	for (size_t i = 0; i < r->nchildren; i++) {
+		s->children[i].id = xstrdup(r->children[i].id);
+		s->children[i].peak_mib = dat_child_peak(&r->children[i]);
+	}
+	s->nchildren = r->nchildren;
+}
+
+void summary_release(struct summary *s)
+{
+	free(s->file);
+	free(s->cmdline);
+	for (size_t i = 0; i < s->nfuncs; i++)
+		free(s->funcs[i].name);
+	free(s->funcs);
+	for (size_t i = 0; i < s->nchildren; i++)
+		free(s->children[i].id);
+	free(s->children);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Numbers rounded for people: MiB to 3 decimals, seconds to 4. */
+static double r3(double v) { return round(v * 1000) / 1000; }
+static double r4(double v) { return round(v * 10000) / 10000; }
+
+static void add_num_or_null(cJSON *o, const char *key, double v, int known)
+{
+	if (known && isfinite(v))
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+cJSON *summary_json(const struct summary *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "format", "mprof-summary");
+	cJSON_AddNumberToObject(o, "version", SUMMARY_JSON_VERSION);
+	cJSON_AddStringToObject(o, "file", s->file);
+	cJSON_AddStringToObject(o, "cmdline", s->cmdline);
+	cJSON_AddNumberToObject(o, "start", r4(s->start));
+	char iso[40];
+	time_t secs = (time_t)s->start;
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(o, "start_utc", iso);
+	cJSON_AddNumberToObject(o, "duration_s", r4(s->duration_s));
+	cJSON_AddNumberToObject(o, "samples", (double)s->samples);
+	add_num_or_null(o, "interval_s", s->interval_s, s->interval_s > 0);
+	cJSON_AddStringToObject(o, "backend", s->backend);
+	add_num_or_null(o, "exit_status", s->exit_status, s->has_exit && s->exit_status >= 0);
+
+	cJSON *rss = cJSON_AddObjectToObject(o, "rss");
+	cJSON_AddNumberToObject(rss, "peak_mib", r3(s->peak_mib));
+	cJSON_AddNumberToObject(rss, "peak_time_s", r4(s->peak_t_s));
+	cJSON_AddNumberToObject(rss, "peak_sampled_mib", r3(s->peak_sampled_mib));
+	cJSON_AddNumberToObject(rss, "peak_sampled_time_s", r4(s->peak_sampled_t_s));
+	cJSON_AddNumberToObject(rss, "final_mib", r3(s->final_mib));
+	cJSON_AddNumberToObject(rss, "slope_mib_per_s", r4(s->slope_mib_s));
+
+	if (s->has_heap) {
+		cJSON *heap = cJSON_AddObjectToObject(o, "heap");
+		cJSON_AddNumberToObject(heap, "peak_mib", r3(s->heap_peak_mib));
+		cJSON_AddNumberToObject(heap, "peak_time_s", r4(s->heap_peak_t_s));
+		add_num_or_null(heap, "at_exit_mib", r3(s->heap_exit_mib), s->heap_exit_mib >= 0);
+		cJSON_AddNumberToObject(heap, "allocs", (double)s->allocs);
+		cJSON_AddNumberToObject(heap, "frees", (double)s->frees);
+	} else {
+		cJSON_AddNullToObject(o, "heap");
+	}
+	cJSON *funcs = cJSON_AddArrayToObject(o, "functions");
+	for (size_t i = 0; i < s->nfuncs; i++) {
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "name", s->funcs[i].name);
+		cJSON_AddNumberToObject(f, "calls", (double)s->funcs[i].calls);
+		cJSON_AddNumberToObject(f, "total_s", r4(s->funcs[i].total_s));
+		add_num_or_null(f, "peak_mib", r3(s->funcs[i].peak_mib), !isnan(s->funcs[i].peak_mib));
+		cJSON_AddItemToArray(funcs, f);
+	}
+	cJSON *kids = cJSON_AddArrayToObject(o, "children");
+	for (size_t i = 0; i < s->nchildren; i++) {
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "id", s->children[i].id);
+		cJSON_AddNumberToObject(c, "peak_mib", r3(s->children[i].peak_mib));
+		cJSON_AddItemToArray(kids, c);
+	}
+	return o;
+}
+
+static int json_number(const cJSON *o, const char *key, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsNumber(v))
+		return -1;
+	*out = v->valuedouble;
+	return 0;
+}
+
+static int baseline_from_json(const char *path, const char *text, struct summary *s, struct err *e)
+{
+	cJSON *o = cJSON_Parse(text);
+	const cJSON *fmt = o ? cJSON_GetObjectItemCaseSensitive(o, "format") : NULL;
+	if (!o || !cJSON_IsString(fmt) || strcmp(fmt->valuestring, "mprof-summary")) {
+		cJSON_Delete(o);
+		return err_set(e, "%s: not a recording nor an 'mprof summary --json' file", path);
+	}
+	memset(s, 0, sizeof(*s));
+	s->file = xstrdup(path);
+	s->cmdline = xstrdup("");
+	s->heap_exit_mib = -1;
+	const cJSON *rss = cJSON_GetObjectItemCaseSensitive(o, "rss");
+	const cJSON *heap = cJSON_GetObjectItemCaseSensitive(o, "heap");
+	int bad = json_number(rss, "peak_mib", &s->peak_mib) || json_number(o, "duration_s", &s->duration_s);
+	if (!bad && cJSON_IsObject(heap)) {
+		s->has_heap = 1;
+		bad = json_number(heap, "peak_mib", &s->heap_peak_mib);
+		if (json_number(heap, "at_exit_mib", &s->heap_exit_mib) == 0)
+			s->has_exit = 1;
+	}
+	cJSON_Delete(o);
+	if (bad) {
+		summary_release(s);
+		return err_set(e, "%s: summary lacks rss.peak_mib, duration_s or heap.peak_mib", path);
+	}
+	return 0;
+}
+
+int summary_load_baseline(const char *path, struct summary *s, struct err *e)
+{
+	size_t len;
+	char *text = read_file(path, &len, e);
+	if (!text)
+		return -1;
+	const char *p = text + strspn(text, " \t\r\n");
+	int rc;
+	if (*p == '{') {
+		rc = baseline_from_json(path, text, s, e);
+	} else {
+		struct dat_recording r;
+		rc = dat_parse(path, text, len, &r, e);
+		if (rc == 0 && !r.mem.n) {
+			rc = err_set(e, "%s: no memory samples (MEM lines)", path);
+			dat_recording_release(&r);
+		} else if (rc == 0) {
+			summary_of(&r, s);
+			dat_recording_release(&r);
+		}
+	}
+	free(text);
+	return rc;
+}
+
+/* ---- checks ---- */
+
+const char *check_metric_label(enum check_metric m)
+{
+	switch (m) {
+	case CHECK_PEAK: return "peak RSS";
+	case CHECK_HEAP: return "peak heap";
+	case CHECK_LEAK: return "heap at exit";
+	case CHECK_DURATION: return "duration";
+	case CHECK_FUNC_PEAK: return "peak RSS in";
+	}
+	return "?";
+}
+
+const char *check_metric_key(enum check_metric m)
+{
+	switch (m) {
+	case CHECK_PEAK: return "peak_rss";
+	case CHECK_HEAP: return "peak_heap";
+	case CHECK_LEAK: return "leak";
+	case CHECK_DURATION: return "duration";
+	case CHECK_FUNC_PEAK: return "function_peak_rss";
+	}
+	return "?";
+}
+
+/* The measured value of a metric; NAN when the summary cannot say. */
+static double measure(const struct summary *s, enum check_metric m, const char *func)
+{
+	switch (m) {
+	case CHECK_PEAK: return s->peak_mib;
+	case CHECK_HEAP: return s->has_heap ? s->heap_peak_mib : NAN;
+	case CHECK_LEAK: return s->has_heap && s->heap_exit_mib >= 0 ? s->heap_exit_mib : NAN;
+	case CHECK_DURATION: return s->duration_s;
+	case CHECK_FUNC_PEAK:
+		for (size_t i = 0; i < s->nfuncs; i++)
+			if (!strcmp(s->funcs[i].name, func))
+				return s->funcs[i].peak_mib;
+		return NAN;
+	}
+	return NAN;
+}
+
+static struct check_result *push(struct check_result **res, size_t *n)
+{
+	*res = xrealloc(*res, (*n + 1) * sizeof(**res));
+	struct check_result *c = &(*res)[(*n)++];
+	memset(c, 0, sizeof(*c));
+	c->baseline = NAN;
+	return c;
+}
+
+static int need_data(const struct summary *s, enum check_metric m, const char *func, const char *what,
+		     struct err *e)
+{
+	if ((m == CHECK_HEAP || m == CHECK_LEAK) && !s->has_heap)
+		return err_set(e, "%s needs heap data, and '%s' has none (the program was not "
+				  "hooked: see the NOTE lines of the recording)", what, s->file);
+	if (m == CHECK_LEAK && s->heap_exit_mib < 0)
+		return err_set(e, "%s needs the heap at exit, and '%s' has no EXIT line "
+				  "(attached, or mprof was stopped before the program)", what, s->file);
+	if (m == CHECK_FUNC_PEAK && isnan(measure(s, m, func)))
+		return err_set(e, "--func '%s': no call of it in '%s'", func, s->file);
+	return 0;
+}
+
+int check_run(const struct summary *s, const struct check_limit *limits, size_t nlimits,
+	      const struct summary *base, double tolerance_pct, struct check_result **res,
+	      size_t *nres, struct err *e)
+{
+	*res = NULL;
+	*nres = 0;
+	static const char *const opt[] = {"--max-peak", "--max-heap", "--max-leak", "--max-duration",
+					  "--max-peak"};
+	for (size_t i = 0; i < nlimits; i++) {
+		const struct check_limit *l = &limits[i];
+		if (need_data(s, l->metric, l->func, opt[l->metric], e)) {
+			free(*res);
+			*res = NULL;
+			*nres = 0;
+			return -1;
+		}
+		struct check_result *c = push(res, nres);
+		c->metric = l->metric;
+		c->func = l->func;
+		c->measured = measure(s, l->metric, l->func);
+		c->limit = l->limit;
+		c->passed = c->measured <= c->limit;
+	}
+	if (!base)
+		return 0;
+	const enum check_metric cmp[] = {CHECK_PEAK, CHECK_HEAP, CHECK_LEAK, CHECK_DURATION};
+	for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++) {
+		double b = measure(base, cmp[i], NULL), v = measure(s, cmp[i], NULL);
+		if (isnan(b) || isnan(v))
+			continue; /* a metric one side lacks is not compared */
+		struct check_result *c = push(res, nres);
+		c->metric = cmp[i];
+		c->measured = v;
+		c->baseline = b;
+		c->limit = b * (1 + tolerance_pct / 100);
+		/* Tiny absolute values (a leak of a few KiB) may vary more than any
+		 * percentage: 0.1 MiB of slack above the baseline is always allowed. */
+		if (cmp[i] != CHECK_DURATION && c->limit < b + 0.1)
+			c->limit = b + 0.1;
+		c->passed = v <= c->limit;
+	}
+	return 0;
+}
+
+cJSON *check_json(const struct summary *s, const struct check_result *res, size_t n,
+		  double tolerance_pct, const char *baseline_file)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "format", "mprof-check");
+	cJSON_AddNumberToObject(o, "version", SUMMARY_JSON_VERSION);
+	cJSON_AddStringToObject(o, "file", s->file);
+	int passed = 1;
+	for (size_t i = 0; i < n; i++)
+		passed &= res[i].passed;
+	cJSON_AddBoolToObject(o, "passed", passed);
+	if (baseline_file) {
+		cJSON_AddStringToObject(o, "baseline", baseline_file);
+		cJSON_AddNumberToObject(o, "tolerance_pct", tolerance_pct);
+	}
+	cJSON *arr = cJSON_AddArrayToObject(o, "checks");
+	for (size_t i = 0; i < n; i++) {
+		const struct check_result *c = &res[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "metric", check_metric_key(c->metric));
+		if (c->func)
+			cJSON_AddStringToObject(j, "function", c->func);
+		cJSON_AddStringToObject(j, "unit", c->metric == CHECK_DURATION ? "s" : "MiB");
+		cJSON_AddStringToObject(j, "kind", isnan(c->baseline) ? "limit" : "baseline");
+		cJSON_AddNumberToObject(j, "measured", r3(c->measured));
+		cJSON_AddNumberToObject(j, "limit", r3(c->limit));
+		add_num_or_null(j, "baseline", r3(c->baseline), !isnan(c->baseline));
+		cJSON_AddBoolToObject(j, "passed", c->passed);
+		cJSON_AddItemToArray(arr, j);
+	}
+	return o;
+}

@@ -1,0 +1,93 @@
+/* summary.h - the numbers of a recording that people and dashboards want, and the checks CI runs on them. */
+#ifndef MPROF_SUMMARY_H
+#define MPROF_SUMMARY_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/dat.h"
+
+#define SUMMARY_JSON_VERSION 1
+
+struct summary_func {
+	char *name;
+	size_t calls;
+	double total_s;
+	double peak_mib; /* NAN when no sample fell inside its calls */
+};
+
+struct summary {
+	char *file, *cmdline;
+	double start;      /* epoch seconds of the first sample */
+	double duration_s;
+	size_t samples;
+	double interval_s; /* 0 when unknown */
+	char backend[16];
+	int has_exit, exit_status;
+	double peak_mib, peak_t_s; /* true peak, seconds from start */
+	double peak_sampled_mib, peak_sampled_t_s;
+	double final_mib;
+	double slope_mib_s;
+	int has_heap;
+	double heap_peak_mib, heap_peak_t_s;
+	double heap_exit_mib; /* < 0 without an EXIT line */
+	uint64_t allocs, frees;
+	struct summary_func *funcs;
+	size_t nfuncs;
+	struct { char *id; double peak_mib; } *children;
+	size_t nchildren;
+};
+
+/* Least squares slope (per second) and intercept of a series over x = t - t0. */
+void summary_trend(const struct dat_point *v, size_t n, double t0, double *slope, double *icept);
+
+/* The peak of MEM and MAXRSS within the calls of function name; NAN when none. */
+double summary_func_peak(const struct dat_recording *r, const char *name);
+
+/* Computes s from r (which must have samples). Cannot fail; free with summary_release. */
+void summary_of(const struct dat_recording *r, struct summary *s);
+void summary_release(struct summary *s);
+
+/* The summary as JSON (docs/json.md). Caller deletes. */
+cJSON *summary_json(const struct summary *s);
+
+/* Reads a baseline: a recording, or a JSON summary of ours. -1 with e filled. */
+int summary_load_baseline(const char *path, struct summary *s, struct err *e);
+
+/* ---- checks ---- */
+
+enum check_metric { CHECK_PEAK, CHECK_HEAP, CHECK_LEAK, CHECK_DURATION, CHECK_FUNC_PEAK };
+
+struct check_limit {
+	enum check_metric metric;
+	double limit;     /* MiB, or seconds for duration */
+	const char *func; /* CHECK_FUNC_PEAK */
+};
+
+struct check_result {
+	enum check_metric metric;
+	const char *func;
+	double measured;  /* NAN when unknown */
+	double limit;     /* absolute limit, or baseline * (1 + tolerance) */
+	double baseline;  /* NAN unless from a baseline */
+	int passed;
+};
+
+/* The metric's name for people ("peak RSS") and for JSON ("peak_rss"). */
+const char *check_metric_label(enum check_metric m);
+const char *check_metric_key(enum check_metric m);
+
+/* Runs limits (and, when base is not NULL, the baseline comparison of peak RSS,
+ * peak heap, leak and duration within tolerance_pct) on s. Results are appended to
+ * *res (malloc'd). Returns 0, or -1 with e filled when a limit needs data that s
+ * lacks (heap data for --max-heap and --max-leak, an exit for --max-leak). */
+int check_run(const struct summary *s, const struct check_limit *limits, size_t nlimits,
+	      const struct summary *base, double tolerance_pct, struct check_result **res,
+	      size_t *nres, struct err *e);
+
+/* The verdict as JSON. Caller deletes. */
+cJSON *check_json(const struct summary *s, const struct check_result *res, size_t n,
+		  double tolerance_pct, const char *baseline_file);
+
+#endif
