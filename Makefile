@@ -5,6 +5,9 @@ BUILD   ?= build
 CC      ?= cc
 VERSION := 0.1.0
 
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
 PKGS        := libcjson libunwind
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CJSON_LIBS  := $(shell pkg-config --libs libcjson 2>/dev/null)
@@ -33,44 +36,51 @@ PROG_BIN    := $(PROG_SRC:tests/progs/%.c=$(BUILD)/progs/%) \
 all: $(BUILD)/mprof $(BUILD)/lib/mprof/libmprof.so $(BUILD)/lib/mprof/mprof_bootstrap.py
 
 $(BUILD)/mprof: $(CLI_OBJ) $(BUILD)/libmprofcore.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
 
 $(BUILD)/libmprofcore.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 # The preload library exports only the hooked symbols and the mprof_* API.
 $(BUILD)/lib/mprof/libmprof.so: $(PRELOAD_OBJ) src/preload/exports.map
 	@mkdir -p $(@D)
-	$(CC) -shared $(LDFLAGS) -Wl,--version-script=src/preload/exports.map \
+	@echo "  LINK    $@"
+	$(Q)$(CC) -shared $(LDFLAGS) -Wl,--version-script=src/preload/exports.map \
 	    -Wl,-z,nodelete -o $@ $(PRELOAD_OBJ) -ldl -lpthread
 
 $(BUILD)/lib/mprof/mprof_bootstrap.py: scripts/mprof_bootstrap.py
 	@mkdir -p $(@D)
-	cp $< $@
+	$(Q)cp $< $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
+	@echo "  CC      $< (pic)"
+	$(Q)$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
 	    -ftls-model=initial-exec -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libmprofcore.a $(BUILD)/src/cli/opts.o
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -Wno-write-strings -Itests/unit -o $@ $< \
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -Wno-write-strings -Itests/unit -o $@ $< \
 	    $(BUILD)/src/cli/opts.o $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
 
 # Victim programs: -O0 keeps the compiler from eliding their allocations.
 $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O0 -g -Iinclude -pthread -o $@ $< $(PROG_FLAGS_$*)
+	@echo "  PROG    $@"
+	$(Q)$(CC) -std=gnu11 -O0 -g -Iinclude -pthread -o $@ $< $(PROG_FLAGS_$*)
 
 $(BUILD)/progs/%: tests/progs/%.cc
 	@mkdir -p $(@D)
-	$(CXX) -O0 -g -o $@ $<
+	@echo "  PROG    $@"
+	$(Q)$(CXX) -O0 -g -o $@ $<
 
 PROG_FLAGS_static_prog := -static
 PROG_FLAGS_instrumented := -finstrument-functions -rdynamic
