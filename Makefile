@@ -83,7 +83,7 @@ $(BUILD)/progs/%: tests/progs/%.cc
 	$(Q)$(CXX) -O0 -g -o $@ $<
 
 PROG_FLAGS_static_prog := -static
-PROG_FLAGS_instrumented := -finstrument-functions -rdynamic
+PROG_FLAGS_instrumented := -finstrument-functions
 
 # The README's first command: a recording of the bundled example and its peak.
 example: all $(BUILD)/progs/example

@@ -6,11 +6,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cmds.h"
 #include "core/launch.h"
+#include "core/symbols.h"
 
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t stop_flag;
@@ -160,21 +162,27 @@ static char **program_argv(const struct record_opts *o, char **argv, const char 
 	return out;
 }
 
-static void set_patterns(struct chan *ch, const struct record_opts *o)
+/* --func: the matching functions of the executable become address ranges that the
+ * library keeps calls of (and no others); without it, calls lasting a few sampling
+ * intervals are kept, so the file stays small and the plot readable. */
+static void set_patterns(struct chan *ch, const struct record_opts *o, const char *exe)
 {
-	size_t off = 0;
-	for (int i = 0; i < o->nfunc_patterns; i++) {
-		size_t len = strlen(o->func_patterns[i]) + 1;
-		if (off + len + 1 > MPROF_PATTERNS_MAX)
-			break;
-		memcpy(ch->map->func_patterns + off, o->func_patterns[i], len);
-		off += len;
-	}
-	ch->map->func_patterns[off] = '\0';
-	if (o->nfunc_patterns)
-		ch->map->flags |= MPROF_CF_FUNC_ALL;
-	/* Without --func, keep only calls that last a few sampling intervals. */
-	ch->map->min_call_ns = o->nfunc_patterns ? 0 : 3 * o->cfg.interval_ns;
+	ch->map->min_call_ns = 3 * o->cfg.interval_ns;
+	if (!o->nfunc_patterns)
+		return;
+	uint64_t lo[MPROF_RANGES_MAX], hi[MPROF_RANGES_MAX];
+	int n = sym_ranges(exe, o->func_patterns, o->nfunc_patterns, lo, hi, MPROF_RANGES_MAX);
+	struct stat st;
+	if (n <= 0 && !o->quiet)
+		report("warning: --func: no function of '%s' matches", exe);
+	if (n < 0 || stat(exe, &st))
+		n = 0;
+	for (int i = 0; i < n; i++)
+		ch->map->ranges[i] = (struct mprof_range){lo[i], hi[i]};
+	ch->map->nranges = (uint32_t)n;
+	ch->map->exe_dev = (uint64_t)st.st_dev;
+	ch->map->exe_ino = (uint64_t)st.st_ino;
+	ch->map->flags |= MPROF_CF_FUNC_RANGES;
 }
 
 static int finish(const struct record_opts *o, struct dat_writer *w, struct sampler_result *res,
@@ -229,7 +237,7 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 			       strpbrk(preload, " :") ? "the library path holds a space or colon" : e.msg);
 			hooks = 0;
 		} else {
-			set_patterns(&ch, o);
+			set_patterns(&ch, o, exe);
 		}
 	}
 	write_header(o, &w, cmdline, hooks);
@@ -258,6 +266,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	}
 	child_pid = pid;
 	struct status_line sl = {isatty(2) && !o->quiet, 0, 0};
+	o->cfg.func_patterns = o->func_patterns;
+	o->cfg.nfunc_patterns = o->nfunc_patterns;
 	o->cfg.own_child = 1;
 	o->cfg.stop = NULL;
 	o->cfg.on_tick = on_tick;

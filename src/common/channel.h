@@ -21,7 +21,7 @@
 #define MPROF_MAX_CELLS 64    /* per-thread cells per process; more threads share cell 0 */
 #define MPROF_RING_EVENTS 512 /* bracket events per process between two drains */
 #define MPROF_NAME_MAX 96     /* bracket name bytes kept, NUL included */
-#define MPROF_PATTERNS_MAX 1024
+#define MPROF_RANGES_MAX 256 /* --func address ranges in the program's executable */
 
 /* A thread's cumulative counters. Only its owner writes them (relaxed stores of
  * load+add); the launcher reads them. Cell 0 is shared and written with atomic
@@ -95,7 +95,13 @@ struct mprof_proc {
 };
 
 enum mprof_channel_flags {
-	MPROF_CF_FUNC_ALL = 1u << 0, /* keep every -finstrument-functions call that matches */
+	MPROF_CF_FUNC_RANGES = 1u << 0, /* --func: keep calls inside ranges[], and no others */
+};
+
+/* A function chosen by --func: [lo, hi) in the executable's own addresses (before
+ * relocation). Sorted by lo. */
+struct mprof_range {
+	uint64_t lo, hi;
 };
 
 struct mprof_channel {
@@ -108,7 +114,10 @@ struct mprof_channel {
 	int64_t min_call_ns; /* -finstrument-functions calls shorter than this are dropped */
 	_Atomic uint32_t procs_lost;   /* processes that found no free slot */
 	_Atomic uint32_t procs_used;   /* slots [0, procs_used) have ever been claimed */
-	char func_patterns[MPROF_PATTERNS_MAX]; /* NUL-separated globs, empty = none */
+	uint64_t exe_dev, exe_ino; /* the executable the ranges belong to */
+	uint32_t nranges;
+	uint32_t pad3_;
+	struct mprof_range ranges[MPROF_RANGES_MAX];
 	struct mprof_proc procs[];
 };
 

@@ -1,8 +1,11 @@
 /* sampler.c - the recording loop: samples RSS (and its true interval maximum), heap counters and brackets into a .dat. */
 #include "core/sampler.h"
+#include "core/symbols.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -19,6 +22,8 @@
 /* The kernel's maximum is read (and reset) at most this often: reading it costs 7x a
  * plain RSS read, and the mark accumulates in between, so nothing is missed. */
 #define HWM_EVERY_NS (10 * 1000000LL)
+
+#define HIST 8192 /* samples kept for brackets: 13 min at 0.1 s, 8 s at 1 ms */
 
 struct tracked {
 	pid_t pid;
@@ -45,9 +50,13 @@ struct state {
 	size_t nkids, kids_cap;
 	struct open_bracket *br;
 	size_t nbr, br_cap;
-	double prev_t, prev_mib, cur_t, cur_mib;
+	double cur_t, cur_mib;
+	struct dat_point hist[HIST];  /* the latest samples, for events that arrive late */
+	size_t nhist;                 /* samples ever pushed */
 	double heap_prev_live; /* heap in use at the previous sample, bytes */
 	struct mprof_proc *slot;
+	uint32_t slot_gen;     /* the generation the symbol snapshot was taken for */
+	struct symbolizer sym; /* names -finstrument-functions addresses */
 	int seen_descendants;
 	int hwm_now;           /* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
@@ -70,9 +79,19 @@ int sampler_exit_code(int st)
  * drained right after a sample, so they fall between the previous one and it. */
 static double mem_at(const struct state *s, double t)
 {
-	if (t < s->cur_t && s->prev_t > 0)
-		return s->prev_mib;
-	return s->cur_mib;
+	if (!s->nhist)
+		return 0;
+	/* Binary search over the ring, oldest first. */
+	size_t n = s->nhist < HIST ? s->nhist : HIST, first = s->nhist - n;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->hist[(first + mid) % HIST].t <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return s->hist[(first + (lo ? lo - 1 : 0)) % HIST].mib;
 }
 
 static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_event *ev)
@@ -100,8 +119,21 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 			break;
 		}
 	} else if (ev->kind == MPROF_EV_CALL) {
+		const char *name = ev->name[0] ? ev->name : sym_lookup(&s->sym, pid, ev->addr);
+		if (!name && kill(pid, 0) == 0 && sym_snapshot(&s->sym, pid) == 0)
+			name = sym_lookup(&s->sym, pid, ev->addr); /* a module loaded since */
+		char hex[32];
+		if (!name) {
+			snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)ev->addr);
+			name = hex;
+		}
+		int keep = s->cfg->nfunc_patterns == 0;
+		for (int i = 0; i < s->cfg->nfunc_patterns && !keep; i++)
+			keep = fnmatch(s->cfg->func_patterns[i], name, 0) == 0;
+		if (!keep)
+			return;
 		double t_out = (double)ev->t_exit_ns / 1e9;
-		dat_write_func(s->w, ev->name, mem_at(s, t), t, mem_at(s, t_out), t_out, ev->depth);
+		dat_write_func(s->w, name, mem_at(s, t), t, mem_at(s, t_out), t_out, ev->depth);
 	}
 }
 
@@ -196,6 +228,12 @@ static void sample_heap(struct state *s, double t)
 	if (!s->slot)
 		return;
 	s->res->hooked = 1;
+	uint32_t gen = atomic_load_explicit(&s->slot->generation, memory_order_relaxed) + 1;
+	if (gen != s->slot_gen) {
+		/* Function names for this image, taken while it lives (exit comes later). */
+		sym_snapshot(&s->sym, s->pid);
+		s->slot_gen = gen;
+	}
 	struct chan_heap h;
 	chan_take_heap(s->slot, &h);
 	if (h.peak < (int64_t)s->heap_prev_live)
@@ -277,10 +315,9 @@ static int sample_once(struct state *s, double t)
 				dat_write_child_max(s->w, k->pid, MIB(km), t);
 		}
 	}
-	s->prev_t = s->cur_t;
-	s->prev_mib = s->cur_mib;
 	s->cur_t = t;
 	s->cur_mib = MIB(value);
+	s->hist[s->nhist++ % HIST] = (struct dat_point){t, s->cur_mib};
 	dat_write_mem(s->w, s->cur_mib, t);
 	if (s->res->hwm && s->hwm_now)
 		dat_write_maxrss(s->w, MIB(max), t);
@@ -357,10 +394,17 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	res->heap_peak_mib = -1;
 	res->heap_end_mib = -1;
 	res->hwm = cfg->backend == PROC_RSS;
-	struct state s = {.cfg = cfg, .w = w, .ch = ch, .res = res, .pid = pid};
-	if (proc_open(&s.main, pid, cfg->backend, e))
+	struct state *st = xcalloc(1, sizeof(*st)); /* the sample ring makes it large */
+	st->cfg = cfg;
+	st->w = w;
+	st->ch = ch;
+	st->res = res;
+	st->pid = pid;
+	if (proc_open(&st->main, pid, cfg->backend, e)) {
+		free(st);
 		return -1;
-	if (s.main.clear_refs_fd < 0)
+	}
+	if (st->main.clear_refs_fd < 0)
 		res->hwm = 0;
 	int pidfd = pidfd_open_compat(pid);
 	int64_t start = time_mono_ns(), interval = cfg->interval_ns;
@@ -371,41 +415,41 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		int64_t now_mono = time_mono_ns();
 		double t = (double)time_real_ns() / 1e9;
 		dat_writer_hold(w);
-		int gone = sample_once(&s, t) != 0;
+		int gone = sample_once(st, t) != 0;
 		dat_writer_flush(w);
 		if (cfg->on_tick) {
-			struct sampler_tick tick = {t - res->t_start, s.cur_mib, res->peak_mib,
-						    res->hooked ? s.heap_prev_live / 1048576.0 : -1};
+			struct sampler_tick tick = {t - res->t_start, st->cur_mib, res->peak_mib,
+						    res->hooked ? st->heap_prev_live / 1048576.0 : -1};
 			cfg->on_tick(cfg->ctx, &tick);
 		}
 		if (cfg->own_child) {
-			int st;
+			int ws;
 			struct rusage ru;
-			pid_t r = gone || maybe_ended ? wait4(pid, &st, gone ? 0 : WNOHANG, &ru) : 0;
+			pid_t r = gone || maybe_ended ? wait4(pid, &ws, gone ? 0 : WNOHANG, &ru) : 0;
 			while (r < 0 && errno == EINTR)
-				r = wait4(pid, &st, 0, &ru);
+				r = wait4(pid, &ws, 0, &ru);
 			if (r == pid) {
-				finish_exit(&s, st, &ru);
+				finish_exit(st, ws, &ru);
 				break;
 			}
 		} else if (gone || (maybe_ended && kill(pid, 0) == -1 && errno == ESRCH)) {
-			finish_exit(&s, 0, NULL);
+			finish_exit(st, 0, NULL);
 			break;
 		}
 		if (cfg->stop && *cfg->stop)
 			break;
-		if (now_mono - s.last_retire_ns >= RETIRE_EVERY_NS) {
-			retire_dead(&s);
-			s.last_retire_ns = now_mono;
+		if (now_mono - st->last_retire_ns >= RETIRE_EVERY_NS) {
+			retire_dead(st);
+			st->last_retire_ns = now_mono;
 		}
-		if (!cfg->include_children && !cfg->multiprocess && !s.seen_descendants &&
-		    now_mono - s.last_scan_ns >= SCAN_EVERY_NS) {
+		if (!cfg->include_children && !cfg->multiprocess && !st->seen_descendants &&
+		    now_mono - st->last_scan_ns >= SCAN_EVERY_NS) {
 			pid_t *kids;
 			size_t n;
 			proc_descendants(pid, &kids, &n);
 			free(kids);
-			s.seen_descendants |= n > 0;
-			s.last_scan_ns = now_mono;
+			st->seen_descendants |= n > 0;
+			st->last_scan_ns = now_mono;
 		}
 		if (cfg->timeout_ns && now_mono - start >= cfg->timeout_ns) {
 			res->timed_out = 1;
@@ -434,10 +478,12 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	res->t_end = (double)time_real_ns() / 1e9;
 	if (pidfd >= 0)
 		close(pidfd);
-	proc_close(&s.main);
-	for (size_t i = 0; i < s.nkids; i++)
-		proc_close(&s.kids[i].h);
-	free(s.kids);
-	free(s.br);
+	proc_close(&st->main);
+	for (size_t i = 0; i < st->nkids; i++)
+		proc_close(&st->kids[i].h);
+	free(st->kids);
+	free(st->br);
+	sym_release(&st->sym);
+	free(st);
 	return 0;
 }

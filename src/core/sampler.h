@@ -26,6 +26,10 @@ struct sampler_config {
 	int own_child;        /* pid is our child: reap it with wait4 */
 	/* Set from a signal handler to stop watching (attach) - may be NULL. */
 	volatile sig_atomic_t *stop;
+	/* --func globs: -finstrument-functions calls are kept only when their name
+	 * matches one (none given: every call long enough to be sent). */
+	char **func_patterns;
+	int nfunc_patterns;
 	/* Called after every sample (may be NULL); must not block. */
 	void (*on_tick)(void *ctx, const struct sampler_tick *t);
 	void *ctx;

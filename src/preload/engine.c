@@ -2,6 +2,7 @@
 #include "preload/engine.h"
 
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@ struct mprof_proc *engine_proc;
 static struct mprof_channel *chan;
 static _Atomic int init_state; /* 0 not yet, 1 in progress, 2 done */
 static pthread_key_t cell_key;
+static int ranges_here;  /* --func ranges apply: this process runs their executable */
+static uint64_t exe_bias; /* its load bias: ranges are in unrelocated addresses */
 static int have_key;
 
 void engine_say(const char *msg)
@@ -249,6 +252,14 @@ static void atfork_child(void)
 
 /* ---- attach ---- */
 
+/* dl_iterate_phdr visits the executable first: its bias relocates the ranges. */
+static int first_object_bias(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	*(uint64_t *)data = (uint64_t)info->dlpi_addr;
+	return 1;
+}
+
 void engine_init(void)
 {
 	int expect = 0;
@@ -271,6 +282,14 @@ void engine_init(void)
 		}
 		if (fd >= 0)
 			close(fd);
+	}
+	if (chan && (chan->flags & MPROF_CF_FUNC_RANGES)) {
+		struct stat self;
+		if (stat("/proc/self/exe", &self) == 0 && (uint64_t)self.st_dev == chan->exe_dev &&
+		    (uint64_t)self.st_ino == chan->exe_ino) {
+			dl_iterate_phdr(first_object_bias, &exe_bias);
+			ranges_here = 1;
+		}
 	}
 	if (chan) {
 		engine_proc = claim_slot(getpid(), getppid());
@@ -484,7 +503,21 @@ void engine_func_exit(void *fn)
 	if (i >= CALL_STACK || calls.fn[i] != fn)
 		return;
 	int64_t t_out = now_ns();
-	if (!(chan->flags & MPROF_CF_FUNC_ALL) && t_out - calls.t_in[i] < chan->min_call_ns)
+	if (chan->flags & MPROF_CF_FUNC_RANGES) {
+		/* --func: exactly the chosen functions, however short. */
+		uint64_t a = (uint64_t)(uintptr_t)fn - exe_bias;
+		uint32_t lo = 0, hi = chan->nranges;
+		while (ranges_here && lo < hi) {
+			uint32_t mid = (lo + hi) / 2;
+			if (chan->ranges[mid].hi <= a)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!ranges_here || lo >= chan->nranges || a < chan->ranges[lo].lo)
+			return;
+	} else if (t_out - calls.t_in[i] < chan->min_call_ns) {
 		return;
+	}
 	emit(MPROF_EV_CALL, NULL, i, calls.t_in[i], t_out, (uint64_t)(uintptr_t)fn);
 }

@@ -143,3 +143,16 @@ PY
 else
 	fail "python3-numpy is installed for $py"
 fi
+
+# -finstrument-functions: brackets without source changes, static functions named.
+"$MPROF" run -q -o inst.dat "$PROGS/instrumented"
+check "a long static function is named from the symbol table" grep -q '^FUNC crunch ' inst.dat
+between "its bracket lasts its 0.6 s sleep plus touching 40 MiB" "$(dur inst.dat crunch)" 0.600 0.800
+check "short calls are left out without --func" sh -c "! grep -q '^FUNC quick_step ' inst.dat"
+check "nesting depth under main" sh -c "grep -q '^FUNC main .* 0$' inst.dat && grep -q '^FUNC crunch .* 1$' inst.dat"
+check "entry memory is before the allocation, exit after" awk '$1 == "FUNC" && $2 == "crunch" && !($3 < 10 && $5 > 40) { exit 1 }' inst.dat
+"$MPROF" run -q --func 'cru*' -o inst2.dat "$PROGS/instrumented"
+check "--func GLOB keeps exactly the chosen functions" test "$(grep '^FUNC' inst2.dat | cut -d' ' -f2 | sort -u)" = "crunch"
+"$MPROF" run --func 'quick_*' -o inst3.dat "$PROGS/instrumented" 2>inst3.err
+between "--func keeps short calls (as many as the ring holds between samples)" "$(grep -c '^FUNC quick_step ' inst3.dat)" 500 100000
+contains "and says how many it could not keep" inst3.err "bracket events were dropped"

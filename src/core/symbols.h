@@ -1,0 +1,36 @@
+/* symbols.h - naming code addresses of another process after the fact: /proc/PID/maps, then the module's ELF symbol table. */
+#ifndef MPROF_SYMBOLS_H
+#define MPROF_SYMBOLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sym_file;
+struct sym_maps;
+
+/* Caches of modules (their function symbols, static ones included) and of each
+ * process's mappings. Zero-initialise; release with sym_release. */
+struct symbolizer {
+	struct sym_file **files;
+	size_t nfiles, files_cap;
+	struct sym_maps **maps;
+	size_t nmaps, maps_cap;
+};
+
+/* Reads (or re-reads) pid's mappings while it is alive, so later lookups work even
+ * after it exits. Returns 0, or -1 when /proc/PID/maps cannot be read. */
+int sym_snapshot(struct symbolizer *s, pid_t pid);
+
+/* The name of the function holding addr in pid, or NULL. The string lives as long
+ * as s. Uses the latest snapshot, taking one first if there is none. */
+const char *sym_lookup(struct symbolizer *s, pid_t pid, uint64_t addr);
+
+void sym_release(struct symbolizer *s);
+
+/* Fills lo[i], hi[i] (at most max) with the address ranges, as the ELF file at path
+ * states them, of its functions whose names match one of the globs; sorted by lo.
+ * Returns how many, or -1 when path has no symbol table. */
+int sym_ranges(const char *path, char *const *globs, int nglobs, uint64_t *lo, uint64_t *hi, int max);
+
+#endif
