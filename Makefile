@@ -119,6 +119,13 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
 	rm -rf $(DESTDIR)$(PREFIX)/lib/mprof
 
+# libFuzzer on the parsers (clang); found inputs go to tests/fuzz/corpus, replayed by make test.
+fuzz:
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o build-fuzz/fuzz_parsers tests/fuzz/fuzz_parsers.c src/core/dat.c src/core/units.c src/core/util.c
+	build-fuzz/fuzz_parsers -max_total_time=$${FUZZ_SECONDS:-60} tests/fuzz/corpus
+
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \
 	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
@@ -131,8 +138,8 @@ format-check:
 	clang-format --dry-run --Werror $(CORE_SRC) $(CLI_SRC) $(PRELOAD_SRC) src/*/*.h include/*.h
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all example test bench install uninstall asan format format-check clean check-build
+.PHONY: fuzz all example test bench install uninstall asan format format-check clean check-build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -26,7 +26,8 @@ static int bad_line(const struct line_ctx *c, const char *expected)
 	return err_set(c->e, "%s:%zu: expected '%s'", c->name, c->lineno, expected);
 }
 
-/* Splits s in place on runs of blanks; returns the number of fields (at most max). */
+/* Splits s in place on runs of blanks; returns the number of fields, or max + 1
+ * (with max of them in f) when there are more. */
 static int split_fields(char *s, char **f, int max)
 {
 	int n = 0;
@@ -159,6 +160,8 @@ static int parse_header(struct dat_recording *r, const struct line_ctx *c, char 
 {
 	if (n < 1 || parse_int(f[0], &r->version) || r->version < 1)
 		return bad_line(c, "MPROF <version> [key=value ...]");
+	if (n > MAX_FIELDS)
+		n = MAX_FIELDS; /* keys past the first few are a newer writer's: skipped */
 	for (int i = 1; i < n; i++) {
 		if (strncmp(f[i], "interval=", 9) == 0)
 			parse_double(f[i] + 9, &r->interval);
