@@ -108,3 +108,13 @@ between "without -C the parent alone is small" "$(peak_of alone.dat)" 0 20
 between "-C with pss sums without counting shared pages twice" "$(peak_of pss.dat)" 118 140
 "$MPROF" run -q --backend psutil_uss -o uss.dat "$PROGS/alloc_hold" 50 0.3
 between "uss backend (psutil name accepted)" "$(peak_of uss.dat)" 49 60
+
+# On a terminal: a live status line on stderr, cleared at the end.
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$MPROF' run -o tty.dat '$PROGS/alloc_hold' 30 0.6" /dev/null >tty.out 2>&1
+	check "a live status line on a terminal" grep -q "mprof: [0-9.]*s  [0-9.]* MiB  peak" tty.out
+	check "cleared before the summary line" grep -q $'\r\033\\[K' tty.out
+	contains "then the summary" tty.out "mprof: wrote 'tty.dat'"
+	script -qec "'$MPROF' run -q -o tty2.dat '$PROGS/alloc_hold' 30 0.6" /dev/null >tty2.out 2>&1
+	check "none with -q" sh -c "! grep -q 'peak' tty2.out"
+fi
