@@ -131,6 +131,12 @@ asan:
 	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
 	    LDFLAGS='-fsanitize=address,undefined' build-asan/mprof
 
+# The end-to-end suite against the sanitizer build of the CLI (the preload library
+# stays as it is: ASan replaces malloc itself).
+asan-test: asan check-build
+	MPROF=$(CURDIR)/build-asan/mprof MPROF_LIBDIR=$(CURDIR)/build/lib/mprof \
+	    ASAN_OPTIONS=detect_leaks=1 tests/run
+
 format:
 	clang-format -i $(CORE_SRC) $(CLI_SRC) $(PRELOAD_SRC) src/*/*.h include/*.h
 
@@ -140,6 +146,6 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: fuzz all example test bench install uninstall asan format format-check clean check-build
+.PHONY: asan-test fuzz all example test bench install uninstall asan format format-check clean check-build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
