@@ -35,12 +35,6 @@ void engine_alloc_slow(size_t n) MPROF_HIDDEN;
 void engine_free_slow(size_t n) MPROF_HIDDEN;
 void engine_limit(struct engine_thread *t) MPROF_HIDDEN;
 
-/* Whether a thread has a cell of its own: the fast paths below apply. */
-static inline struct mprof_cell *engine_fast_cell(struct engine_thread *t)
-{
-	return t->cell;
-}
-
 #define ENGINE_FLUSH_BYTES (256 * 1024)
 
 /* Single writer: a plain load and store, no locked instruction. */
