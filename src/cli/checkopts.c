@@ -114,13 +114,8 @@ int checkopts_run(const struct check_opts *o, const char *path)
 {
 	struct dat_recording r;
 	struct err e;
-	if (dat_read(path, &r, &e)) {
+	if (dat_read_samples(path, &r, &e)) {
 		report("%s", e.msg);
-		return EXIT_FAIL;
-	}
-	if (!r.mem.n) {
-		report("%s: no memory samples (MEM lines)", path);
-		dat_recording_release(&r);
 		return EXIT_FAIL;
 	}
 	struct summary s, base;

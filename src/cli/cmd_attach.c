@@ -24,8 +24,6 @@ static const char help[] =
 	"      --backend KIND      rss (default), pss or uss\n"
 	"  -q, --quiet             no status line and no summary on stderr\n";
 
-int cmd_attach_record(struct record_opts *o, const char *target);
-
 /* Shared with 'mprof run --attach'. */
 int cmd_attach_record(struct record_opts *o, const char *target)
 {

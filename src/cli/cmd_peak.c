@@ -24,15 +24,12 @@ static int peak_one(const char *path, const char *func)
 {
 	struct dat_recording r;
 	struct err e;
-	if (dat_read(path, &r, &e)) {
+	if (dat_read_samples(path, &r, &e)) {
 		report("%s", e.msg);
 		return EXIT_FAIL;
 	}
 	int rc = EXIT_OK;
-	if (!r.mem.n) {
-		report("%s: no memory samples (MEM lines)", path);
-		rc = EXIT_FAIL;
-	} else if (func) {
+	if (func) {
 		double p = summary_func_peak(&r, func);
 		if (isnan(p))
 			printf("%s\tNaN MiB\n", path);

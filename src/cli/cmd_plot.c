@@ -222,7 +222,7 @@ int cmd_plot(int argc, char **argv)
 	int nread = 0;
 	struct err e;
 	for (; nread < n; nread++)
-		if (dat_read(paths[nread], &recs[nread], &e)) {
+		if (dat_read_samples(paths[nread], &recs[nread], &e)) {
 			report("%s", e.msg);
 			goto release;
 		}

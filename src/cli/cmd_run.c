@@ -41,8 +41,6 @@ static const char help[] =
 	"  A failed check makes the status 1, unless the program itself failed: its\n"
 	"  own non-zero status comes first.\n";
 
-int cmd_attach_record(struct record_opts *o, const char *target);
-
 int cmd_run(int argc, char **argv)
 {
 	static const struct opt opts[] = {RUNOPTS_TABLE, CHECKOPTS_TABLE,

@@ -88,11 +88,8 @@ int cmd_summary(int argc, char **argv)
 		goto out;
 	struct dat_recording r;
 	struct err e;
-	if (dat_read(paths[0], &r, &e)) {
+	if (dat_read_samples(paths[0], &r, &e)) {
 		report("%s", e.msg);
-	} else if (!r.mem.n) {
-		report("%s: no memory samples (MEM lines)", paths[0]);
-		dat_recording_release(&r);
 	} else {
 		struct summary s;
 		summary_of(&r, &s);

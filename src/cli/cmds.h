@@ -18,6 +18,11 @@ int cmd_rm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 
+struct record_opts;
+/* Records the process named by target (a PID, or part of a process name), for
+ * 'mprof attach' and 'mprof run --attach'. Returns the exit status. */
+int cmd_attach_record(struct record_opts *o, const char *target);
+
 /* Prints "mprof: <msg>" to stderr. */
 void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

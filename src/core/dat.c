@@ -315,6 +315,16 @@ int dat_read(const char *path, struct dat_recording *r, struct err *e)
 	return rc;
 }
 
+int dat_read_samples(const char *path, struct dat_recording *r, struct err *e)
+{
+	if (dat_read(path, r, e))
+		return -1;
+	if (r->mem.n)
+		return 0;
+	dat_recording_release(r);
+	return err_set(e, "%s: no memory samples (MEM lines)", path);
+}
+
 static void heap_free(struct dat_heap_series *s) { free(s->v); }
 
 void dat_recording_release(struct dat_recording *r)

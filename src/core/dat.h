@@ -74,6 +74,10 @@ struct dat_recording {
  * "FILE:LINE: what was expected" in e, and r holds nothing to release. */
 int dat_read(const char *path, struct dat_recording *r, struct err *e);
 
+/* dat_read for the commands that need samples: a recording without MEM lines is
+ * an error ("FILE: no memory samples (MEM lines)") too. Same contract as dat_read. */
+int dat_read_samples(const char *path, struct dat_recording *r, struct err *e);
+
 /* Parses text already in memory; name is used in messages. Same contract as dat_read. */
 int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
 	      struct err *e);

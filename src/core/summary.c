@@ -218,8 +218,7 @@ static int baseline_from_json(const char *path, const char *text, struct summary
 
 int summary_load_baseline(const char *path, struct summary *s, struct err *e)
 {
-	size_t len;
-	char *text = read_file(path, &len, e);
+	char *text = read_file(path, NULL, e);
 	if (!text)
 		return -1;
 	const char *p = text + strspn(text, " \t\r\n");
@@ -228,11 +227,8 @@ int summary_load_baseline(const char *path, struct summary *s, struct err *e)
 		rc = baseline_from_json(path, text, s, e);
 	} else {
 		struct dat_recording r;
-		rc = dat_parse(path, text, len, &r, e);
-		if (rc == 0 && !r.mem.n) {
-			rc = err_set(e, "%s: no memory samples (MEM lines)", path);
-			dat_recording_release(&r);
-		} else if (rc == 0) {
+		rc = dat_read_samples(path, &r, e); /* a recording: read it as every command does */
+		if (rc == 0) {
 			summary_of(&r, s);
 			dat_recording_release(&r);
 		}
