@@ -195,6 +195,11 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 		report("%s", se->msg);
 		rc = -1;
 	}
+	if (res->procs_lost) {
+		report("warning: %u processes found no free slot in the channel and were not hooked",
+		       res->procs_lost);
+		dat_writef(w, "NOTE %u processes were not hooked: no free channel slot", res->procs_lost);
+	}
 	if (dat_writer_close(w, &e)) {
 		report("%s", e.msg);
 		rc = -1;

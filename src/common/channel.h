@@ -66,16 +66,12 @@ enum mprof_proc_state {
 	MPROF_PROC_LIVE = 2,
 };
 
-enum mprof_proc_flags {
-	MPROF_PF_HOOKED = 1u << 0, /* allocation hooks are active */
-};
-
 struct mprof_proc {
 	_Atomic uint32_t state;
 	_Atomic int32_t pid;
 	int32_t ppid;
 	_Atomic uint32_t generation; /* bumped when an exec reuses the slot */
-	_Atomic uint32_t flags;
+	_Atomic uint32_t flags_unused;
 	uint32_t pad0_;
 	/* Net bytes that threads have flushed so far: a running estimate of the live
 	 * heap from which each thread computes candidate peaks. Read on every

@@ -476,6 +476,8 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		maybe_ended = wait_until(pidfd, deadline);
 	}
 	res->t_end = (double)time_real_ns() / 1e9;
+	if (ch && ch->map)
+		res->procs_lost = atomic_load(&ch->map->procs_lost);
 	if (pidfd >= 0)
 		close(pidfd);
 	proc_close(&st->main);

@@ -87,7 +87,6 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		atomic_store(&p->ev_dropped, 0);
 		atomic_store(&p->generation, 0);
 		p->ppid = ppid;
-		atomic_store(&p->flags, MPROF_PF_HOOKED);
 		atomic_store(&p->pid, pid);
 		atomic_store_explicit(&p->state, MPROF_PROC_LIVE, memory_order_release);
 		uint32_t used = atomic_load(&chan->procs_used);

@@ -157,14 +157,13 @@ static __attribute__((noinline, cold)) void uncount_slow(void *p)
 	engine_free_slow(usable(p));
 }
 
-/* Counts a block about to be freed. Returns nonzero when the slow path must run. */
-static inline int uncount_fast(void *p)
+/* Counts a free of n usable bytes. Returns nonzero when the slow path must run. */
+static inline int uncount_n(size_t n)
 {
 	struct engine_thread *t = &engine_tl;
 	struct mprof_cell *c = t->cell;
 	if (__builtin_expect(c == NULL, 0))
 		return 1;
-	size_t n = glibc_usable(p);
 	ENGINE_BUMP(c->free_bytes, n);
 	ENGINE_BUMP(c->frees, 1);
 	int64_t d = t->delta - (int64_t)n;
@@ -172,13 +171,13 @@ static inline int uncount_fast(void *p)
 	return __builtin_expect(d < -ENGINE_FLUSH_BYTES, 0) ? 2 : 0;
 }
 
-static void uncount(void *p)
+/* Counts a block about to be freed: the fast path reads glibc's header, which a
+ * thread has a cell for only when glibc is the allocator below. */
+static inline int uncount_fast(void *p)
 {
-	int rc = uncount_fast(p);
-	if (rc == 1)
-		uncount_slow(p);
-	else if (rc == 2)
-		engine_limit(&engine_tl);
+	if (__builtin_expect(engine_tl.cell == NULL, 0))
+		return 1;
+	return uncount_n(glibc_usable(p));
 }
 
 static __attribute__((noinline, cold)) void free_slow(void *p, int rc)
@@ -253,7 +252,11 @@ EXPORT void *realloc(void *p, size_t n)
 	if (!ready())
 		return NULL;
 	size_t old = usable(p);
-	uncount(p);
+	int rc = uncount_n(old); /* the old size, read once */
+	if (rc == 1)
+		engine_free_slow(old);
+	else if (rc == 2)
+		engine_limit(&engine_tl);
 	void *q = real.realloc(p, n);
 	if (q)
 		counted(q);
