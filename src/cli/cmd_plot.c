@@ -12,6 +12,7 @@
 
 #include "cli/cmds.h"
 #include "cli/opts.h"
+#include "cli/render.h"
 #include "core/dat.h"
 #include "core/gnuplot.h"
 #include "core/plot.h"
@@ -57,56 +58,6 @@ static int parse_size(const char *s, int *w, int *h)
 	    *w < 100 || *h < 100 || *w > 20000 || *h > 20000)
 		return -1;
 	return 0;
-}
-
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char p[4096];
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
-/* Renders into a temporary file beside out, then renames it over out. */
-static int render_file(const char *script, const char *out)
-{
-	char *copy = xstrdup(out), *dir = dirname(copy);
-	char *tmp = xmalloc(strlen(dir) + 32);
-	sprintf(tmp, "%s/.mprof-plot-XXXXXX", dir);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	free(copy);
-	if (fd < 0) {
-		report("cannot write '%s': %s", out, strerror(errno));
-		free(tmp);
-		return EXIT_FAIL;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	struct err e;
-	int rc = gp_run(script, fd, &e);
-	struct stat st;
-	if (rc == 0 && (fstat(fd, &st) || st.st_size == 0))
-		rc = err_set(&e, "gnuplot wrote nothing");
-	if (rc == 0 && fsync(fd))
-		rc = err_sys(&e, errno, "cannot write '%s'", out);
-	close(fd);
-	if (rc == 0 && rename(tmp, out))
-		rc = err_sys(&e, errno, "cannot write '%s'", out);
-	if (rc) {
-		unlink(tmp);
-		report("%s", e.msg);
-	}
-	free(tmp);
-	return rc ? EXIT_FAIL : EXIT_OK;
 }
 
 /* Renders ASCII into a file in our directory and copies it to stdout without the
@@ -227,16 +178,14 @@ int cmd_plot(int argc, char **argv)
 			goto release;
 		}
 	char dir[] = "/tmp/mprof-plot-XXXXXX";
-	if (!mkdtemp(dir)) {
-		report("cannot create a temporary directory: %s", strerror(errno));
+	if (render_dir(dir))
 		goto release;
-	}
 	if (plot_write(&o, recs, n, dir, &e)) {
 		report("%s", e.msg);
 	} else {
 		char script[sizeof(dir) + 16];
 		snprintf(script, sizeof(script), "%s/plot.gp", dir);
-		rc = out ? render_file(script, out) : render_ascii(script, dir);
+		rc = out ? render_to_file(script, out) : render_ascii(script, dir);
 	}
 	if (!getenv("MPROF_KEEP_PLOT"))
 		remove_tree(dir);

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"list", cmd_list, "list the recordings in the current directory"},
 	{"peak", cmd_peak, "print the true peak memory of recordings"},
 	{"plot", cmd_plot, "draw recordings through gnuplot (PNG, SVG, PDF or ASCII)"},
+	{"report", cmd_report, "where the memory comes from: allocation sites, leaks, call tree"},
 	{"rm", cmd_rm, "remove recordings by file name or index"},
 	{"run", cmd_run, "run a program and record its memory over time"},
 	{"summary", cmd_summary, "the numbers of a recording, as text or JSON"},

@@ -12,6 +12,7 @@
 
 #include "cli/cmds.h"
 #include "core/launch.h"
+#include "core/stacks.h"
 #include "core/symbols.h"
 
 static volatile sig_atomic_t child_pid;
@@ -186,7 +187,7 @@ static void set_patterns(struct chan *ch, const struct record_opts *o, const cha
 }
 
 static int finish(const struct record_opts *o, struct dat_writer *w, struct sampler_result *res,
-		  struct record_outcome *out, int sampler_rc, struct err *se)
+		  struct record_outcome *out, int sampler_rc, struct err *se, struct stk_session *stk)
 {
 	char *path = xstrdup(w->path);
 	struct err e;
@@ -194,6 +195,16 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 	if (sampler_rc) {
 		report("%s", se->msg);
 		rc = -1;
+	}
+	if (stk) {
+		stk_stop(stk);
+		stk_write(stk, w);
+		if (stk_lost(stk)) {
+			report("warning: %llu allocations were recorded without their stack",
+			       (unsigned long long)stk_lost(stk));
+			dat_writef(w, "NOTE %llu allocations were recorded without their stack",
+				   (unsigned long long)stk_lost(stk));
+		}
 	}
 	if (res->procs_lost) {
 		report("warning: %u processes found no free slot in the channel and were not hooked",
@@ -232,12 +243,13 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	if (open_output(o, &w))
 		goto out;
 	struct chan ch = {0};
+	struct stk_session *stk = NULL;
 	struct err e;
 	char preload[PATH_MAX + 32] = "";
 	int hooks = libdir && !blocker;
 	if (hooks) {
 		snprintf(preload, sizeof(preload), "%s/libmprof.so", libdir);
-		if (strpbrk(preload, " :") || chan_create(&ch, &e)) {
+		if (strpbrk(preload, " :") || chan_create(&ch, &o->stacks, &e)) {
 			report("warning: allocation hooks disabled: %s",
 			       strpbrk(preload, " :") ? "the library path holds a space or colon" : e.msg);
 			hooks = 0;
@@ -245,6 +257,10 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 			set_patterns(&ch, o, exe);
 		}
 	}
+	if (hooks && o->stacks.mode && !(stk = stk_start(&ch, &e)))
+		report("warning: allocation stacks disabled: %s", e.msg);
+	if (!hooks && o->stacks.mode && !o->quiet)
+		report("warning: --stacks needs the allocation hooks: no stacks recorded");
 	write_header(o, &w, cmdline, hooks);
 	if (blocker) {
 		if (!o->quiet)
@@ -265,6 +281,7 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		/* The program never ran: the header alone is not a recording. */
 		unlink(w.path);
 		dat_writer_close(&w, NULL);
+		stk_free(stk);
 		chan_destroy(&ch);
 		status = exec_errno ? EXIT_NOEXEC : EXIT_FAIL;
 		goto out;
@@ -282,7 +299,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	clear_status(&sl);
 	child_pid = 0;
 	restore_signals();
-	int frc = finish(o, &w, &res, out, src, &e);
+	int frc = finish(o, &w, &res, out, src, &e, stk);
+	stk_free(stk);
 	chan_destroy(&ch);
 	if (res.timed_out && !o->quiet)
 		report("timeout: stopped '%s' after %.1f s", args[0], (double)o->cfg.timeout_ns / 1e9);
@@ -327,5 +345,5 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 	int src = sampler_run(&o->cfg, pid, &w, NULL, &res, &e);
 	clear_status(&sl);
 	restore_signals();
-	return finish(o, &w, &res, out, src, &e) ? EXIT_FAIL : EXIT_OK;
+	return finish(o, &w, &res, out, src, &e, NULL) ? EXIT_FAIL : EXIT_OK;
 }

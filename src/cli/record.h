@@ -11,6 +11,7 @@ struct record_opts {
 	int python;         /* 1 force, 0 auto, -1 never */
 	char **func_patterns; /* --func globs */
 	int nfunc_patterns;
+	struct chan_stacks stacks; /* --stacks, --sample-bytes */
 };
 
 /* What a finished session measured, for checks that follow it. */

@@ -14,6 +14,7 @@ void runopts_init(struct record_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->cfg.interval_ns = 100000000; /* 0.1 s, as the original */
 	o->cfg.backend = PROC_RSS;
+	o->stacks.sample_bytes = 512 * 1024; /* as jemalloc and tcmalloc */
 }
 
 void runopts_release(struct record_opts *o)
@@ -70,6 +71,31 @@ int runopts_apply(struct record_opts *o, int id, const struct opt_state *st)
 	case RO_NOPYTHON:
 		o->python = -1;
 		return 0;
+	case RO_STACKS:
+		if (!st->arg || !strcmp(st->arg, "sample")) {
+			o->stacks.mode = MPROF_STK_SAMPLE;
+		} else if (!strcmp(st->arg, "all")) {
+			o->stacks.mode = MPROF_STK_ALL;
+		} else {
+			report("--stacks: expected 'sample' or 'all', got '%s'", st->arg);
+			return -1;
+		}
+		return 0;
+	case RO_SAMPLE_BYTES: {
+		uint64_t b = 0;
+		char *end;
+		unsigned long long plain = strtoull(st->arg, &end, 10);
+		if (end != st->arg && !*end && st->arg[0] != '-')
+			b = plain; /* a plain number is bytes here */
+		else if (units_parse_size(st->arg, &b))
+			b = 0;
+		if (b < 1 || b > (1ULL << 40)) {
+			report("--sample-bytes: expected a size from 1 byte to 1T, got '%s'", st->arg);
+			return -1;
+		}
+		o->stacks.sample_bytes = b;
+		return 0;
+	}
 	case RO_FUNC:
 		o->func_patterns = xrealloc(o->func_patterns,
 					    (size_t)(o->nfunc_patterns + 1) * sizeof(char *));

@@ -7,7 +7,8 @@
 
 enum {
 	RO_INTERVAL = 1000, RO_OUTPUT, RO_TIMEOUT, RO_CHILDREN, RO_MULTI, RO_EXITCODE,
-	RO_BACKEND, RO_QUIET, RO_PYTHON, RO_NOPYTHON, RO_FUNC, RO_HELP, RO_ATTACH,
+	RO_BACKEND, RO_QUIET, RO_PYTHON, RO_NOPYTHON, RO_FUNC, RO_HELP, RO_ATTACH, RO_STACKS,
+	RO_SAMPLE_BYTES,
 };
 
 #define RUNOPTS_TABLE                                                       \
@@ -22,6 +23,8 @@ enum {
 	{"python", 0, OPT_NONE, RO_PYTHON},                                 \
 	{"nopython", 0, OPT_NONE, RO_NOPYTHON},                             \
 	{"func", 0, OPT_REQUIRED, RO_FUNC},                                 \
+	{"stacks", 0, OPT_OPTIONAL, RO_STACKS},                             \
+	{"sample-bytes", 0, OPT_REQUIRED, RO_SAMPLE_BYTES},                 \
 	{"help", 'h', OPT_NONE, RO_HELP}
 
 /* Applies option id (with st->arg) to o. Returns 0, 1 when id is not a recording

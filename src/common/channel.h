@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
-#define MPROF_CHANNEL_VERSION 1u
+#define MPROF_CHANNEL_VERSION 2u
 #define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
 
 #define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
@@ -94,6 +94,74 @@ enum mprof_channel_flags {
 	MPROF_CF_FUNC_RANGES = 1u << 0, /* --func: keep calls inside ranges[], and no others */
 };
 
+/* ---- allocation stacks (--stacks) ----
+ *
+ * Each hooked process image claims a stack area. Its threads store every unique
+ * call stack once in the area's table (raw return addresses; the launcher maps them
+ * to module and offset while the process lives), and send one event per recorded
+ * allocation and free through the area's ring. The launcher alone keeps the map of
+ * live blocks, so the program carries no per-block state. */
+#define MPROF_STK_AREAS 32           /* process images with stacks at once */
+#define MPROF_STK_EVENTS (1u << 15)  /* ring entries per area */
+#define MPROF_STK_TABLE (1u << 15)   /* unique stacks per area (ids 1..) */
+#define MPROF_STK_FRAMES (1u << 20)  /* frame words per area */
+#define MPROF_STK_DEPTH 64           /* frames kept per stack, innermost first */
+#define MPROF_STK_FILTER (1u << 16)  /* sample mode: live sampled blocks per address bucket */
+#define MPROF_STK_UNKNOWN 0xFFFFFFu  /* an allocation whose stack could not be stored */
+#define MPROF_STK_SIZE_BITS 40
+
+enum mprof_stk_mode {
+	MPROF_STK_OFF = 0,
+	MPROF_STK_SAMPLE = 1, /* allocations sampled by bytes, every byte the same chance */
+	MPROF_STK_ALL = 2,    /* every allocation */
+};
+
+/* One allocation (word = stack id << 40 | usable size) or free (word = 0). `seq`
+ * is 2*lap+1 once written for lap = index / MPROF_STK_EVENTS and 2*lap+2 once the
+ * launcher has read it, so a zeroed ring is ready for lap 0. */
+struct mprof_stk_event {
+	_Atomic uint64_t seq;
+	uint64_t ptr;
+	uint64_t word;
+};
+
+/* A unique stack: frames[off .. off+n) of its area; hash 0 means an empty entry,
+ * ready is set (release) once off and n are written. */
+struct mprof_stk_entry {
+	_Atomic uint64_t hash;
+	uint32_t off;
+	uint16_t n;
+	_Atomic uint16_t ready;
+};
+
+enum mprof_area_state {
+	MPROF_AREA_FREE = 0,
+	MPROF_AREA_CLAIMING = 1,
+	MPROF_AREA_LIVE = 2,
+};
+
+struct mprof_stk_area {
+	_Atomic uint32_t state;
+	_Atomic int32_t pid;
+	uint32_t proc_index; /* the owner's process slot */
+	uint32_t generation; /* that slot's generation when claimed: an exec ends the area */
+	_Atomic uint32_t dead; /* the owner stopped recording: the launcher did not keep up */
+	uint32_t pad_;
+	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
+	_Alignas(64) _Atomic uint64_t head; /* events reserved by the owner's threads */
+	_Alignas(64) _Atomic uint64_t frames_used;
+	_Alignas(64) struct mprof_stk_event ring[MPROF_STK_EVENTS];
+	struct mprof_stk_entry table[MPROF_STK_TABLE];
+	uint64_t frames[MPROF_STK_FRAMES];
+	_Atomic uint16_t filter[MPROF_STK_FILTER];
+};
+
+/* The filter bucket of a block address (sample mode). */
+static inline uint32_t mprof_stk_bucket(uint64_t ptr)
+{
+	return (uint32_t)(((ptr >> 4) * 0x9E3779B97F4A7C15ULL) >> 48) & (MPROF_STK_FILTER - 1);
+}
+
 /* A function chosen by --func: [lo, hi) in the executable's own addresses (before
  * relocation). Sorted by lo. */
 struct mprof_range {
@@ -112,7 +180,10 @@ struct mprof_channel {
 	_Atomic uint32_t procs_used;   /* slots [0, procs_used) have ever been claimed */
 	uint64_t exe_dev, exe_ino; /* the executable the ranges belong to */
 	uint32_t nranges;
-	uint32_t pad3_;
+	uint32_t stk_mode;     /* enum mprof_stk_mode */
+	uint64_t sample_bytes; /* sample mode: mean bytes between two samples */
+	int32_t launcher_pid;  /* a hook waiting for ring room gives up once it is gone */
+	uint32_t nareas;       /* stack areas after the process slots (0 without --stacks) */
 	struct mprof_range ranges[MPROF_RANGES_MAX];
 	struct mprof_proc procs[];
 };
@@ -120,6 +191,14 @@ struct mprof_channel {
 static inline uint64_t mprof_channel_size(uint32_t nprocs)
 {
 	return sizeof(struct mprof_channel) + (uint64_t)nprocs * sizeof(struct mprof_proc);
+}
+
+/* Stack areas start on a page boundary after the process slots. */
+static inline uint64_t mprof_area_offset(uint32_t nprocs, uint32_t i)
+{
+	uint64_t base = (mprof_channel_size(nprocs) + 4095) & ~(uint64_t)4095;
+	uint64_t each = (sizeof(struct mprof_stk_area) + 4095) & ~(uint64_t)4095;
+	return base + (uint64_t)i * each;
 }
 
 #endif

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int chan_create(struct chan *c, struct err *e)
+int chan_create(struct chan *c, const struct chan_stacks *st, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
 	const char *dirs[] = {"/dev/shm", getenv("TMPDIR"), "/tmp"};
@@ -25,7 +25,8 @@ int chan_create(struct chan *c, struct err *e)
 	}
 	if (fd < 0)
 		return err_sys(e, saved, "cannot create the shared-memory channel");
-	c->size = mprof_channel_size(MPROF_MAX_PROCS);
+	uint32_t nareas = st && st->mode ? MPROF_STK_AREAS : 0;
+	c->size = nareas ? mprof_area_offset(MPROF_MAX_PROCS, nareas) : mprof_channel_size(MPROF_MAX_PROCS);
 	/* Readable by the program even after it drops privileges or changes user. */
 	if (fchmod(fd, 0666) || ftruncate(fd, (off_t)c->size)) {
 		saved = errno;
@@ -46,6 +47,12 @@ int chan_create(struct chan *c, struct err *e)
 	c->map->nprocs = MPROF_MAX_PROCS;
 	c->map->size = c->size;
 	c->map->min_call_ns = 0;
+	c->map->launcher_pid = (int32_t)getpid();
+	if (nareas) {
+		c->map->stk_mode = (uint32_t)st->mode;
+		c->map->sample_bytes = st->sample_bytes;
+		c->map->nareas = nareas;
+	}
 	/* The magic goes last: a library that sees it sees a complete header. */
 	__atomic_store_n(&c->map->magic, MPROF_CHANNEL_MAGIC, __ATOMIC_RELEASE);
 	return 0;
@@ -129,4 +136,23 @@ void chan_retire(struct chan *c, struct mprof_proc *p)
 {
 	(void)c;
 	atomic_store_explicit(&p->state, MPROF_PROC_FREE, memory_order_release);
+}
+
+struct mprof_stk_area *chan_area(struct chan *c, uint32_t i)
+{
+	if (!c->map || i >= c->map->nareas)
+		return NULL;
+	return (struct mprof_stk_area *)((char *)c->map + mprof_area_offset(c->map->nprocs, i));
+}
+
+void chan_area_release(struct chan *c, struct mprof_stk_area *a)
+{
+	(void)c;
+	size_t size = (sizeof(*a) + 4095) & ~(size_t)4095;
+	/* Everything after the first page goes back to the system (reading as zeros);
+	 * the first page, with the state word, is cleared by hand and freed last. */
+	if (madvise((char *)a + 4096, size - 4096, MADV_REMOVE))
+		memset((char *)a + 4096, 0, size - 4096);
+	memset((char *)a + sizeof(a->state), 0, 4096 - sizeof(a->state));
+	atomic_store_explicit(&a->state, MPROF_AREA_FREE, memory_order_release);
 }

@@ -14,9 +14,16 @@ struct chan {
 	char *path;
 };
 
+/* What --stacks asks of the library. */
+struct chan_stacks {
+	int mode;              /* enum mprof_stk_mode */
+	uint64_t sample_bytes; /* sample mode: mean bytes between samples */
+};
+
 /* Creates and maps a channel file in $TMPDIR-independent shared memory (/dev/shm,
- * else /tmp). -1 with e filled on failure. */
-int chan_create(struct chan *c, struct err *e);
+ * else /tmp), with stack areas when st asks for stacks (st may be NULL). -1 with
+ * e filled on failure. */
+int chan_create(struct chan *c, const struct chan_stacks *st, struct err *e);
 
 /* Unmaps and unlinks the channel. Safe to call twice or on a failed chan. */
 void chan_destroy(struct chan *c);
@@ -45,5 +52,11 @@ uint64_t chan_drain(struct chan *c, struct mprof_proc *p,
 
 /* Frees the slot of a process that has exited, after its last reading. */
 void chan_retire(struct chan *c, struct mprof_proc *p);
+
+/* Stack area i, or NULL past the last. */
+struct mprof_stk_area *chan_area(struct chan *c, uint32_t i);
+
+/* Zeroes a finished area, returns its memory and marks it free. Cannot fail. */
+void chan_area_release(struct chan *c, struct mprof_stk_area *a);
 
 #endif

@@ -293,10 +293,8 @@ static void bracket_clauses(struct gp *g, const struct dat_recording *r, double 
 	free(names);
 }
 
-static void terminal(struct gp *g)
+void plot_terminal(FILE *s, const struct plot_opts *o)
 {
-	const struct plot_opts *o = g->o;
-	FILE *s = g->script;
 	switch (o->format) {
 	case PLOT_PNG:
 		fprintf(s, "set terminal pngcairo size %d,%d noenhanced font 'sans,10'\n", o->width, o->height);
@@ -484,7 +482,7 @@ int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int 
 		return err_sys(e, errno, "cannot write '%s'", path);
 	ranges(&g, recs, nrecs);
 	FILE *s = g.script;
-	terminal(&g);
+	plot_terminal(s, o);
 	const char *title = o->title ? o->title : recs[0].cmdline ? recs[0].cmdline : "";
 	char *qt = gp_quote(nrecs > 1 && !o->title ? "" : title);
 	fprintf(s, "set title %s\n", qt);

@@ -2,6 +2,8 @@
 #ifndef MPROF_PLOT_H
 #define MPROF_PLOT_H
 
+#include <stdio.h>
+
 #include "core/dat.h"
 #include "core/util.h"
 
@@ -20,6 +22,10 @@ struct plot_opts {
 
 /* Parses a file name's extension into a format. -1 when it is none of png, svg, pdf. */
 int plot_format_of(const char *path, enum plot_format *f);
+
+/* The script's first lines: o's terminal and size, output to standard output,
+ * no enhanced text (names are shown as they are). Cannot fail. */
+void plot_terminal(FILE *s, const struct plot_opts *o);
 
 /* Writes dir/plot.gp (output to standard output) and its data files into dir, an
  * existing private directory. Long series are reduced to the minimum and maximum

@@ -179,41 +179,56 @@ int sym_snapshot(struct symbolizer *s, pid_t pid)
 	return 0;
 }
 
-const char *sym_lookup(struct symbolizer *s, pid_t pid, uint64_t addr)
+int sym_locate(struct symbolizer *s, pid_t pid, uint64_t addr, const char **path, uint64_t *vaddr)
 {
 	struct sym_maps *m = maps_of(s, pid);
 	if (!m && sym_snapshot(s, pid))
-		return NULL;
+		return -1;
 	m = maps_of(s, pid);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct map *mp = &m->v[i];
 		if (addr < mp->start || addr >= mp->end)
 			continue;
 		struct sym_file *f = file_of(s, mp->path);
-		uint64_t off = addr - mp->start + mp->pgoff, vaddr = 0;
-		int found = 0;
-		for (size_t k = 0; k < f->nloads && !found; k++)
+		uint64_t off = addr - mp->start + mp->pgoff;
+		for (size_t k = 0; k < f->nloads; k++)
 			if (off >= f->loads[k].offset && off < f->loads[k].offset + f->loads[k].filesz) {
-				vaddr = off - f->loads[k].offset + f->loads[k].vaddr;
-				found = 1;
+				*path = f->path;
+				*vaddr = off - f->loads[k].offset + f->loads[k].vaddr;
+				return 0;
 			}
-		if (!found || !f->nsyms)
-			return NULL;
-		/* The last symbol starting at or before vaddr, if vaddr falls inside it. */
-		size_t lo = 0, hi = f->nsyms;
-		while (hi - lo > 1) {
-			size_t mid = (lo + hi) / 2;
-			if (f->syms[mid].addr <= vaddr)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		const struct sym *sy = &f->syms[lo];
-		if (sy->addr <= vaddr && (vaddr < sy->addr + sy->size || (sy->size == 0 && vaddr == sy->addr)))
-			return sy->name;
-		return NULL;
+		return -1;
 	}
+	return -1;
+}
+
+const char *sym_name(struct symbolizer *s, const char *path, uint64_t vaddr)
+{
+	struct sym_file *f = file_of(s, path);
+	if (!f->nsyms)
+		return NULL;
+	/* The last symbol starting at or before vaddr, if vaddr falls inside it. */
+	size_t lo = 0, hi = f->nsyms;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (f->syms[mid].addr <= vaddr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const struct sym *sy = &f->syms[lo];
+	if (sy->addr <= vaddr && (vaddr < sy->addr + sy->size || (sy->size == 0 && vaddr == sy->addr)))
+		return sy->name;
 	return NULL;
+}
+
+const char *sym_lookup(struct symbolizer *s, pid_t pid, uint64_t addr)
+{
+	const char *path;
+	uint64_t vaddr;
+	if (sym_locate(s, pid, addr, &path, &vaddr))
+		return NULL;
+	return sym_name(s, path, vaddr);
 }
 
 void sym_release(struct symbolizer *s)

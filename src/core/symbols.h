@@ -26,6 +26,13 @@ int sym_snapshot(struct symbolizer *s, pid_t pid);
  * as s. Uses the latest snapshot, taking one first if there is none. */
 const char *sym_lookup(struct symbolizer *s, pid_t pid, uint64_t addr);
 
+/* The module holding addr in pid (its path, living as long as s) and addr as the
+ * module's own ELF virtual address. 0, or -1 when no file mapping holds it. */
+int sym_locate(struct symbolizer *s, pid_t pid, uint64_t addr, const char **path, uint64_t *vaddr);
+
+/* The function of the ELF file at path holding vaddr, or NULL. Lives as long as s. */
+const char *sym_name(struct symbolizer *s, const char *path, uint64_t vaddr);
+
 void sym_release(struct symbolizer *s);
 
 /* Fills lo[i], hi[i] (at most max) with the address ranges, as the ELF file at path

@@ -1,5 +1,6 @@
 /* engine.c - the recording engine behind libmprof.so's hooks: channel attach, cells, fork and exec, brackets. */
 #include "preload/engine.h"
+#include "preload/stacks.h"
 
 #include <errno.h>
 #include <link.h>
@@ -240,9 +241,12 @@ static void atfork_child(void)
 	t->delta = 0;
 	t->depth = 0;
 	t->tid = 0;
+	t->sample_armed = 0;
+	t->sample_left = 0;
 	engine_proc = claim_slot(getpid(), getppid());
 	if (!engine_proc)
 		return;
+	stacks_after_fork((uint32_t)(engine_proc - chan->procs), atomic_load(&engine_proc->generation));
 	if (in > out)
 		atomic_store(&engine_proc->cells[0].alloc_bytes, in - out);
 	atomic_store(&engine_proc->heap_flushed, (int64_t)(in - out));
@@ -265,8 +269,9 @@ void engine_init(void)
 	if (!atomic_compare_exchange_strong(&init_state, &expect, 1))
 		return; /* done, or in progress on another thread (it forwards meanwhile) */
 	const char *path = getenv(MPROF_CHANNEL_ENV);
+	int fd = -1;
 	if (path && *path) {
-		int fd = open(path, O_RDWR | O_CLOEXEC);
+		fd = open(path, O_RDWR | O_CLOEXEC);
 		struct stat st;
 		if (fd >= 0 && fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(struct mprof_channel)) {
 			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -279,8 +284,6 @@ void engine_init(void)
 				munmap(m, (size_t)st.st_size);
 			}
 		}
-		if (fd >= 0)
-			close(fd);
 	}
 	if (chan && (chan->flags & MPROF_CF_FUNC_RANGES)) {
 		struct stat self;
@@ -294,7 +297,12 @@ void engine_init(void)
 		engine_proc = claim_slot(getpid(), getppid());
 		have_key = pthread_key_create(&cell_key, release_cell) == 0;
 		pthread_atfork(NULL, NULL, atfork_child);
+		if (engine_proc)
+			stacks_attach(chan, fd, (uint32_t)(engine_proc - chan->procs),
+				      atomic_load(&engine_proc->generation), path);
 	}
+	if (fd >= 0)
+		close(fd);
 	atomic_store_explicit(&init_state, 2, memory_order_release);
 }
 

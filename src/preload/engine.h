@@ -19,6 +19,9 @@ struct engine_thread {
 	int depth;               /* bracket nesting */
 	int32_t tid;
 	int overflow;            /* no cell of its own: counted with atomics in cell 0 */
+	int sample_armed;        /* --stacks=sample: the countdown below has started */
+	int64_t sample_left;     /* --stacks: bytes to the next recorded allocation */
+	uint64_t rng;            /* the sampling's random state */
 };
 
 extern __thread struct engine_thread engine_tl MPROF_HIDDEN;

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "preload/engine.h"
+#include "preload/stacks.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -37,6 +39,7 @@ static struct {
 	void *(*mmap)(void *, size_t, int, int, int, off_t);
 	int (*munmap)(void *, size_t);
 	void *(*mremap)(void *, size_t, size_t, int, ...);
+	int (*pipe2)(int[2], int);
 } real;
 
 static _Atomic int resolved; /* 0 no, 1 in progress, 2 done */
@@ -84,6 +87,7 @@ static void resolve(void)
 	real.mmap = NEXT(mmap);
 	real.munmap = NEXT(munmap);
 	real.mremap = NEXT(mremap);
+	real.pipe2 = NEXT(pipe2);
 	/* Is the allocator below us glibc's own? Then its chunk header says the usable
 	 * size, as malloc_usable_size would (without memory tagging), for a few
 	 * instructions instead of a call. Any other allocator is asked. */
@@ -123,14 +127,25 @@ static inline size_t usable(void *p)
 /* Cold paths, out of line so the fast paths below save no registers. */
 static __attribute__((noinline, cold)) void *alloc_slow(void *p)
 {
-	if (p)
-		engine_alloc_slow(usable(p));
+	if (p) {
+		size_t n = usable(p);
+		engine_alloc_slow(n);
+		stacks_note_alloc(p, n);
+	}
 	return p;
 }
 
-static __attribute__((noinline, cold)) void *alloc_limit(void *p)
+/* --stacks: the thread's byte countdown decides which allocations are recorded. */
+static __attribute__((noinline, cold)) void *alloc_stacks(void *p, size_t n)
+{
+	stacks_note_alloc(p, n);
+	return p;
+}
+
+static __attribute__((noinline, cold)) void *alloc_limit(void *p, size_t n)
 {
 	engine_limit(&engine_tl);
+	stacks_note_alloc(p, n);
 	return p;
 }
 
@@ -148,7 +163,9 @@ static inline void *counted(void *p)
 	int64_t d = t->delta + (int64_t)n;
 	t->delta = d;
 	if (__builtin_expect(d > atomic_load_explicit(&c->limit, memory_order_relaxed), 0))
-		return alloc_limit(p);
+		return alloc_limit(p, n);
+	if (__builtin_expect(stacks_on != 0, 0))
+		return alloc_stacks(p, n);
 	return p;
 }
 
@@ -214,6 +231,7 @@ EXPORT void free(void *p)
 	/* Counted before the real free: another thread may get the address at once. */
 	if (__builtin_expect(p == NULL || is_boot(p), 0))
 		return free_slow(p, 0);
+	stacks_check_free(p);
 	int rc = uncount_fast(p);
 	if (__builtin_expect(rc != 0, 0))
 		return free_slow(p, rc);
@@ -252,6 +270,7 @@ EXPORT void *realloc(void *p, size_t n)
 	if (!ready())
 		return NULL;
 	size_t old = usable(p);
+	stacks_check_free(p); /* the block may move: its address is free at once */
 	int rc = uncount_n(old); /* the old size, read once */
 	if (rc == 1)
 		engine_free_slow(old);
@@ -260,8 +279,11 @@ EXPORT void *realloc(void *p, size_t n)
 	void *q = real.realloc(p, n);
 	if (q)
 		counted(q);
-	else if (n != 0)
+	else if (n != 0) {
 		engine_alloc_slow(old); /* failed: the old block still stands */
+		if (stacks_on == MPROF_STK_ALL)
+			stacks_sampled(p, old);
+	}
 	return q;
 }
 
@@ -366,6 +388,19 @@ EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 	if (r != MAP_FAILED && counting())
 		engine_note_mremap(old, r, new_len);
 	return r;
+}
+
+/* libunwind opens its pipe through here: see stacks_move_fds. */
+EXPORT int pipe2(int fds[2], int flags)
+{
+	if (!ready()) {
+		errno = ENOSYS;
+		return -1;
+	}
+	int rc = real.pipe2(fds, flags);
+	if (rc == 0 && __builtin_expect(stacks_unwinding, 0))
+		stacks_move_fds(fds);
+	return rc;
 }
 
 /* ---- brackets: the public API of include/mprof.h, and -finstrument-functions ---- */

@@ -1,0 +1,314 @@
+/* cmd_report.c - 'mprof report': where the memory comes from, from the allocation stacks of a recording made with --stacks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmds.h"
+#include "cli/opts.h"
+#include "cli/render.h"
+#include "core/report.h"
+
+static const char help[] =
+	"usage: mprof report [options] [FILE|INDEX]\n"
+	"\n"
+	"Shows where the memory of a recording made with 'mprof run --stacks' came from:\n"
+	"the allocation sites holding the most at the heap peak, what was still allocated\n"
+	"at exit (leaks), and the call tree. With --stacks=all the figures are exact; with\n"
+	"sampling they are estimates, marked with '~'.\n"
+	"\n"
+	"options:\n"
+	"      --sort peak|leak|total  what the sites, tree, folded stacks and chart measure:\n"
+	"                         memory at the heap peak (default), still allocated at\n"
+	"                         exit, or ever allocated\n"
+	"      --top N            sites listed (default 10; 0 for all)\n"
+	"      --min PCT          call tree branches below PCT percent are left out (1)\n"
+	"      --pid PID          the process (default: the one with the largest heap peak)\n"
+	"      --folded           collapsed stacks for flame-graph tools, on stdout\n"
+	"      --json             the sites and their frames as JSON (docs/json.md)\n"
+	"  -o, --output FILE      a flame chart: .png, .svg or .pdf\n"
+	"      --size WxH         its size in pixels (default 1260x540)\n";
+
+enum { O_SORT = 1, O_TOP, O_MIN, O_PID, O_FOLDED, O_JSON, O_OUT, O_SIZE, O_HELP };
+
+struct view {
+	const struct stk_data *d;
+	size_t image;
+	enum report_metric m;
+	const char *approx; /* "~" for estimates */
+};
+
+static void size_text(double bytes, char *buf, size_t n)
+{
+	if (bytes >= 1024.0 * 1024 * 1024)
+		snprintf(buf, n, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+	else if (bytes >= 1024.0 * 1024)
+		snprintf(buf, n, "%.1f MiB", bytes / (1024.0 * 1024));
+	else if (bytes >= 1024)
+		snprintf(buf, n, "%.1f KiB", bytes / 1024);
+	else
+		snprintf(buf, n, "%.0f B", bytes);
+}
+
+/* "inner (file:line) < caller < ...": up to main, at most four frames. */
+static void site_label(const struct stk_data *d, const struct stk_site *s, char *out, size_t n)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	if (!s->nframes)
+		snprintf(out, n, "[stack not recorded]");
+	for (size_t k = 0; k < s->nframes && k < 4 && len + 1 < n; k++) {
+		const struct stk_fn *fn = &d->fns[s->frames[k]];
+		char buf[128], where[160] = "";
+		if (fn->line) {
+			const char *base = strrchr(fn->line, '/');
+			snprintf(where, sizeof(where), " (%s)", base ? base + 1 : fn->line);
+		}
+		len += (size_t)snprintf(out + len, n - len, "%s%s%s", k ? " < " : "",
+					stk_fn_label(d, s->frames[k], buf, sizeof(buf)), where);
+		if (!strcmp(fn->name, "main"))
+			return; /* what called main says nothing about the site */
+	}
+	if (s->nframes > 4 && len + 6 < n)
+		snprintf(out + len, n - len, " < ...");
+}
+
+static void print_sites(const struct view *v, enum report_metric m, size_t top, double whole)
+{
+	size_t n;
+	size_t *order = report_sites(v->d, v->image, m, &n);
+	if (!n)
+		printf("  (none)\n");
+	else
+		printf("  %11s  %6s  %9s  %s\n", "bytes", "share", "blocks", "site");
+	for (size_t i = 0; i < n && (!top || i < top); i++) {
+		const struct stk_site *s = &v->d->sites[order[i]];
+		char size[32], label[1024];
+		size_text(report_bytes(s, m), size, sizeof(size));
+		site_label(v->d, s, label, sizeof(label));
+		printf("  %s%10s  %5.1f%%  %9.0f  %s\n", v->approx[0] ? "~" : " ", size,
+		       whole > 0 ? 100 * report_bytes(s, m) / whole : 0, report_blocks(s, m), label);
+	}
+	if (top && n > top)
+		printf("  ... and %zu more sites (--top 0 lists all)\n", n - top);
+	free(order);
+}
+
+static void print_tree(const struct view *v, const struct report_node *node, int depth, double whole,
+		       double min_pct)
+{
+	for (size_t i = 0; i < node->nkids; i++) {
+		const struct report_node *k = &node->kids[i];
+		double pct = whole > 0 ? 100 * k->bytes / whole : 0;
+		if (pct < min_pct)
+			continue;
+		char size[32];
+		size_text(k->bytes, size, sizeof(size));
+		printf("  %s%10s %5.1f%%  %*s%s\n", v->approx, size, pct, 2 * depth, "", k->label);
+		print_tree(v, k, depth + 1, whole, min_pct);
+	}
+}
+
+static void print_text(const struct view *v, const char *path, size_t top, double min_pct)
+{
+	const struct stk_data *d = v->d;
+	const struct stk_image *im = &d->images[v->image];
+	char peak[32], leak[32];
+	size_text(im->peak, peak, sizeof(peak));
+	size_text(im->leak, leak, sizeof(leak));
+	printf("%s: process %d (%s)\n", path, im->pid, im->exe);
+	if (d->all)
+		printf("stacks of every allocation: figures are exact\n");
+	else
+		printf("stacks sampled every %llu bytes on average: figures are estimates (~)\n",
+		       (unsigned long long)d->sample_bytes);
+	printf("heap peak %s%s, still allocated at exit %s%s, %llu allocations recorded\n", v->approx,
+	       peak, v->approx, leak, (unsigned long long)im->allocs);
+	if (im->lost)
+		printf("warning: %llu allocations have no stack (stack table full, or the recorder fell behind)\n",
+		       (unsigned long long)im->lost);
+	const char *what = v->m == RM_PEAK ? "at the heap peak" : v->m == RM_LEAK ? "still allocated at exit"
+									    : "allocated in all";
+	printf("\nAllocation sites %s:\n", what);
+	print_sites(v, v->m, top, v->m == RM_PEAK ? im->peak : v->m == RM_LEAK ? im->leak : 0);
+	if (v->m != RM_LEAK) {
+		printf("\nLeaks (still allocated at exit%s):\n", d->all ? "" : ", estimated");
+		print_sites(v, RM_LEAK, top, im->leak);
+	}
+	struct report_node root;
+	report_tree(d, v->image, v->m, &root);
+	printf("\nCall tree %s (branches under %g%% left out):\n", what, min_pct);
+	print_tree(v, &root, 0, root.bytes, min_pct);
+	if (!root.nkids)
+		printf("  (none)\n");
+	report_tree_release(&root);
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+	char x;
+	int n;
+	if (sscanf(s, "%d%c%d%n", w, &x, h, &n) != 3 || (x != 'x' && x != 'X') || s[n] || *w < 100 ||
+	    *h < 100 || *w > 20000 || *h > 20000)
+		return -1;
+	return 0;
+}
+
+static int draw(const struct view *v, const char *path, const char *out, struct plot_opts *o)
+{
+	char dir[] = "/tmp/mprof-report-XXXXXX";
+	if (render_dir(dir))
+		return EXIT_FAIL;
+	const struct stk_image *im = &v->d->images[v->image];
+	char title[4200];
+	snprintf(title, sizeof(title), "%s (pid %d): where the %s comes from%s", im->exe, im->pid,
+		 v->m == RM_PEAK ? "heap at its peak" : v->m == RM_LEAK ? "leaked memory" : "allocated memory",
+		 v->d->all ? "" : " (estimated from samples)");
+	struct err e;
+	int rc = EXIT_FAIL;
+	if (report_flame_write(v->d, v->image, v->m, o, title, dir, &e)) {
+		report("%s: %s", path, e.msg);
+	} else {
+		char script[sizeof(dir) + 16];
+		snprintf(script, sizeof(script), "%s/flame.gp", dir);
+		rc = render_to_file(script, out);
+	}
+	remove_tree(dir);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{"sort", 0, OPT_REQUIRED, O_SORT},     {"top", 0, OPT_REQUIRED, O_TOP},
+		{"min", 0, OPT_REQUIRED, O_MIN},       {"pid", 0, OPT_REQUIRED, O_PID},
+		{"folded", 0, OPT_NONE, O_FOLDED},     {"json", 0, OPT_NONE, O_JSON},
+		{"output", 'o', OPT_REQUIRED, O_OUT},  {"size", 0, OPT_REQUIRED, O_SIZE},
+		{"help", 'h', OPT_NONE, O_HELP},       {0},
+	};
+	struct view v = {NULL, 0, RM_PEAK, ""};
+	struct plot_opts po = {.format = PLOT_PNG, .width = 1260, .height = 540};
+	long top = 10, pid = 0;
+	double min_pct = 1;
+	int folded = 0, json = 0, id;
+	const char *out = NULL;
+	char *words[2];
+	int nwords = 0;
+	struct opt_state st;
+	opt_init(&st, argc, argv, "report", 0);
+	while ((id = opt_next(&st, opts)) != OPT_END) {
+		char *end;
+		switch (id) {
+		case OPT_ERROR:
+			return EXIT_USAGE;
+		case OPT_POSITIONAL:
+			if (nwords == 1) {
+				report("report: one recording at a time, got '%s' and '%s'", words[0], st.arg);
+				return EXIT_USAGE;
+			}
+			words[nwords++] = (char *)st.arg;
+			break;
+		case O_HELP:
+			print_help(help);
+			return EXIT_OK;
+		case O_SORT:
+			if (report_metric_parse(st.arg, &v.m)) {
+				report("--sort: expected peak, leak or total, got '%s'", st.arg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_TOP:
+			top = strtol(st.arg, &end, 10);
+			if (end == st.arg || *end || top < 0) {
+				report("--top: expected a count (0 for all), got '%s'", st.arg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_MIN:
+			min_pct = strtod(st.arg, &end);
+			if (end == st.arg || *end || !(min_pct >= 0 && min_pct <= 100)) {
+				report("--min: expected a percentage from 0 to 100, got '%s'", st.arg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_PID:
+			pid = strtol(st.arg, &end, 10);
+			if (end == st.arg || *end || pid <= 0 || pid > 1 << 30) {
+				report("--pid: expected a process id, got '%s'", st.arg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_FOLDED:
+			folded = 1;
+			break;
+		case O_JSON:
+			json = 1;
+			break;
+		case O_OUT:
+			out = st.arg;
+			if (plot_format_of(out, &po.format)) {
+				report("--output: '%s' has an unknown extension; use .png, .svg or .pdf", out);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_SIZE:
+			if (parse_size(st.arg, &po.width, &po.height)) {
+				report("--size: expected WIDTHxHEIGHT in pixels (100 to 20000), got '%s'", st.arg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+	}
+	if (folded + json > 1) {
+		report("report: --folded and --json cannot be combined");
+		return EXIT_USAGE;
+	}
+	char **paths;
+	int n;
+	if (resolve_recordings(words, nwords, &paths, &n))
+		return EXIT_FAIL;
+	struct stk_data d;
+	struct err e;
+	int rc = EXIT_FAIL;
+	if (stk_read(paths[0], &d, &e)) {
+		report("%s", e.msg);
+		goto out;
+	}
+	if (!d.present) {
+		report("%s: no allocation stacks; record with 'mprof run --stacks'", paths[0]);
+		goto release;
+	}
+	long image = stk_pick_image(&d, (int)pid);
+	if (image < 0) {
+		if (pid)
+			report("%s: no stacks of process %ld", paths[0], pid);
+		else
+			report("%s: no process recorded allocation stacks", paths[0]);
+		goto release;
+	}
+	v.d = &d;
+	v.image = (size_t)image;
+	v.approx = d.all ? "" : "~";
+	rc = EXIT_OK;
+	if (out)
+		rc = draw(&v, paths[0], out, &po);
+	if (folded) {
+		char *text = report_folded(&d, v.image, v.m);
+		fputs(text, stdout);
+		free(text);
+	} else if (json) {
+		cJSON *j = report_json(&d, v.image, v.m);
+		char *text = cJSON_Print(j);
+		puts(text);
+		free(text);
+		cJSON_Delete(j);
+	} else if (!out) {
+		print_text(&v, paths[0], (size_t)top, min_pct);
+	}
+	if (fflush(stdout))
+		rc = EXIT_FAIL;
+release:
+	stk_data_release(&d);
+out:
+	profiles_free_paths(paths, n);
+	return rc;
+}

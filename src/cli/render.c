@@ -1,0 +1,73 @@
+/* render.c - running a gnuplot script into a file atomically, and cleaning up the private directory it used. */
+#include "cli/render.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cmds.h"
+#include "core/gnuplot.h"
+
+void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char p[4096];
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+int render_to_file(const char *script, const char *out)
+{
+	char *copy = xstrdup(out), *dir = dirname(copy);
+	char *tmp = xmalloc(strlen(dir) + 32);
+	sprintf(tmp, "%s/.mprof-plot-XXXXXX", dir);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	free(copy);
+	if (fd < 0) {
+		report("cannot write '%s': %s", out, strerror(errno));
+		free(tmp);
+		return EXIT_FAIL;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	struct err e;
+	int rc = gp_run(script, fd, &e);
+	struct stat st;
+	if (rc == 0 && (fstat(fd, &st) || st.st_size == 0))
+		rc = err_set(&e, "gnuplot wrote nothing");
+	if (rc == 0 && fsync(fd))
+		rc = err_sys(&e, errno, "cannot write '%s'", out);
+	close(fd);
+	if (rc == 0 && rename(tmp, out))
+		rc = err_sys(&e, errno, "cannot write '%s'", out);
+	if (rc) {
+		unlink(tmp);
+		report("%s", e.msg);
+	}
+	free(tmp);
+	return rc ? EXIT_FAIL : EXIT_OK;
+}
+
+
+int render_dir(char *tmpl)
+{
+	if (mkdtemp(tmpl))
+		return 0;
+	report("cannot create a temporary directory: %s", strerror(errno));
+	return -1;
+}

@@ -1,0 +1,630 @@
+/* stacks.c - the launcher's side of --stacks: drains allocation events, keeps each image's live blocks, attributes peak and leaks to stacks. */
+#include "core/stacks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/symbols.h"
+
+/* One call stack's share of an image's heap. Sample mode keeps estimates. */
+struct site {
+	double live_b, live_n;   /* in use now */
+	double peak_b, peak_n;   /* in use at the image's heap peak */
+	double total_b, total_n; /* ever allocated */
+	uint64_t stamp;          /* event number of its last change */
+	uint32_t *frames;        /* frame indexes, innermost first */
+	uint16_t nframes;
+	uint8_t resolved;
+};
+
+struct block {
+	uint64_t ptr, word;
+};
+
+/* A process image: one area's owner from claim to exit or exec. */
+struct image {
+	uint32_t area;
+	int32_t pid;
+	uint32_t proc_index, generation;
+	uint64_t tail; /* next ring index to read */
+	struct site **sites; /* by stack id; [0] holds allocations without a stack */
+	struct block *blocks;
+	size_t blocks_cap, blocks_n;
+	double live, peak;
+	uint64_t event_no, peak_stamp;
+	uint64_t allocs, lost;
+	char *exe;
+};
+
+/* What stays of an image once it is finished. */
+struct result_site {
+	double peak_b, peak_n, leak_b, leak_n, total_b, total_n;
+	uint32_t *frames;
+	uint16_t nframes;
+};
+
+struct result {
+	int32_t pid;
+	char *exe;
+	double peak, leak;
+	uint64_t allocs, lost;
+	struct result_site *sites;
+	size_t nsites;
+};
+
+struct frame {
+	uint32_t module; /* 0: no module */
+	uint64_t vaddr;  /* in the module, or the raw address */
+	const char *name;
+	char *line;      /* file:line, or NULL */
+};
+
+struct stk_session {
+	struct chan *ch;
+	pthread_t thread;
+	_Atomic int stopping;
+	int started;
+	struct image *live[MPROF_STK_AREAS];
+	struct result *results;
+	size_t nresults, results_cap;
+	struct symbolizer sym;
+	char **modules; /* [0] unused */
+	size_t nmodules, modules_cap;
+	struct frame *frames;
+	size_t nframes, frames_cap;
+	uint32_t *frame_index; /* open addressing over frames, 0 empty */
+	size_t frame_index_cap;
+	uint64_t lost;
+};
+
+/* ---- blocks: open addressing, backward-shift deletion ---- */
+
+static size_t block_slot(uint64_t ptr, size_t cap)
+{
+	return (size_t)((ptr >> 4) * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
+}
+
+static void block_put(struct image *im, uint64_t ptr, uint64_t word);
+
+static void blocks_grow(struct image *im)
+{
+	struct block *old = im->blocks;
+	size_t n = im->blocks_cap;
+	im->blocks_cap = n ? n * 2 : 4096;
+	im->blocks = xcalloc(im->blocks_cap, sizeof(*im->blocks));
+	im->blocks_n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (old[i].ptr)
+			block_put(im, old[i].ptr, old[i].word);
+	free(old);
+}
+
+static void block_put(struct image *im, uint64_t ptr, uint64_t word)
+{
+	if ((im->blocks_n + 1) * 2 > im->blocks_cap)
+		blocks_grow(im);
+	size_t mask = im->blocks_cap - 1;
+	for (size_t i = block_slot(ptr, im->blocks_cap);; i = (i + 1) & mask) {
+		if (!im->blocks[i].ptr) {
+			im->blocks[i] = (struct block){ptr, word};
+			im->blocks_n++;
+			return;
+		}
+		if (im->blocks[i].ptr == ptr) {
+			im->blocks[i].word = word;
+			return;
+		}
+	}
+}
+
+/* Removes ptr's block; returns its word, 0 when ptr is not a recorded block. */
+static uint64_t block_take(struct image *im, uint64_t ptr)
+{
+	if (!im->blocks_cap)
+		return 0;
+	size_t mask = im->blocks_cap - 1, i = block_slot(ptr, im->blocks_cap);
+	while (im->blocks[i].ptr && im->blocks[i].ptr != ptr)
+		i = (i + 1) & mask;
+	if (!im->blocks[i].ptr)
+		return 0;
+	uint64_t word = im->blocks[i].word;
+	/* Shift later members of the cluster back into the hole. */
+	size_t hole = i;
+	for (size_t j = (i + 1) & mask; im->blocks[j].ptr; j = (j + 1) & mask) {
+		size_t home = block_slot(im->blocks[j].ptr, im->blocks_cap);
+		if (((j - home) & mask) >= ((j - hole) & mask)) {
+			im->blocks[hole] = im->blocks[j];
+			hole = j;
+		}
+	}
+	im->blocks[hole] = (struct block){0, 0};
+	im->blocks_n--;
+	return word;
+}
+
+/* ---- frames and modules ---- */
+
+static uint32_t module_of(struct stk_session *s, const char *path)
+{
+	for (size_t i = 1; i < s->nmodules; i++)
+		if (!strcmp(s->modules[i], path))
+			return (uint32_t)i;
+	if (!s->nmodules)
+		s->nmodules = 1;
+	xgrow((void **)&s->modules, &s->modules_cap, s->nmodules + 1, sizeof(*s->modules));
+	s->modules[s->nmodules] = xstrdup(path);
+	return (uint32_t)s->nmodules++;
+}
+
+static size_t frame_hash(uint32_t module, uint64_t vaddr, size_t cap)
+{
+	return (size_t)((vaddr ^ (uint64_t)module << 48) * 0x9E3779B97F4A7C15ULL >> 24) & (cap - 1);
+}
+
+static uint32_t frame_intern(struct stk_session *s, uint32_t module, uint64_t vaddr)
+{
+	if ((s->nframes + 1) * 2 > s->frame_index_cap) {
+		free(s->frame_index);
+		s->frame_index_cap = s->frame_index_cap ? s->frame_index_cap * 2 : 4096;
+		s->frame_index = xcalloc(s->frame_index_cap, sizeof(*s->frame_index));
+		for (size_t f = 0; f < s->nframes; f++) {
+			size_t i = frame_hash(s->frames[f].module, s->frames[f].vaddr, s->frame_index_cap);
+			while (s->frame_index[i])
+				i = (i + 1) & (s->frame_index_cap - 1);
+			s->frame_index[i] = (uint32_t)f + 1;
+		}
+	}
+	size_t i = frame_hash(module, vaddr, s->frame_index_cap);
+	for (;; i = (i + 1) & (s->frame_index_cap - 1)) {
+		uint32_t f = s->frame_index[i];
+		if (!f)
+			break;
+		if (s->frames[f - 1].module == module && s->frames[f - 1].vaddr == vaddr)
+			return f - 1;
+	}
+	xgrow((void **)&s->frames, &s->frames_cap, s->nframes + 1, sizeof(*s->frames));
+	s->frames[s->nframes] = (struct frame){module, vaddr, NULL, NULL};
+	s->frame_index[i] = (uint32_t)s->nframes + 1;
+	return (uint32_t)s->nframes++;
+}
+
+/* Maps a stack's return addresses to module and offset. The call instruction
+ * ends just before each return address, so the call site is address - 1. */
+static void site_resolve(struct stk_session *s, struct image *im, struct site *st, uint32_t id,
+			 struct mprof_stk_area *a)
+{
+	if (st->resolved || id == 0)
+		return;
+	struct mprof_stk_entry *e = &a->table[id - 1];
+	if (!atomic_load_explicit(&e->ready, memory_order_acquire))
+		return; /* still being written: tried again later */
+	uint32_t n = e->n, off = e->off;
+	if (n > MPROF_STK_DEPTH || (uint64_t)off + n > MPROF_STK_FRAMES)
+		n = 0;
+	st->frames = xcalloc(n ? n : 1, sizeof(*st->frames));
+	int refreshed = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		uint64_t addr = a->frames[off + k] - 1;
+		const char *path;
+		uint64_t vaddr;
+		int rc = sym_locate(&s->sym, im->pid, addr, &path, &vaddr);
+		if (rc && !refreshed && kill(im->pid, 0) == 0) {
+			refreshed = 1; /* a module loaded since the last snapshot */
+			sym_snapshot(&s->sym, im->pid);
+			rc = sym_locate(&s->sym, im->pid, addr, &path, &vaddr);
+		}
+		st->frames[k] = rc ? frame_intern(s, 0, addr) : frame_intern(s, module_of(s, path), vaddr);
+	}
+	st->nframes = (uint16_t)n;
+	st->resolved = 1;
+}
+
+/* ---- images ---- */
+
+static char *read_exe(int32_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return xstrdup("?");
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_stk_area *a)
+{
+	struct image *im = xcalloc(1, sizeof(*im));
+	im->area = i;
+	im->pid = atomic_load(&a->pid);
+	im->proc_index = a->proc_index;
+	im->generation = a->generation;
+	im->sites = xcalloc((size_t)MPROF_STK_TABLE + 1, sizeof(*im->sites));
+	im->exe = read_exe(im->pid);
+	sym_snapshot(&s->sym, im->pid); /* this image's mappings (an exec changes them) */
+	return im;
+}
+
+static struct site *site_get(struct image *im, uint32_t id)
+{
+	if (id > MPROF_STK_TABLE)
+		id = 0;
+	if (!im->sites[id])
+		im->sites[id] = xcalloc(1, sizeof(struct site));
+	return im->sites[id];
+}
+
+/* Before a site changes: if it has not changed since the peak, its value now is
+ * its value at the peak. */
+static void site_touch(struct image *im, struct site *st)
+{
+	if (st->stamp <= im->peak_stamp) {
+		st->peak_b = st->live_b;
+		st->peak_n = st->live_n;
+	}
+	st->stamp = ++im->event_no;
+}
+
+/* What one recorded block stands for: itself, or in sample mode the bytes and
+ * blocks of which it is the sample (size / P(sampled)). */
+static void weight(const struct chan *ch, uint64_t size, double *b, double *n)
+{
+	if (ch->map->stk_mode != MPROF_STK_SAMPLE) {
+		*b = (double)size;
+		*n = 1;
+		return;
+	}
+	double p = -expm1(-(double)size / (double)ch->map->sample_bytes);
+	if (p <= 0)
+		p = 1e-12;
+	*b = (double)size / p;
+	*n = 1 / p;
+}
+
+static void on_free(struct stk_session *s, struct image *im, struct mprof_stk_area *a, uint64_t ptr)
+{
+	uint64_t word = block_take(im, ptr);
+	if (!word)
+		return; /* not recorded: allocated before the hooks, or not sampled */
+	if (s->ch->map->stk_mode == MPROF_STK_SAMPLE) {
+		_Atomic uint16_t *b = &a->filter[mprof_stk_bucket(ptr)];
+		uint16_t v = atomic_load(b);
+		while (v > 0 && v < UINT16_MAX && !atomic_compare_exchange_weak(b, &v, (uint16_t)(v - 1)))
+			;
+	}
+	double wb, wn;
+	weight(s->ch, word & ((1ULL << MPROF_STK_SIZE_BITS) - 1), &wb, &wn);
+	struct site *st = site_get(im, (uint32_t)(word >> MPROF_STK_SIZE_BITS));
+	site_touch(im, st);
+	st->live_b -= wb;
+	st->live_n -= wn;
+	im->live -= wb;
+}
+
+static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_area *a,
+		     uint64_t ptr, uint64_t word)
+{
+	block_take(im, ptr); /* a block whose free was never seen is forgotten */
+	uint32_t id = (uint32_t)(word >> MPROF_STK_SIZE_BITS);
+	double wb, wn;
+	weight(s->ch, word & ((1ULL << MPROF_STK_SIZE_BITS) - 1), &wb, &wn);
+	struct site *st = site_get(im, id);
+	if (!st->resolved)
+		site_resolve(s, im, st, id, a);
+	site_touch(im, st);
+	st->live_b += wb;
+	st->live_n += wn;
+	st->total_b += wb;
+	st->total_n += wn;
+	im->live += wb;
+	im->allocs++;
+	block_put(im, ptr, word);
+	if (im->live > im->peak) {
+		im->peak = im->live;
+		im->peak_stamp = im->event_no;
+	}
+}
+
+/* Reads up to max published events of the area; returns how many. */
+static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_area *a, size_t max)
+{
+	size_t done = 0;
+	while (done < max) {
+		struct mprof_stk_event *e = &a->ring[im->tail % MPROF_STK_EVENTS];
+		uint64_t lap = im->tail / MPROF_STK_EVENTS;
+		if (atomic_load_explicit(&e->seq, memory_order_acquire) != 2 * lap + 1)
+			break;
+		uint64_t ptr = e->ptr, word = e->word;
+		atomic_store_explicit(&e->seq, 2 * lap + 2, memory_order_release);
+		im->tail++;
+		done++;
+		if (word)
+			on_alloc(s, im, a, ptr, word);
+		else
+			on_free(s, im, a, ptr);
+	}
+	return done;
+}
+
+static void image_finish(struct stk_session *s, struct image *im, struct mprof_stk_area *a)
+{
+	uint64_t head = atomic_load(&a->head);
+	im->lost = atomic_load(&a->lost) + (head > im->tail ? head - im->tail : 0);
+	s->lost += im->lost;
+	struct result r = {im->pid, im->exe, im->peak, im->live, im->allocs, im->lost, NULL, 0};
+	im->exe = NULL;
+	r.sites = xcalloc((size_t)MPROF_STK_TABLE + 1, sizeof(*r.sites));
+	for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++) {
+		struct site *st = im->sites[id];
+		if (!st)
+			continue;
+		site_resolve(s, im, st, id, a);
+		if (st->stamp <= im->peak_stamp) {
+			st->peak_b = st->live_b;
+			st->peak_n = st->live_n;
+		}
+		if (st->total_n > 0)
+			r.sites[r.nsites++] = (struct result_site){st->peak_b, st->peak_n, st->live_b,
+								   st->live_n, st->total_b, st->total_n,
+								   st->frames, st->nframes};
+		else
+			free(st->frames);
+		free(st);
+	}
+	if (r.nsites || r.allocs) {
+		xgrow((void **)&s->results, &s->results_cap, s->nresults + 1, sizeof(*s->results));
+		s->results[s->nresults++] = r;
+	} else {
+		free(r.sites);
+		free(r.exe);
+	}
+	free(im->sites);
+	free(im->blocks);
+	free(im);
+}
+
+/* Whether the area's owner has ended: exited, or replaced by an exec. */
+static int owner_gone(struct stk_session *s, const struct image *im)
+{
+	struct mprof_proc *p = &s->ch->map->procs[im->proc_index];
+	if (atomic_load(&p->state) != MPROF_PROC_LIVE || atomic_load(&p->pid) != im->pid ||
+	    atomic_load(&p->generation) != im->generation)
+		return 1;
+	return kill(im->pid, 0) == -1 && errno == ESRCH;
+}
+
+/* One pass over the areas; returns the events read. */
+static size_t pass(struct stk_session *s, int final)
+{
+	size_t total = 0;
+	for (uint32_t i = 0; i < s->ch->map->nareas; i++) {
+		struct mprof_stk_area *a = chan_area(s->ch, i);
+		struct image *im = s->live[i];
+		if (!im) {
+			if (atomic_load_explicit(&a->state, memory_order_acquire) != MPROF_AREA_LIVE)
+				continue;
+			im = s->live[i] = image_new(s, i, a);
+		}
+		size_t n = drain(s, im, a, 65536);
+		total += n;
+		if (final || (n == 0 && owner_gone(s, im))) {
+			if (final) {
+				atomic_store(&a->dead, 1); /* a survivor's hooks stop sending */
+				drain(s, im, a, SIZE_MAX);
+			} else if (drain(s, im, a, SIZE_MAX)) {
+				continue; /* events published since: finish next time */
+			}
+			image_finish(s, im, a);
+			s->live[i] = NULL;
+			chan_area_release(s->ch, a);
+		}
+	}
+	return total;
+}
+
+static void *consume(void *arg)
+{
+	struct stk_session *s = arg;
+	while (!atomic_load(&s->stopping)) {
+		if (pass(s, 0) == 0) {
+			struct timespec ts = {0, 100000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	return NULL;
+}
+
+struct stk_session *stk_start(struct chan *ch, struct err *e)
+{
+	struct stk_session *s = xcalloc(1, sizeof(*s));
+	s->ch = ch;
+	/* The consumer must not take the launcher's signals. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&s->thread, NULL, consume, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		free(s);
+		err_sys(e, rc, "cannot start the stack reader");
+		return NULL;
+	}
+	s->started = 1;
+	return s;
+}
+
+/* ---- symbols, after the run ---- */
+
+/* file:line for each frame of one module, from addr2line when it is installed. */
+static void lines_of_module(struct stk_session *s, uint32_t m)
+{
+	const char *path = s->modules[m];
+	if (path[0] != '/')
+		return;
+	size_t cap = 0, n = 0;
+	uint32_t *which = NULL;
+	for (size_t f = 0; f < s->nframes; f++)
+		if (s->frames[f].module == m) {
+			xgrow((void **)&which, &cap, n + 1, sizeof(*which));
+			which[n++] = (uint32_t)f;
+		}
+	for (size_t at = 0; at < n; at += 256) {
+		size_t k = n - at < 256 ? n - at : 256;
+		char **argv = xcalloc(k + 4, sizeof(*argv));
+		char *hex = xmalloc(k * 24);
+		argv[0] = (char *)"addr2line";
+		argv[1] = (char *)"-e";
+		argv[2] = (char *)path;
+		for (size_t j = 0; j < k; j++) {
+			argv[3 + j] = hex + j * 24;
+			snprintf(argv[3 + j], 24, "0x%llx", (unsigned long long)s->frames[which[at + j]].vaddr);
+		}
+		int fds[2];
+		if (pipe(fds) == 0) {
+			pid_t pid = fork();
+			if (pid == 0) {
+				dup2(fds[1], 1);
+				int null = open("/dev/null", O_WRONLY);
+				if (null >= 0)
+					dup2(null, 2);
+				close(fds[0]);
+				execvp("addr2line", argv);
+				_exit(127);
+			}
+			close(fds[1]);
+			FILE *fp = pid > 0 ? fdopen(fds[0], "r") : NULL;
+			char line[4096];
+			for (size_t j = 0; fp && j < k && fgets(line, sizeof(line), fp); j++) {
+				line[strcspn(line, "\n")] = '\0';
+				char *colon = strrchr(line, ':');
+				/* "??:0", "??:?" and "file:?" say nothing; drop " (discriminator N)". */
+				char *disc = strstr(line, " (discriminator");
+				if (disc)
+					*disc = '\0';
+				if (line[0] && strncmp(line, "??", 2) && colon && colon[1] != '?' && colon[1] != '0')
+					s->frames[which[at + j]].line = xstrdup(line);
+			}
+			if (fp)
+				fclose(fp);
+			else
+				close(fds[0]);
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+		}
+		free(argv);
+		free(hex);
+	}
+	free(which);
+}
+
+void stk_stop(struct stk_session *s)
+{
+	if (!s || !s->started)
+		return;
+	atomic_store(&s->stopping, 1);
+	pthread_join(s->thread, NULL);
+	s->started = 0;
+	while (pass(s, 0))
+		;
+	pass(s, 1);
+	for (size_t f = 0; f < s->nframes; f++)
+		if (s->frames[f].module)
+			s->frames[f].name = sym_name(&s->sym, s->modules[s->frames[f].module], s->frames[f].vaddr);
+	for (size_t m = 1; m < s->nmodules; m++)
+		lines_of_module(s, (uint32_t)m);
+}
+
+/* ---- output ---- */
+
+static int by_peak(const void *x, const void *y)
+{
+	const struct result_site *a = x, *b = y;
+	if (a->peak_b != b->peak_b)
+		return a->peak_b < b->peak_b ? 1 : -1;
+	if (a->leak_b != b->leak_b)
+		return a->leak_b < b->leak_b ? 1 : -1;
+	return (a->total_b < b->total_b) - (a->total_b > b->total_b);
+}
+
+/* Estimates are sums of weights: rounding can leave -0 or -1e-9 for nothing. */
+static double pos(double v)
+{
+	return v < 0.5 ? 0 : v;
+}
+
+void stk_write(struct stk_session *s, struct dat_writer *w)
+{
+	if (!s)
+		return;
+	const char *mode = s->ch->map->stk_mode == MPROF_STK_ALL ? "all" : "sample";
+	dat_writef(w, "STACKS %s %llu", mode,
+		   s->ch->map->stk_mode == MPROF_STK_ALL ? 0ULL
+							  : (unsigned long long)s->ch->map->sample_bytes);
+	for (size_t m = 1; m < s->nmodules; m++)
+		dat_writef(w, "STKMOD %zu %s", m, s->modules[m]);
+	for (size_t f = 0; f < s->nframes; f++) {
+		const struct frame *fr = &s->frames[f];
+		char name[512];
+		snprintf(name, sizeof(name), "%s", fr->name ? fr->name : "?");
+		dat_sanitize_name(name);
+		dat_writef(w, "STKFN %zu %u 0x%llx %s%s%s", f, fr->module, (unsigned long long)fr->vaddr,
+			   name, fr->line ? " " : "", fr->line ? fr->line : "");
+	}
+	for (size_t i = 0; i < s->nresults; i++) {
+		struct result *r = &s->results[i];
+		dat_writef(w, "STKIMG %zu %d %.0f %.0f %llu %llu %s", i, (int)r->pid, pos(r->peak), pos(r->leak),
+			   (unsigned long long)r->allocs, (unsigned long long)r->lost, r->exe);
+		qsort(r->sites, r->nsites, sizeof(*r->sites), by_peak);
+		for (size_t k = 0; k < r->nsites; k++) {
+			const struct result_site *st = &r->sites[k];
+			char frames[MPROF_STK_DEPTH * 12 + 4];
+			size_t len = 0;
+			frames[0] = '-';
+			frames[1] = '\0';
+			for (uint16_t j = 0; j < st->nframes; j++)
+				len += (size_t)snprintf(frames + len, sizeof(frames) - len, "%s%u", j ? "," : "",
+							st->frames[j]);
+			dat_writef(w, "STK %zu %.0f %.0f %.0f %.0f %.0f %.0f %s", i, pos(st->peak_b),
+				   pos(st->peak_n), pos(st->leak_b), pos(st->leak_n), pos(st->total_b),
+				   pos(st->total_n), frames);
+		}
+	}
+}
+
+uint64_t stk_lost(const struct stk_session *s)
+{
+	return s ? s->lost : 0;
+}
+
+void stk_free(struct stk_session *s)
+{
+	if (!s)
+		return;
+	stk_stop(s);
+	for (size_t i = 0; i < s->nresults; i++) {
+		for (size_t k = 0; k < s->results[i].nsites; k++)
+			free(s->results[i].sites[k].frames);
+		free(s->results[i].sites);
+		free(s->results[i].exe);
+	}
+	free(s->results);
+	for (size_t m = 1; m < s->nmodules; m++)
+		free(s->modules[m]);
+	free(s->modules);
+	for (size_t f = 0; f < s->nframes; f++)
+		free(s->frames[f].line);
+	free(s->frames);
+	free(s->frame_index);
+	sym_release(&s->sym);
+	free(s);
+}

@@ -1,0 +1,29 @@
+/* stacks.h - the launcher's side of --stacks: drains allocation events, keeps each image's live blocks, attributes peak and leaks to stacks. */
+#ifndef MPROF_CORE_STACKS_H
+#define MPROF_CORE_STACKS_H
+
+#include <stdint.h>
+
+#include "core/channel.h"
+#include "core/dat.h"
+#include "core/util.h"
+
+struct stk_session;
+
+/* Starts a thread that drains the channel's stack areas as the program runs.
+ * NULL with e filled when the thread cannot start. */
+struct stk_session *stk_start(struct chan *ch, struct err *e);
+
+/* Drains what is left, closes every area (hooks still waiting give up), ends the
+ * thread and symbolises. Call after the program has exited, before stk_write. */
+void stk_stop(struct stk_session *s);
+
+/* Writes the STK* lines (docs/format.md) of every process image to w. */
+void stk_write(struct stk_session *s, struct dat_writer *w);
+
+/* Allocations recorded without their stack, and events the hooks could not send. */
+uint64_t stk_lost(const struct stk_session *s);
+
+void stk_free(struct stk_session *s);
+
+#endif

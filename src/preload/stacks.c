@@ -1,0 +1,323 @@
+/* stacks.c - allocation stacks for libmprof.so (--stacks): capture with libunwind, a lock-free stack table, the event ring. */
+#define UNW_LOCAL_ONLY
+#include "preload/stacks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libunwind.h>
+#include <link.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+int stacks_on;
+_Atomic uint16_t *stacks_filter;
+__thread int stacks_unwinding;
+
+static struct mprof_channel *chan;
+static struct mprof_stk_area *area;
+static char chan_path[4096];
+static uint64_t self_lo, self_hi; /* this library's code: frames to skip */
+static double sample_mean;
+
+/* ---- descriptors ---- */
+
+void stacks_move_fds(int fds[2])
+{
+	struct rlimit rl;
+	long top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur
+										     : 1024;
+	if (top > 4096)
+		top = 4096;
+	for (int i = 0; i < 2; i++) {
+		/* The highest free descriptor below the limit: probe down from the top. */
+		for (long want = top - 1 - i; want >= 64; want -= 2) {
+			if (fcntl((int)want, F_GETFD) != -1 || errno != EBADF)
+				continue;
+			int nfd = fcntl(fds[i], F_DUPFD_CLOEXEC, (int)want);
+			if (nfd < 0)
+				break;
+			if (nfd != want) { /* taken meanwhile: try lower */
+				close(nfd);
+				continue;
+			}
+			close(fds[i]);
+			fds[i] = nfd;
+			break;
+		}
+	}
+}
+
+/* ---- attach ---- */
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	uint64_t me = (uint64_t)(uintptr_t)&find_self;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uint64_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && me >= lo && me < hi) {
+			self_lo = lo;
+			self_hi = hi;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static uint64_t area_bytes(void)
+{
+	return (sizeof(struct mprof_stk_area) + 4095) & ~(uint64_t)4095;
+}
+
+/* Claims a free area for this image and reserves its memory; 0 or -1. */
+static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
+{
+	for (uint32_t i = 0; i < chan->nareas; i++) {
+		struct mprof_stk_area *a =
+			(struct mprof_stk_area *)((char *)chan + mprof_area_offset(chan->nprocs, i));
+		uint32_t expect = MPROF_AREA_FREE;
+		if (!atomic_compare_exchange_strong(&a->state, &expect, MPROF_AREA_CLAIMING))
+			continue;
+		/* tmpfs pages are reserved now, or a full /dev/shm would fault later. */
+		if (fallocate(fd, 0, (off_t)mprof_area_offset(chan->nprocs, i), (off_t)area_bytes())) {
+			atomic_store(&a->state, MPROF_AREA_FREE);
+			return -1;
+		}
+		a->proc_index = proc_index;
+		a->generation = generation;
+		atomic_store(&a->pid, (int32_t)getpid());
+		atomic_store(&a->dead, 0);
+		atomic_store(&a->lost, 0);
+		atomic_store_explicit(&a->state, MPROF_AREA_LIVE, memory_order_release);
+		area = a;
+		stacks_filter = a->filter;
+		stacks_on = (int)chan->stk_mode;
+		return 0;
+	}
+	return -1;
+}
+
+static void warm_up(void)
+{
+	void *frames[4];
+	stacks_unwinding = 1;
+	unw_backtrace(frames, 4);
+	stacks_unwinding = 0;
+}
+
+void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_t generation,
+		   const char *path)
+{
+	if (!c->stk_mode || !c->nareas)
+		return;
+	chan = c;
+	sample_mean = c->stk_mode == MPROF_STK_SAMPLE ? (double)c->sample_bytes : 0;
+	size_t n = strlen(path);
+	if (n >= sizeof(chan_path))
+		return;
+	memcpy(chan_path, path, n + 1);
+	dl_iterate_phdr(find_self, NULL);
+	/* Per-thread caches: libunwind's global cache takes a lock. */
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	warm_up();
+	if (claim_area(fd, proc_index, generation))
+		engine_say("warning: no stack area free: allocation stacks off in this process");
+}
+
+void stacks_after_fork(uint32_t proc_index, uint32_t generation)
+{
+	if (!chan)
+		return;
+	stacks_on = 0;
+	stacks_filter = NULL;
+	area = NULL;
+	/* The descriptor lives only for this call, in a child with a single thread. */
+	int fd = open(chan_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	claim_area(fd, proc_index, generation);
+	close(fd);
+}
+
+/* ---- the stack table ---- */
+
+static uint64_t hash_frames(void *const *f, int n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (int i = 0; i < n; i++) {
+		h ^= (uint64_t)(uintptr_t)f[i];
+		h *= 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	return h | 1; /* 0 marks an empty entry */
+}
+
+/* The id of this stack in the table (inserting it), or MPROF_STK_UNKNOWN. */
+static uint32_t stack_id(void *const *f, int n)
+{
+	struct mprof_stk_area *a = area;
+	uint64_t h = hash_frames(f, n);
+	uint32_t i = (uint32_t)(h >> 17) & (MPROF_STK_TABLE - 1);
+	for (int probe = 0; probe < 64; probe++, i = (i + 1) & (MPROF_STK_TABLE - 1)) {
+		struct mprof_stk_entry *e = &a->table[i];
+		uint64_t cur = atomic_load_explicit(&e->hash, memory_order_acquire);
+		if (cur == 0) {
+			if (!atomic_compare_exchange_strong(&e->hash, &cur, h)) {
+				if (cur != h)
+					continue;
+				return i + 1; /* another thread stored the same stack just now */
+			}
+			uint64_t off = atomic_fetch_add(&a->frames_used, (uint64_t)n);
+			if (off + (uint64_t)n > MPROF_STK_FRAMES) {
+				e->off = 0;
+				e->n = 0; /* the pool is full: an empty stack */
+			} else {
+				for (int k = 0; k < n; k++)
+					a->frames[off + (uint64_t)k] = (uint64_t)(uintptr_t)f[k];
+				e->off = (uint32_t)off;
+				e->n = (uint16_t)n;
+			}
+			atomic_store_explicit(&e->ready, 1, memory_order_release);
+			return i + 1;
+		}
+		if (cur == h)
+			return i + 1;
+	}
+	return MPROF_STK_UNKNOWN;
+}
+
+/* ---- the event ring ---- */
+
+static int launcher_gone(void)
+{
+	return chan->launcher_pid > 0 && kill(chan->launcher_pid, 0) && errno == ESRCH;
+}
+
+/* Waits for the launcher to free the entry; gives up (stacks off) if it is gone. */
+static int wait_room(struct mprof_stk_event *e, uint64_t want)
+{
+	for (unsigned spin = 0;; spin++) {
+		if (atomic_load_explicit(&e->seq, memory_order_acquire) == want)
+			return 0;
+		if (atomic_load_explicit(&area->dead, memory_order_relaxed))
+			return -1;
+		if (spin < 64)
+			continue;
+		if (spin < 1024) {
+			sched_yield();
+			continue;
+		}
+		struct timespec ts = {0, 200000};
+		nanosleep(&ts, NULL);
+		if ((spin & 1023) == 0 && launcher_gone()) {
+			atomic_store(&area->dead, 1);
+			return -1;
+		}
+	}
+}
+
+static void send(uint64_t ptr, uint64_t word)
+{
+	struct mprof_stk_area *a = area;
+	if (!a || atomic_load_explicit(&a->dead, memory_order_relaxed))
+		return;
+	uint64_t idx = atomic_fetch_add_explicit(&a->head, 1, memory_order_relaxed);
+	struct mprof_stk_event *e = &a->ring[idx % MPROF_STK_EVENTS];
+	uint64_t lap = idx / MPROF_STK_EVENTS;
+	if (wait_room(e, 2 * lap))
+		return;
+	e->ptr = ptr;
+	e->word = word;
+	atomic_store_explicit(&e->seq, 2 * lap + 1, memory_order_release);
+}
+
+/* ---- sampling ---- */
+
+static uint64_t next_random(struct engine_thread *t)
+{
+	if (!t->rng)
+		t->rng = ((uint64_t)(uintptr_t)t * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)getpid() ^
+			 (uint64_t)clock();
+	uint64_t x = t->rng; /* xorshift64* */
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	t->rng = x ? x : 1;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* Bytes to the next sample point: exponential with the chosen mean, so every byte
+ * has the same chance and the sampling keeps no memory of the past. */
+static int64_t draw(struct engine_thread *t)
+{
+	double u = ((double)(next_random(t) >> 11) + 1.0) / 9007199254740993.0; /* (0, 1] */
+	double d = -log(u) * sample_mean;
+	return d < 1 ? 1 : d > 1e18 ? (int64_t)1e18 : (int64_t)d;
+}
+
+void stacks_note_alloc(void *p, size_t n)
+{
+	struct engine_thread *t = &engine_tl;
+	if (!stacks_on || !p)
+		return;
+	t->sample_left -= (int64_t)n;
+	if (t->sample_left <= 0)
+		stacks_sampled(p, n);
+}
+
+void stacks_sampled(void *p, size_t n)
+{
+	struct engine_thread *t = &engine_tl;
+	if (!area || !p)
+		return;
+	if (stacks_on == MPROF_STK_SAMPLE) {
+		if (!t->sample_armed) {
+			/* A new thread: its countdown starts now, not at zero. */
+			t->sample_armed = 1;
+			t->sample_left = draw(t) - (int64_t)n;
+			if (t->sample_left > 0)
+				return;
+		}
+		while (t->sample_left <= 0)
+			t->sample_left += draw(t);
+	} else {
+		t->sample_left = 0;
+	}
+	uint32_t id = MPROF_STK_UNKNOWN;
+	if (!t->in_hook) {
+		void *f[MPROF_STK_DEPTH + 8];
+		t->in_hook = 1; /* libunwind's own mmaps are not the program's */
+		stacks_unwinding = 1;
+		int got = unw_backtrace(f, MPROF_STK_DEPTH + 8);
+		stacks_unwinding = 0;
+		int skip = 0;
+		while (skip < got && (uint64_t)(uintptr_t)f[skip] - self_lo < self_hi - self_lo)
+			skip++;
+		int keep = got - skip > MPROF_STK_DEPTH ? MPROF_STK_DEPTH : got - skip;
+		id = keep > 0 ? stack_id(f + skip, keep) : MPROF_STK_UNKNOWN;
+		t->in_hook = 0;
+	}
+	if (id == MPROF_STK_UNKNOWN)
+		atomic_fetch_add_explicit(&area->lost, 1, memory_order_relaxed);
+	uint64_t size = n < (1ULL << MPROF_STK_SIZE_BITS) ? n : (1ULL << MPROF_STK_SIZE_BITS) - 1;
+	if (stacks_on == MPROF_STK_SAMPLE) {
+		_Atomic uint16_t *b = &area->filter[mprof_stk_bucket((uint64_t)(uintptr_t)p)];
+		uint16_t v = atomic_load_explicit(b, memory_order_relaxed);
+		/* Saturated buckets stay set: their frees are always sent, which is safe. */
+		while (v < UINT16_MAX && !atomic_compare_exchange_weak(b, &v, (uint16_t)(v + 1)))
+			;
+	}
+	send((uint64_t)(uintptr_t)p, (uint64_t)id << MPROF_STK_SIZE_BITS | size);
+}
+
+void stacks_freed(void *p)
+{
+	send((uint64_t)(uintptr_t)p, 0);
+}

@@ -1,0 +1,51 @@
+/* stacks.h - allocation stacks for libmprof.so (--stacks): capture with libunwind, a lock-free stack table, the event ring. */
+#ifndef MPROF_PRELOAD_STACKS_H
+#define MPROF_PRELOAD_STACKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "preload/engine.h"
+
+/* enum mprof_stk_mode of this process image: 0 until an area is claimed. */
+extern int stacks_on MPROF_HIDDEN;
+/* The claimed area's filter (sample mode), for the inline free check. */
+extern _Atomic uint16_t *stacks_filter MPROF_HIDDEN;
+
+/* Claims a stack area for this process image when the channel asks for stacks;
+ * fd is the channel file (its area is reserved with fallocate, so a full /dev/shm
+ * turns stacks off rather than faulting). Warms libunwind up. Cannot fail loudly. */
+void stacks_attach(struct mprof_channel *chan, int fd, uint32_t proc_index, uint32_t generation,
+		   const char *path) MPROF_HIDDEN;
+
+/* In a forked child: a new area of its own (the parent's stays the parent's). */
+void stacks_after_fork(uint32_t proc_index, uint32_t generation) MPROF_HIDDEN;
+
+/* A sampled (or, in all mode, any) allocation of n usable bytes at p: captures the
+ * stack and sends the event. Called when the thread's countdown ran out. */
+void stacks_sampled(void *p, size_t n) MPROF_HIDDEN;
+
+/* The countdown, for the slow paths: calls stacks_sampled when it runs out. */
+void stacks_note_alloc(void *p, size_t n) MPROF_HIDDEN;
+
+/* A block about to be freed that may have been recorded. */
+void stacks_freed(void *p) MPROF_HIDDEN;
+
+/* libunwind's first use opens a pipe on the lowest free descriptors, which belong
+ * to the program: while stacks_unwinding is set, pipe2 moves new descriptors here,
+ * to the top of the descriptor table, close-on-exec. */
+void stacks_move_fds(int fds[2]) MPROF_HIDDEN;
+extern __thread int stacks_unwinding MPROF_HIDDEN;
+
+/* Inline checks for hooks.c. The free check: in all mode every free is sent; in
+ * sample mode only those whose bucket holds a sampled block. */
+static inline void stacks_check_free(void *p)
+{
+	if (__builtin_expect(stacks_on != 0, 0) && p &&
+	    (stacks_on == MPROF_STK_ALL ||
+	     atomic_load_explicit(&stacks_filter[mprof_stk_bucket((uint64_t)(uintptr_t)p)],
+				  memory_order_relaxed)))
+		stacks_freed(p);
+}
+
+#endif
