@@ -8,6 +8,7 @@
 
 #include "cli/cmds.h"
 #include "cli/opts.h"
+#include "core/report.h"
 #include "core/units.h"
 
 void checkopts_init(struct check_opts *o)
@@ -110,6 +111,46 @@ static void print_table(const struct check_result *res, size_t n, double toleran
 	printf("(tolerance %.1f%%)\n", tolerance);
 }
 
+/* With allocation stacks in the recording, a leak names where it comes from:
+ * "; leaked by f (file:line) 2.0 MiB, g 0.1 MiB" (the three largest sites). */
+static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
+{
+	struct stk_data d;
+	struct err e;
+	out[0] = '\0';
+	if (stk_read(path, &d, &e) || !d.present) {
+		if (!d.present)
+			stk_data_release(&d);
+		return;
+	}
+	long image = stk_pick_image(&d, 0);
+	size_t count = 0, len = 0;
+	size_t *order = image < 0 ? NULL : report_sites(&d, (size_t)image, RM_LEAK, &count);
+	for (size_t i = 0; i < count && i < 3; i++) {
+		const struct stk_site *st = &d.sites[order[i]];
+		/* The innermost frame of the program's own code names the site. */
+		char buf[128];
+		const char *name = st->nframes ? stk_fn_label(&d, st->frames[0], buf, sizeof(buf)) : "?";
+		const char *line = st->nframes ? d.fns[st->frames[0]].line : NULL;
+		const char *base = line ? strrchr(line, '/') : NULL;
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s%s%s%s %s%.1f MiB",
+					i ? ", " : "; leaked by ", name, line ? " (" : "",
+					line ? (base ? base + 1 : line) : "", line ? ")" : "", d.all ? "" : "~",
+					report_bytes(st, RM_LEAK) / 1048576);
+		if (json_sites) {
+			cJSON *j = cJSON_CreateObject();
+			cJSON_AddStringToObject(j, "function", name);
+			if (line)
+				cJSON_AddStringToObject(j, "source", line);
+			cJSON_AddNumberToObject(j, "leaked_bytes", report_bytes(st, RM_LEAK));
+			cJSON_AddBoolToObject(j, "estimated", !d.all);
+			cJSON_AddItemToArray(json_sites, j);
+		}
+	}
+	free(order);
+	stk_data_release(&d);
+}
+
 int checkopts_run(const struct check_opts *o, const char *path)
 {
 	struct dat_recording r;
@@ -150,12 +191,31 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		else if (c->func)
 			report("%s '%s' %s exceeds the limit %s in '%s'", check_metric_label(c->metric),
 			       c->func, v, l, path);
-		else
+		else if (c->metric == CHECK_LEAK) {
+			char sites[1024];
+			leak_sites(path, sites, sizeof(sites), NULL);
+			report("%s %s exceeds the limit %s in '%s'%s", check_metric_label(c->metric), v, l,
+			       path, sites);
+		} else
 			report("%s %s exceeds the limit %s in '%s'", check_metric_label(c->metric), v, l,
 			       path);
 	}
 	if (o->json) {
 		cJSON *j = check_json(&s, res, n, o->tolerance, o->baseline);
+		cJSON *item;
+		cJSON_ArrayForEach(item, cJSON_GetObjectItem(j, "checks"))
+		{
+			const cJSON *m = cJSON_GetObjectItem(item, "metric");
+			if (cJSON_IsString(m) && !strcmp(m->valuestring, "leak")) {
+				char sites[1024];
+				cJSON *arr = cJSON_CreateArray();
+				leak_sites(path, sites, sizeof(sites), arr);
+				if (cJSON_GetArraySize(arr))
+					cJSON_AddItemToObject(item, "leak_sites", arr);
+				else
+					cJSON_Delete(arr);
+			}
+		}
 		char *text = cJSON_Print(j);
 		printf("%s\n", text);
 		cJSON_free(text);

@@ -16,6 +16,7 @@
 #include "core/dat.h"
 #include "core/gnuplot.h"
 #include "core/plot.h"
+#include "core/report.h"
 
 static const char help[] =
 	"usage: mprof plot [options] [FILE|INDEX...]\n"
@@ -89,6 +90,41 @@ static int render_ascii(const char *script, const char *dir)
 	fwrite(p, 1, len, stdout);
 	free(text);
 	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+}
+
+/* With allocation stacks: "heap peak: f 77%, g 19%", the largest sites at the heap
+ * peak, each named by its innermost function (with its caller where two share it). */
+static int heap_note(const char *path, char *out, size_t n)
+{
+	struct stk_data d;
+	struct err e;
+	if (stk_read(path, &d, &e))
+		return -1;
+	long image = d.present ? stk_pick_image(&d, 0) : -1;
+	size_t count = 0;
+	size_t *order = image < 0 ? NULL : report_sites(&d, (size_t)image, RM_PEAK, &count);
+	int rc = count ? 0 : -1;
+	size_t len = (size_t)snprintf(out, n, "heap peak%s:", d.all ? "" : " (estimated)");
+	for (size_t i = 0; i < count && i < 3 && len < n; i++) {
+		const struct stk_site *st = &d.sites[order[i]];
+		char a[128], b[128];
+		const char *inner = st->nframes ? stk_fn_label(&d, st->frames[0], a, sizeof(a)) : "?";
+		int shared = 0;
+		for (size_t k = 0; k < count && k < 3; k++) {
+			const struct stk_site *o = &d.sites[order[k]];
+			char c[128];
+			if (k != i && o->nframes && st->nframes > 1 &&
+			    !strcmp(stk_fn_label(&d, o->frames[0], c, sizeof(c)), inner))
+				shared = 1;
+		}
+		double share = d.images[image].peak > 0 ? 100 * st->peak_b / d.images[image].peak : 0;
+		len += (size_t)snprintf(out + len, n - len, "%s %s%s%s %.0f%%", i ? "," : "",
+					shared ? stk_fn_label(&d, st->frames[1], b, sizeof(b)) : "",
+					shared ? ">" : "", inner, share);
+	}
+	free(order);
+	stk_data_release(&d);
+	return rc;
 }
 
 int cmd_plot(int argc, char **argv)
@@ -177,6 +213,9 @@ int cmd_plot(int argc, char **argv)
 			report("%s", e.msg);
 			goto release;
 		}
+	char note[512] = "";
+	if (n == 1 && heap_note(paths[0], note, sizeof(note)) == 0)
+		o.heap_note = note;
 	char dir[] = "/tmp/mprof-plot-XXXXXX";
 	if (render_dir(dir))
 		goto release;

@@ -414,6 +414,15 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 			if (!dumb)
 				fprintf(s, "set label 'peak %.1f MiB' at graph 0.005, first %.6f offset 0,0.6 "
 					   "tc rgb '#d62728' front\n", peak, peak);
+			double theap = 0, hpeak = r->heap.n ? dat_peak_heap(r, &theap) : -1;
+			if (!dumb && g->o->heap_note && hpeak > 0 && in_window(g, theap - t0)) {
+				char *qn = gp_quote(g->o->heap_note);
+				fprintf(s, "set label %s at first %.6f, first %.6f %s offset %s,-1 "
+					   "tc rgb '#1f77b4' point pt 7 ps 0.8 lc rgb '#1f77b4' front\n",
+					qn, theap - t0, hpeak, theap - t0 > (g->x0 + g->x1) / 2 ? "right" : "left",
+					theap - t0 > (g->x0 + g->x1) / 2 ? "-1" : "1");
+				free(qn);
+			}
 		}
 	}
 	fprintf(s, "plot ");

@@ -18,6 +18,7 @@ struct plot_opts {
 	int slope;          /* -s: trend lines and their slopes */
 	int window;         /* -w given */
 	double w_start, w_end;
+	const char *heap_note; /* one recording: shown at its heap peak (allocation sites) */
 };
 
 /* Parses a file name's extension into a format. -1 when it is none of png, svg, pdf. */

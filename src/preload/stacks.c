@@ -104,10 +104,13 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 	return -1;
 }
 
+/* libunwind initialises itself (and opens its pipe) on its first call, whichever. */
 static void warm_up(void)
 {
 	void *frames[4];
 	stacks_unwinding = 1;
+	/* Per-thread caches: libunwind's global cache takes a lock. */
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	unw_backtrace(frames, 4);
 	stacks_unwinding = 0;
 }
@@ -124,8 +127,6 @@ void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_
 		return;
 	memcpy(chan_path, path, n + 1);
 	dl_iterate_phdr(find_self, NULL);
-	/* Per-thread caches: libunwind's global cache takes a lock. */
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	warm_up();
 	if (claim_area(fd, proc_index, generation))
 		engine_say("warning: no stack area free: allocation stacks off in this process");

@@ -43,3 +43,13 @@ peak_of() { "$MPROF" peak "$1" | head -n 1 | awk -F'\t' '{ split($2, a, " "); pr
 
 # The largest value of a column of lines of one kind: max_of FILE KIND COLUMN.
 max_of() { awk -v k="$2" -v c="$3" '$1 == k && $c + 0 > m { m = $c + 0 } END { print m + 0 }' "$1"; }
+
+# same NAME COMMAND...: output and status unchanged under 'mprof run $RUN_OPTS'.
+same() {
+	local name=$1; shift
+	local a b sa sb
+	a=$("$@" 2>&1); sa=$?
+	# shellcheck disable=SC2086
+	b=$("$MPROF" run -q ${RUN_OPTS:-} -o "same-$RANDOM.dat" "$@" 2>&1); sb=$?
+	if [ "$a" = "$b" ] && [ "$sa" = "$sb" ]; then pass "$name"; else fail "$name: [$sa] '$a' vs [$sb] '$b'"; fi
+}

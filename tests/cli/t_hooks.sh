@@ -29,13 +29,6 @@ live=$(echo "$last" | awk '{ printf "%.0f", $2 * 1048576 }')
 between "the kept blocks are the heap at exit (within glibc's thread bookkeeping)" "$live" "$kept" "$((kept + 16384))"
 
 # Programs doing awkward things: same output and status with and without mprof.
-same() { # name, command...: output and status unchanged under mprof
-	local name=$1; shift
-	local a b sa sb
-	a=$("$@" 2>&1); sa=$?
-	b=$("$MPROF" run -q -o "same-$RANDOM.dat" "$@" 2>&1); sb=$?
-	if [ "$a" = "$b" ] && [ "$sa" = "$sb" ]; then pass "$name"; else fail "$name: [$sa] '$a' vs [$sb] '$b'"; fi
-}
 same "fork without exec" "$PROGS/robust" fork
 same "fork then exec" "$PROGS/robust" forkexec
 same "posix_spawn" "$PROGS/robust" spawn

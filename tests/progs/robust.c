@@ -124,6 +124,14 @@ int main(int argc, char **argv)
 		int c = open("/dev/null", O_WRONLY);
 		return (a == 0 && b == 1 && c == 2) ? 0 : 10 + a + b + c;
 	}
+	if (!strcmp(mode, "lowfd")) {
+		/* After allocating, the next file still gets the lowest free number. */
+		free(malloc(100));
+		int fd = open("/dev/null", O_RDONLY);
+		int fd2 = open("/dev/null", O_RDONLY);
+		printf("fds %d %d\n", fd, fd2);
+		return 0;
+	}
 	if (!strcmp(mode, "unsetenv")) {
 		unsetenv("LD_PRELOAD");
 		fflush(stdout);
@@ -138,6 +146,6 @@ int main(int argc, char **argv)
 		signal(SIGABRT, SIG_DFL);
 		abort();
 	}
-	fprintf(stderr, "usage: robust fork|forkexec|spawn|vfork|signals|closefds|unsetenv|_exit|abort\n");
+	fprintf(stderr, "usage: robust fork|forkexec|spawn|vfork|signals|closefds|lowfd|unsetenv|_exit|abort\n");
 	return 2;
 }

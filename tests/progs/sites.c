@@ -16,13 +16,13 @@ static __attribute__((noinline)) void **hold(const char *site, size_t bytes, siz
 {
 	*n = bytes / BLOCK;
 	void **v = malloc(*n * sizeof(*v));
-	size_t usable = 0;
+	size_t usable = malloc_usable_size(v); /* the pointer array is the site's too */
 	for (size_t i = 0; i < *n; i++) {
 		v[i] = malloc(BLOCK);
 		memset(v[i], 1, BLOCK);
 		usable += malloc_usable_size(v[i]);
 	}
-	fprintf(stderr, "%s %zu %zu\n", site, usable, *n);
+	fprintf(stderr, "%s %zu %zu\n", site, usable, *n + 1);
 	return v;
 }
 
