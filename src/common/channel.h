@@ -156,10 +156,12 @@ struct mprof_stk_area {
 	_Atomic uint16_t filter[MPROF_STK_FILTER];
 };
 
-/* The filter bucket of a block address (sample mode). */
+/* The filter bucket of a block address (sample mode): checked on every free, so
+ * it is a shift and a mask. Blocks are 16-byte aligned; a bucket collision only
+ * sends a free the launcher ignores. */
 static inline uint32_t mprof_stk_bucket(uint64_t ptr)
 {
-	return (uint32_t)(((ptr >> 4) * 0x9E3779B97F4A7C15ULL) >> 48) & (MPROF_STK_FILTER - 1);
+	return (uint32_t)(ptr >> 4) & (MPROF_STK_FILTER - 1);
 }
 
 /* A function chosen by --func: [lo, hi) in the executable's own addresses (before

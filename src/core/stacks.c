@@ -435,11 +435,18 @@ static size_t pass(struct stk_session *s, int final)
 static void *consume(void *arg)
 {
 	struct stk_session *s = arg;
+	/* Idle, the reader backs off to 2 ms between passes, so that sampled runs (a
+	 * few events a second) leave the program's cores alone; busy, it keeps up. */
+	long idle_ns = 50000;
 	while (!atomic_load(&s->stopping)) {
-		if (pass(s, 0) == 0) {
-			struct timespec ts = {0, 100000};
-			nanosleep(&ts, NULL);
+		if (pass(s, 0)) {
+			idle_ns = 50000;
+			continue;
 		}
+		struct timespec ts = {0, idle_ns};
+		nanosleep(&ts, NULL);
+		if (idle_ns < 2000000)
+			idle_ns *= 2;
 	}
 	return NULL;
 }

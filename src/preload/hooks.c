@@ -135,10 +135,10 @@ static __attribute__((noinline, cold)) void *alloc_slow(void *p)
 	return p;
 }
 
-/* --stacks: the thread's byte countdown decides which allocations are recorded. */
-static __attribute__((noinline, cold)) void *alloc_stacks(void *p, size_t n)
+/* --stacks: the thread's byte countdown ran out; this allocation is recorded. */
+static __attribute__((noinline, cold)) void *alloc_sampled(void *p, size_t n)
 {
-	stacks_note_alloc(p, n);
+	stacks_sampled(p, n);
 	return p;
 }
 
@@ -164,8 +164,12 @@ static inline void *counted(void *p)
 	t->delta = d;
 	if (__builtin_expect(d > atomic_load_explicit(&c->limit, memory_order_relaxed), 0))
 		return alloc_limit(p, n);
-	if (__builtin_expect(stacks_on != 0, 0))
-		return alloc_stacks(p, n);
+	if (__builtin_expect(stacks_on != 0, 0)) {
+		int64_t left = t->sample_left - (int64_t)n; /* the byte countdown */
+		t->sample_left = left;
+		if (__builtin_expect(left <= 0, 0))
+			return alloc_sampled(p, n);
+	}
 	return p;
 }
 
