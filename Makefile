@@ -124,7 +124,7 @@ uninstall:
 fuzz:
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -o build-fuzz/fuzz_parsers tests/fuzz/fuzz_parsers.c src/core/dat.c src/core/units.c src/core/util.c
+	    -o build-fuzz/fuzz_parsers tests/fuzz/fuzz_parsers.c src/core/dat.c src/core/stkdat.c src/core/units.c src/core/util.c
 	build-fuzz/fuzz_parsers -max_total_time=$${FUZZ_SECONDS:-60} tests/fuzz/corpus
 
 asan:
