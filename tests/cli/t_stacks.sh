@@ -101,6 +101,10 @@ same "stacks: _exit" "$PROGS/robust" _exit
 same "stacks: abort" "$PROGS/robust" abort
 same "stacks: 8 threads" "$PROGS/threads" 8 200000
 same "stacks: a shell pipeline" sh -c 'seq 1 20000 | sort -rn | head -3'
+printf 'int main(void) { return 0; }\n' >g.c
+same "stacks: gcc compiling a file" gcc -O2 -c g.c -o g.o
+same "stacks: git" git -C "$MPROF_TOP" log --oneline -3
+same "stacks: perl" perl -e 'print join(",", map { $_ * 2 } 1 .. 5), "\n"'
 same "stacks: python3" /usr/bin/python3 -c 'print(sum(len(str(i)) for i in range(200000)))'
 RUN_OPTS=--stacks
 same "sampled: signal handlers that allocate" "$PROGS/robust" signals
