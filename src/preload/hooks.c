@@ -230,12 +230,24 @@ EXPORT void *calloc(size_t n, size_t size)
 	return counted(real.calloc(n, size));
 }
 
+/* --stacks: the free may be of a recorded block; then as free below. Apart, so the
+ * common path keeps no stack frame. */
+static __attribute__((noinline, cold)) void free_stacks(void *p)
+{
+	stacks_check_free(p);
+	int rc = uncount_fast(p);
+	if (rc != 0)
+		return free_slow(p, rc);
+	real.free(p);
+}
+
 EXPORT void free(void *p)
 {
 	/* Counted before the real free: another thread may get the address at once. */
 	if (__builtin_expect(p == NULL || is_boot(p), 0))
 		return free_slow(p, 0);
-	stacks_check_free(p);
+	if (__builtin_expect(stacks_on != 0, 0))
+		return free_stacks(p);
 	int rc = uncount_fast(p);
 	if (__builtin_expect(rc != 0, 0))
 		return free_slow(p, rc);
