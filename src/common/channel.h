@@ -106,7 +106,8 @@ enum mprof_channel_flags {
 #define MPROF_STK_TABLE (1u << 15)   /* unique stacks per area (ids 1..) */
 #define MPROF_STK_FRAMES (1u << 20)  /* frame words per area */
 #define MPROF_STK_DEPTH 64           /* frames kept per stack, innermost first */
-#define MPROF_STK_FILTER (1u << 16)  /* sample mode: live sampled blocks per address bucket */
+#define MPROF_STK_FILTER (1u << 16)  /* sample mode: addresses of live sampled blocks */
+#define MPROF_STK_PROBE 8            /* filter entries a sampled address may take */
 #define MPROF_STK_UNKNOWN 0xFFFFFFu  /* an allocation whose stack could not be stored */
 #define MPROF_STK_SIZE_BITS 40
 
@@ -153,12 +154,15 @@ struct mprof_stk_area {
 	_Alignas(64) struct mprof_stk_event ring[MPROF_STK_EVENTS];
 	struct mprof_stk_entry table[MPROF_STK_TABLE];
 	uint64_t frames[MPROF_STK_FRAMES];
-	_Atomic uint16_t filter[MPROF_STK_FILTER];
+	_Atomic uint16_t filter[MPROF_STK_FILTER]; /* live sampled blocks with this home bucket */
+	_Atomic uint64_t sampled[MPROF_STK_FILTER + MPROF_STK_PROBE]; /* their addresses */
 };
 
-/* The filter bucket of a block address (sample mode): checked on every free, so
- * it is a shift and a mask. Blocks are 16-byte aligned; a bucket collision only
- * sends a free the launcher ignores. */
+/* The home bucket of a block address (sample mode). The program's own threads keep
+ * each live sampled block's address in sampled[] at its home or one of the next
+ * MPROF_STK_PROBE - 1 entries, count it in filter[home], and take both back when
+ * the block is freed. Checked on every free, so it is a shift and a mask (blocks
+ * are 16-byte aligned). */
 static inline uint32_t mprof_stk_bucket(uint64_t ptr)
 {
 	return (uint32_t)(ptr >> 4) & (MPROF_STK_FILTER - 1);

@@ -291,17 +291,11 @@ static void weight(const struct chan *ch, uint64_t size, double *b, double *n)
 	*n = 1 / p;
 }
 
-static void on_free(struct stk_session *s, struct image *im, struct mprof_stk_area *a, uint64_t ptr)
+static void on_free(struct stk_session *s, struct image *im, uint64_t ptr)
 {
 	uint64_t word = block_take(im, ptr);
 	if (!word)
 		return; /* not recorded: allocated before the hooks, or not sampled */
-	if (s->ch->map->stk_mode == MPROF_STK_SAMPLE) {
-		_Atomic uint16_t *b = &a->filter[mprof_stk_bucket(ptr)];
-		uint16_t v = atomic_load(b);
-		while (v > 0 && v < UINT16_MAX && !atomic_compare_exchange_weak(b, &v, (uint16_t)(v - 1)))
-			;
-	}
 	double wb, wn;
 	weight(s->ch, word & ((1ULL << MPROF_STK_SIZE_BITS) - 1), &wb, &wn);
 	struct site *st = site_get(im, (uint32_t)(word >> MPROF_STK_SIZE_BITS));
@@ -351,7 +345,7 @@ static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_ar
 		if (word)
 			on_alloc(s, im, a, ptr, word);
 		else
-			on_free(s, im, a, ptr);
+			on_free(s, im, ptr);
 	}
 	return done;
 }

@@ -230,11 +230,11 @@ EXPORT void *calloc(size_t n, size_t size)
 	return counted(real.calloc(n, size));
 }
 
-/* --stacks: the free may be of a recorded block; then as free below. Apart, so the
- * common path keeps no stack frame. */
+/* --stacks: the free of a block that may have been recorded; then as free below.
+ * Apart, so the common path keeps no stack frame. */
 static __attribute__((noinline, cold)) void free_stacks(void *p)
 {
-	stacks_check_free(p);
+	stacks_freed(p);
 	int rc = uncount_fast(p);
 	if (rc != 0)
 		return free_slow(p, rc);
@@ -246,7 +246,7 @@ EXPORT void free(void *p)
 	/* Counted before the real free: another thread may get the address at once. */
 	if (__builtin_expect(p == NULL || is_boot(p), 0))
 		return free_slow(p, 0);
-	if (__builtin_expect(stacks_on != 0, 0))
+	if (__builtin_expect(stacks_might_free(p), 0))
 		return free_stacks(p);
 	int rc = uncount_fast(p);
 	if (__builtin_expect(rc != 0, 0))
@@ -286,7 +286,8 @@ EXPORT void *realloc(void *p, size_t n)
 	if (!ready())
 		return NULL;
 	size_t old = usable(p);
-	stacks_check_free(p); /* the block may move: its address is free at once */
+	if (stacks_might_free(p))
+		stacks_freed(p); /* the block may move: its address is free at once */
 	int rc = uncount_n(old); /* the old size, read once */
 	if (rc == 1)
 		engine_free_slow(old);

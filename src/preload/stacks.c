@@ -309,16 +309,44 @@ void stacks_sampled(void *p, size_t n)
 		atomic_fetch_add_explicit(&area->lost, 1, memory_order_relaxed);
 	uint64_t size = n < (1ULL << MPROF_STK_SIZE_BITS) ? n : (1ULL << MPROF_STK_SIZE_BITS) - 1;
 	if (stacks_on == MPROF_STK_SAMPLE) {
-		_Atomic uint16_t *b = &area->filter[mprof_stk_bucket((uint64_t)(uintptr_t)p)];
-		uint16_t v = atomic_load_explicit(b, memory_order_relaxed);
-		/* Saturated buckets stay set: their frees are always sent, which is safe. */
-		while (v < UINT16_MAX && !atomic_compare_exchange_weak(b, &v, (uint16_t)(v + 1)))
-			;
+		/* Its free must be sent: its address goes in the filter, first. */
+		uint32_t home = mprof_stk_bucket((uint64_t)(uintptr_t)p);
+		_Atomic uint64_t *b = &area->sampled[home];
+		int k = 0;
+		for (; k < MPROF_STK_PROBE; k++) {
+			uint64_t empty = 0;
+			if (atomic_compare_exchange_strong(&b[k], &empty, (uint64_t)(uintptr_t)p))
+				break;
+		}
+		if (k == MPROF_STK_PROBE) {
+			/* No room: its free would go unseen, so it is not recorded at all. */
+			atomic_fetch_add_explicit(&area->lost, 1, memory_order_relaxed);
+			return;
+		}
+		atomic_fetch_add_explicit(&area->filter[home], 1, memory_order_release);
 	}
 	send((uint64_t)(uintptr_t)p, (uint64_t)id << MPROF_STK_SIZE_BITS | size);
 }
 
 void stacks_freed(void *p)
 {
+	if (stacks_on == MPROF_STK_SAMPLE) {
+		/* Only a block whose address is in the filter was recorded; taking it out
+		 * here means one event per sampled block, however often the address is
+		 * used again. */
+		uint64_t a = (uint64_t)(uintptr_t)p;
+		uint32_t home = mprof_stk_bucket(a);
+		_Atomic uint64_t *b = &area->sampled[home];
+		int k = 0;
+		for (; k < MPROF_STK_PROBE; k++) {
+			uint64_t want = a;
+			if (atomic_load_explicit(&b[k], memory_order_relaxed) == a &&
+			    atomic_compare_exchange_strong(&b[k], &want, 0))
+				break;
+		}
+		if (k == MPROF_STK_PROBE)
+			return; /* another block of the same home bucket */
+		atomic_fetch_sub_explicit(&area->filter[home], 1, memory_order_relaxed);
+	}
 	send((uint64_t)(uintptr_t)p, 0);
 }

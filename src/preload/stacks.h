@@ -28,7 +28,8 @@ void stacks_sampled(void *p, size_t n) MPROF_HIDDEN;
 /* The countdown, for the slow paths: calls stacks_sampled when it runs out. */
 void stacks_note_alloc(void *p, size_t n) MPROF_HIDDEN;
 
-/* A block about to be freed that may have been recorded. */
+/* A block about to be freed that may have been recorded: in sample mode, its
+ * bucket is not empty. */
 void stacks_freed(void *p) MPROF_HIDDEN;
 
 /* libunwind's first use opens a pipe on the lowest free descriptors, which belong
@@ -37,15 +38,17 @@ void stacks_freed(void *p) MPROF_HIDDEN;
 void stacks_move_fds(int fds[2]) MPROF_HIDDEN;
 extern __thread int stacks_unwinding MPROF_HIDDEN;
 
-/* Inline checks for hooks.c. The free check: in all mode every free is sent; in
- * sample mode only those whose bucket holds a sampled block. */
-static inline void stacks_check_free(void *p)
+/* The inline check for hooks.c: whether a free must go to stacks_freed. In all
+ * mode every free is sent; in sample mode only those whose home bucket holds a
+ * sampled block (stacks_freed looks closer). Two loads when sampling. */
+static inline int stacks_might_free(void *p)
 {
-	if (__builtin_expect(stacks_on != 0, 0) && p &&
-	    (stacks_on == MPROF_STK_ALL ||
-	     atomic_load_explicit(&stacks_filter[mprof_stk_bucket((uint64_t)(uintptr_t)p)],
-				  memory_order_relaxed)))
-		stacks_freed(p);
+	int mode = stacks_on;
+	if (__builtin_expect(mode == 0, 1))
+		return 0;
+	return mode == MPROF_STK_ALL ||
+	       atomic_load_explicit(&stacks_filter[mprof_stk_bucket((uint64_t)(uintptr_t)p)],
+				    memory_order_relaxed) != 0;
 }
 
 #endif
