@@ -11,7 +11,6 @@ Q := $(if $(filter 1,$(V)),,@)
 PKGS        := libcjson libunwind
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CJSON_LIBS  := $(shell pkg-config --libs libcjson 2>/dev/null)
-UNWIND_LIBS := $(shell pkg-config --libs libunwind 2>/dev/null)
 
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wvla -Werror
@@ -49,7 +48,7 @@ $(BUILD)/lib/mprof/libmprof.so: $(PRELOAD_OBJ) src/preload/exports.map
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	$(Q)$(CC) -shared $(LDFLAGS) -Wl,--version-script=src/preload/exports.map \
-	    -Wl,-z,nodelete -o $@ $(PRELOAD_OBJ) $(UNWIND_LIBS) -lm -ldl -lpthread
+	    -Wl,-z,nodelete -o $@ $(PRELOAD_OBJ) -lm -ldl -lpthread
 
 $(BUILD)/lib/mprof/mprof_bootstrap.py: scripts/mprof_bootstrap.py
 	@mkdir -p $(@D)

@@ -2,6 +2,7 @@
 #define UNW_LOCAL_ONLY
 #include "preload/stacks.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libunwind.h>
@@ -23,6 +24,33 @@ static struct mprof_stk_area *area;
 static char chan_path[4096];
 static uint64_t self_lo, self_hi; /* this library's code: frames to skip */
 static double sample_mean;
+
+/* libunwind is loaded only when stacks are asked for: a plain run of the hooks
+ * loads nothing more into the program. */
+static int (*unw_trace)(void **, int);
+
+static int load_unwind(void)
+{
+	void *h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		h = dlopen("libunwind.so", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return -1;
+	int (*set_caching)(unw_addr_space_t, unw_caching_policy_t) =
+		(int (*)(unw_addr_space_t, unw_caching_policy_t))dlsym(h, "_ULx86_64_set_caching_policy");
+	unw_addr_space_t *local = (unw_addr_space_t *)dlsym(h, "_ULx86_64_local_addr_space");
+	unw_trace = (int (*)(void **, int))dlsym(h, "unw_backtrace");
+	if (!set_caching || !local || !unw_trace)
+		return -1;
+	/* libunwind initialises itself (and opens its pipe) on its first call, this
+	 * one; per-thread caches, as its global cache takes a lock. */
+	stacks_unwinding = 1;
+	set_caching(*local, UNW_CACHE_PER_THREAD);
+	void *frames[4];
+	unw_trace(frames, 4);
+	stacks_unwinding = 0;
+	return 0;
+}
 
 /* ---- descriptors ---- */
 
@@ -104,17 +132,6 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 	return -1;
 }
 
-/* libunwind initialises itself (and opens its pipe) on its first call, whichever. */
-static void warm_up(void)
-{
-	void *frames[4];
-	stacks_unwinding = 1;
-	/* Per-thread caches: libunwind's global cache takes a lock. */
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-	unw_backtrace(frames, 4);
-	stacks_unwinding = 0;
-}
-
 void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_t generation,
 		   const char *path)
 {
@@ -127,7 +144,11 @@ void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_
 		return;
 	memcpy(chan_path, path, n + 1);
 	dl_iterate_phdr(find_self, NULL);
-	warm_up();
+	if (load_unwind()) {
+		engine_say("warning: libunwind.so.8 not found: allocation stacks off");
+		chan = NULL;
+		return;
+	}
 	if (claim_area(fd, proc_index, generation))
 		engine_say("warning: no stack area free: allocation stacks off in this process");
 }
@@ -291,12 +312,17 @@ void stacks_sampled(void *p, size_t n)
 	} else {
 		t->sample_left = 0;
 	}
+	/* Re-entered from our own capture: libunwind's allocations (a new thread's
+	 * dynamic TLS block among them), or a signal handler's. Not recorded: the
+	 * launcher then ignores their frees too. */
+	if (t->in_hook)
+		return;
 	uint32_t id = MPROF_STK_UNKNOWN;
-	if (!t->in_hook) {
+	{
 		void *f[MPROF_STK_DEPTH + 8];
 		t->in_hook = 1; /* libunwind's own mmaps are not the program's */
 		stacks_unwinding = 1;
-		int got = unw_backtrace(f, MPROF_STK_DEPTH + 8);
+		int got = unw_trace(f, MPROF_STK_DEPTH + 8);
 		stacks_unwinding = 0;
 		int skip = 0;
 		while (skip < got && (uint64_t)(uintptr_t)f[skip] - self_lo < self_hi - self_lo)
