@@ -51,16 +51,6 @@ static int parse_window(const char *s, struct plot_opts *o)
 	return 0;
 }
 
-static int parse_size(const char *s, int *w, int *h)
-{
-	char x;
-	int n;
-	if (sscanf(s, "%d%c%d%n", w, &x, h, &n) != 3 || (x != 'x' && x != 'X') || s[n] ||
-	    *w < 100 || *h < 100 || *w > 20000 || *h > 20000)
-		return -1;
-	return 0;
-}
-
 /* Renders ASCII into a file in our directory and copies it to stdout without the
  * form feed gnuplot's dumb terminal starts with. */
 static int render_ascii(const char *script, const char *dir)
@@ -178,10 +168,8 @@ int cmd_plot(int argc, char **argv)
 			}
 			break;
 		case O_SIZE:
-			if (parse_size(st.arg, &o.width, &o.height)) {
-				report("--size: expected WIDTHxHEIGHT in pixels (100 to 20000), got '%s'", st.arg);
+			if (render_parse_size(st.arg, &o.width, &o.height))
 				goto done;
-			}
 			sized = 1;
 			break;
 		}

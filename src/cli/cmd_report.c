@@ -143,16 +143,6 @@ static void print_text(const struct view *v, const char *path, size_t top, doubl
 	report_tree_release(&root);
 }
 
-static int parse_size(const char *s, int *w, int *h)
-{
-	char x;
-	int n;
-	if (sscanf(s, "%d%c%d%n", w, &x, h, &n) != 3 || (x != 'x' && x != 'X') || s[n] || *w < 100 ||
-	    *h < 100 || *w > 20000 || *h > 20000)
-		return -1;
-	return 0;
-}
-
 static int draw(const struct view *v, const char *path, const char *out, struct plot_opts *o)
 {
 	char dir[] = "/tmp/mprof-report-XXXXXX";
@@ -251,10 +241,8 @@ int cmd_report(int argc, char **argv)
 			}
 			break;
 		case O_SIZE:
-			if (parse_size(st.arg, &po.width, &po.height)) {
-				report("--size: expected WIDTHxHEIGHT in pixels (100 to 20000), got '%s'", st.arg);
+			if (render_parse_size(st.arg, &po.width, &po.height))
 				return EXIT_USAGE;
-			}
 			break;
 		}
 	}

@@ -71,3 +71,15 @@ int render_dir(char *tmpl)
 	report("cannot create a temporary directory: %s", strerror(errno));
 	return -1;
 }
+
+int render_parse_size(const char *s, int *w, int *h)
+{
+	char x;
+	int n;
+	if (sscanf(s, "%d%c%d%n", w, &x, h, &n) != 3 || (x != 'x' && x != 'X') || s[n] || *w < 100 ||
+	    *h < 100 || *w > 20000 || *h > 20000) {
+		report("--size: expected WIDTHxHEIGHT in pixels (100 to 20000), got '%s'", s);
+		return -1;
+	}
+	return 0;
+}

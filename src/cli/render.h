@@ -13,4 +13,8 @@ void remove_tree(const char *dir);
  * rewritten in place). 0, or -1 after printing the error. */
 int render_dir(char *tmpl);
 
+/* Parses --size WIDTHxHEIGHT (100 to 20000 pixels each). 0, or -1 after printing
+ * the usage error. */
+int render_parse_size(const char *s, int *w, int *h);
+
 #endif
