@@ -357,7 +357,10 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 	s->lost += im->lost;
 	struct result r = {im->pid, im->exe, im->peak, im->live, im->allocs, im->lost, NULL, 0};
 	im->exe = NULL;
-	r.sites = xcalloc((size_t)MPROF_STK_TABLE + 1, sizeof(*r.sites));
+	size_t used = 0;
+	for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++)
+		used += im->sites[id] != NULL;
+	r.sites = xcalloc(used + 1, sizeof(*r.sites)); /* an image per exec: keep it small */
 	for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++) {
 		struct site *st = im->sites[id];
 		if (!st)

@@ -130,7 +130,8 @@ static __attribute__((noinline, cold)) void *alloc_slow(void *p)
 	if (p) {
 		size_t n = usable(p);
 		engine_alloc_slow(n);
-		stacks_note_alloc(p, n);
+		if (stacks_due(n))
+			stacks_sampled(p, n);
 	}
 	return p;
 }
@@ -145,7 +146,8 @@ static __attribute__((noinline, cold)) void *alloc_sampled(void *p, size_t n)
 static __attribute__((noinline, cold)) void *alloc_limit(void *p, size_t n)
 {
 	engine_limit(&engine_tl);
-	stacks_note_alloc(p, n);
+	if (stacks_due(n))
+		stacks_sampled(p, n);
 	return p;
 }
 
@@ -164,12 +166,8 @@ static inline void *counted(void *p)
 	t->delta = d;
 	if (__builtin_expect(d > atomic_load_explicit(&c->limit, memory_order_relaxed), 0))
 		return alloc_limit(p, n);
-	if (__builtin_expect(stacks_on != 0, 0)) {
-		int64_t left = t->sample_left - (int64_t)n; /* the byte countdown */
-		t->sample_left = left;
-		if (__builtin_expect(left <= 0, 0))
-			return alloc_sampled(p, n);
-	}
+	if (__builtin_expect(stacks_due(n), 0))
+		return alloc_sampled(p, n);
 	return p;
 }
 

@@ -284,16 +284,6 @@ static int64_t draw(struct engine_thread *t)
 	return d < 1 ? 1 : d > 1e18 ? (int64_t)1e18 : (int64_t)d;
 }
 
-void stacks_note_alloc(void *p, size_t n)
-{
-	struct engine_thread *t = &engine_tl;
-	if (!stacks_on || !p)
-		return;
-	t->sample_left -= (int64_t)n;
-	if (t->sample_left <= 0)
-		stacks_sampled(p, n);
-}
-
 void stacks_sampled(void *p, size_t n)
 {
 	struct engine_thread *t = &engine_tl;

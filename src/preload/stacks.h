@@ -25,8 +25,18 @@ void stacks_after_fork(uint32_t proc_index, uint32_t generation) MPROF_HIDDEN;
  * stack and sends the event. Called when the thread's countdown ran out. */
 void stacks_sampled(void *p, size_t n) MPROF_HIDDEN;
 
-/* The countdown, for the slow paths: calls stacks_sampled when it runs out. */
-void stacks_note_alloc(void *p, size_t n) MPROF_HIDDEN;
+/* The thread's byte countdown, on every allocation when stacks are on: whether
+ * this one of n usable bytes is to be recorded (then call stacks_sampled). In all
+ * mode the countdown stays at 0, so every allocation is. */
+static inline int stacks_due(size_t n)
+{
+	if (__builtin_expect(stacks_on == 0, 1))
+		return 0;
+	struct engine_thread *t = &engine_tl;
+	int64_t left = t->sample_left - (int64_t)n;
+	t->sample_left = left;
+	return left <= 0;
+}
 
 /* A block about to be freed that may have been recorded: in sample mode, its
  * bucket is not empty. */
