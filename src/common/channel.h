@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
-#define MPROF_CHANNEL_VERSION 2u
+#define MPROF_CHANNEL_VERSION 3u
 #define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
 
 #define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
@@ -23,21 +23,25 @@
 #define MPROF_NAME_MAX 96     /* bracket name bytes kept, NUL included */
 #define MPROF_RANGES_MAX 256 /* --func address ranges in the program's executable */
 
-/* A thread's cumulative counters. Only its owner writes them (relaxed stores of
- * load+add); the launcher reads them. Cell 0 is shared and written with atomic
- * adds: it takes threads beyond MPROF_MAX_CELLS and the fork baseline. */
+/* A thread's counters. Only its owner writes them (plain read-modify-writes, no
+ * locked instruction); the launcher reads them. Cell 0 is shared and written with
+ * atomic adds: it takes threads beyond MPROF_MAX_CELLS and the fork baseline.
+ * The live heap is the sum of every cell's net (a cell's net goes negative when
+ * its thread frees blocks that other threads allocated). */
 struct mprof_cell {
-	_Alignas(64) _Atomic uint64_t alloc_bytes; /* one cache line per cell: no false sharing */
-	_Atomic uint64_t free_bytes;
+	_Alignas(64) _Atomic int64_t net; /* usable bytes allocated minus freed; a line per cell */
 	_Atomic uint64_t allocs;
 	_Atomic uint64_t frees;
+	/* The owner takes its slow path when net rises above hi or falls below lo:
+	 * when the process's heap may be at a new peak, or when the thread has
+	 * bytes to flush. The launcher sets hi to INT64_MIN after resetting
+	 * heap_peak, so every thread re-arms at its next allocation. */
+	_Atomic int64_t hi;
+	_Atomic int64_t lo;
 	_Atomic uint32_t owned; /* 1 while a live thread owns the cell */
 	uint32_t pad_;
-	/* The owner takes its slow path once its unflushed bytes exceed this. The
-	 * launcher sets it to INT64_MIN after resetting heap_peak, so every thread
-	 * re-arms at its next allocation. */
-	_Atomic int64_t limit;
-	uint64_t pad2_[2];
+	int64_t sample_left; /* the owner's --stacks countdown, private to it */
+	uint64_t pad2_;
 };
 
 enum mprof_event_kind {

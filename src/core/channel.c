@@ -92,20 +92,19 @@ struct mprof_proc *chan_find(struct chan *c, pid_t pid)
 void chan_take_heap(struct mprof_proc *p, struct chan_heap *h)
 {
 	memset(h, 0, sizeof(*h));
-	uint64_t in = 0, out = 0;
+	int64_t live = 0;
 	for (int i = 0; i < MPROF_MAX_CELLS; i++) {
 		struct mprof_cell *cell = &p->cells[i];
-		in += atomic_load_explicit(&cell->alloc_bytes, memory_order_relaxed);
-		out += atomic_load_explicit(&cell->free_bytes, memory_order_relaxed);
+		live += atomic_load_explicit(&cell->net, memory_order_relaxed);
 		h->allocs += atomic_load_explicit(&cell->allocs, memory_order_relaxed);
 		h->frees += atomic_load_explicit(&cell->frees, memory_order_relaxed);
 	}
-	h->live = (int64_t)(in - out);
+	h->live = live;
 	h->peak = atomic_exchange_explicit(&p->heap_peak, 0, memory_order_seq_cst);
 	atomic_fetch_add_explicit(&p->peak_epoch, 1, memory_order_seq_cst);
 	for (int i = 1; i < MPROF_MAX_CELLS; i++)
 		if (atomic_load_explicit(&p->cells[i].owned, memory_order_relaxed))
-			atomic_store_explicit(&p->cells[i].limit, INT64_MIN, memory_order_seq_cst);
+			atomic_store_explicit(&p->cells[i].hi, INT64_MIN, memory_order_seq_cst);
 	if (h->peak < h->live)
 		h->peak = h->live;
 	h->mmap_live = atomic_load_explicit(&p->mmap_live, memory_order_relaxed);

@@ -54,8 +54,7 @@ static void reset_slot_counters(struct mprof_proc *p)
 	atomic_fetch_add(&p->peak_epoch, 1); /* threads of an exec'd image start afresh */
 	for (int i = 0; i < MPROF_MAX_CELLS; i++) {
 		struct mprof_cell *c = &p->cells[i];
-		atomic_store(&c->alloc_bytes, 0);
-		atomic_store(&c->free_bytes, 0);
+		atomic_store(&c->net, 0);
 		atomic_store(&c->allocs, 0);
 		atomic_store(&c->frees, 0);
 		atomic_store(&c->owned, 0);
@@ -103,11 +102,13 @@ static void release_cell(void *v)
 {
 	struct engine_thread *t = &engine_tl;
 	struct mprof_cell *c = v;
-	if (t->proc && t->delta) {
-		atomic_fetch_add(&t->proc->heap_flushed, t->delta);
-		t->delta = 0;
-	}
+	int64_t unflushed = c ? atomic_load(&c->net) - t->base : t->delta;
+	if (t->proc && unflushed)
+		atomic_fetch_add(&t->proc->heap_flushed, unflushed);
+	t->delta = 0;
 	/* Later calls of this thread (other TLS destructors) go to the shared cell. */
+	if (c)
+		t->sample_left = c->sample_left;
 	t->cell = NULL;
 	t->overflow = 1;
 	if (c)
@@ -117,10 +118,13 @@ static void release_cell(void *v)
 void engine_limit(struct engine_thread *t)
 {
 	struct mprof_proc *p = t->proc;
+	struct mprof_cell *c = t->cell;
 	for (;;) {
 		uint64_t epoch = atomic_load_explicit(&p->peak_epoch, memory_order_seq_cst);
 		int64_t flushed = atomic_load_explicit(&p->heap_flushed, memory_order_relaxed);
-		int64_t est = flushed + t->delta; /* the live heap as this thread knows it */
+		int64_t net = c ? atomic_load_explicit(&c->net, memory_order_relaxed) : 0;
+		int64_t delta = c ? net - t->base : t->delta; /* not yet flushed */
+		int64_t est = flushed + delta; /* the live heap as this thread knows it */
 		int64_t peak = atomic_load_explicit(&p->heap_peak, memory_order_relaxed);
 		while (est > peak && !atomic_compare_exchange_weak_explicit(&p->heap_peak, &peak, est,
 									     memory_order_relaxed,
@@ -128,22 +132,25 @@ void engine_limit(struct engine_thread *t)
 			;
 		if (est > peak)
 			peak = est;
-		if (t->delta > ENGINE_FLUSH_BYTES || t->delta < -ENGINE_FLUSH_BYTES) {
-			atomic_fetch_add_explicit(&p->heap_flushed, t->delta, memory_order_relaxed);
-			flushed += t->delta;
+		if (delta > ENGINE_FLUSH_BYTES || delta < -ENGINE_FLUSH_BYTES) {
+			atomic_fetch_add_explicit(&p->heap_flushed, delta, memory_order_relaxed);
+			flushed += delta;
+			delta = 0;
+			t->base = net;
 			t->delta = 0;
 		}
-		/* Next time: when this thread's delta would lift the heap over the peak,
-		 * or calls for a flush, whichever comes first. */
+		/* Next time: when this thread's bytes would lift the heap over the peak,
+		 * or call for a flush, whichever comes first. */
 		int64_t to_peak = peak - flushed;
 		int64_t limit = to_peak < ENGINE_FLUSH_BYTES ? to_peak : ENGINE_FLUSH_BYTES;
-		if (!t->cell) {
+		if (!c) {
 			t->limit = limit;
 			return;
 		}
-		atomic_store_explicit(&t->cell->limit, limit, memory_order_seq_cst);
-		/* The launcher resets the peak, bumps the epoch, then lowers our limit: if
-		 * it did so while we computed, our store may have undone its lowering. */
+		atomic_store_explicit(&c->lo, t->base - ENGINE_FLUSH_BYTES, memory_order_relaxed);
+		atomic_store_explicit(&c->hi, t->base + limit, memory_order_seq_cst);
+		/* The launcher resets the peak, bumps the epoch, then lowers our hi: if it
+		 * did so while we computed, our store may have undone its lowering. */
 		if (atomic_load_explicit(&p->peak_epoch, memory_order_seq_cst) == epoch)
 			return;
 	}
@@ -174,6 +181,8 @@ static int claim_cell(struct engine_thread *t)
 				t->in_hook = 0;
 			}
 			t->delta = 0;
+			t->base = atomic_load(&p->cells[i].net); /* a former owner's bytes stay */
+			p->cells[i].sample_left = t->sample_left;
 			t->cell = &p->cells[i];
 			engine_limit(t);
 			return 0;
@@ -186,21 +195,24 @@ static int claim_cell(struct engine_thread *t)
 /* Counts into the thread's own cell (single writer) or the shared cell 0. */
 static void count(struct engine_thread *t, int64_t bytes)
 {
-	struct mprof_cell *c = t->cell ? t->cell : &t->proc->cells[0];
-	int shared = t->cell == NULL;
-	_Atomic uint64_t *b = bytes >= 0 ? &c->alloc_bytes : &c->free_bytes;
-	_Atomic uint64_t *n = bytes >= 0 ? &c->allocs : &c->frees;
-	uint64_t mag = (uint64_t)(bytes >= 0 ? bytes : -bytes);
-	if (shared) {
-		atomic_fetch_add_explicit(b, mag, memory_order_relaxed);
-		atomic_fetch_add_explicit(n, 1, memory_order_relaxed);
-	} else {
-		ENGINE_BUMP(*b, mag);
-		ENGINE_BUMP(*n, 1);
+	struct mprof_cell *c = t->cell;
+	if (c) {
+		int64_t net = atomic_load_explicit(&c->net, memory_order_relaxed) + bytes;
+		atomic_store_explicit(&c->net, net, memory_order_relaxed);
+		if (bytes >= 0)
+			ENGINE_BUMP(c->allocs, 1);
+		else
+			ENGINE_BUMP(c->frees, 1);
+		if (net > atomic_load_explicit(&c->hi, memory_order_relaxed) ||
+		    net < atomic_load_explicit(&c->lo, memory_order_relaxed))
+			engine_limit(t);
+		return;
 	}
+	c = &t->proc->cells[0];
+	atomic_fetch_add_explicit(&c->net, bytes, memory_order_relaxed);
+	atomic_fetch_add_explicit(bytes >= 0 ? &c->allocs : &c->frees, 1, memory_order_relaxed);
 	t->delta += bytes;
-	int64_t limit = t->cell ? atomic_load(&t->cell->limit) : t->limit;
-	if (bytes >= 0 ? t->delta > limit : t->delta < -ENGINE_FLUSH_BYTES)
+	if (bytes >= 0 ? t->delta > t->limit : t->delta < -ENGINE_FLUSH_BYTES)
 		engine_limit(t);
 }
 
@@ -229,16 +241,15 @@ static void atfork_child(void)
 	if (!parent || !chan)
 		return;
 	/* The child starts with a copy of every block the parent held. */
-	uint64_t in = 0, out = 0;
-	for (int i = 0; i < MPROF_MAX_CELLS; i++) {
-		in += atomic_load(&parent->cells[i].alloc_bytes);
-		out += atomic_load(&parent->cells[i].free_bytes);
-	}
+	int64_t live = 0;
+	for (int i = 0; i < MPROF_MAX_CELLS; i++)
+		live += atomic_load(&parent->cells[i].net);
 	uint64_t mmap_live = atomic_load(&parent->mmap_live);
 	t->cell = NULL;
 	t->proc = NULL;
 	t->overflow = 0;
 	t->delta = 0;
+	t->base = 0;
 	t->depth = 0;
 	t->tid = 0;
 	t->sample_armed = 0;
@@ -247,9 +258,8 @@ static void atfork_child(void)
 	if (!engine_proc)
 		return;
 	stacks_after_fork((uint32_t)(engine_proc - chan->procs), atomic_load(&engine_proc->generation));
-	if (in > out)
-		atomic_store(&engine_proc->cells[0].alloc_bytes, in - out);
-	atomic_store(&engine_proc->heap_flushed, (int64_t)(in - out));
+	atomic_store(&engine_proc->cells[0].net, live);
+	atomic_store(&engine_proc->heap_flushed, live);
 	atomic_store(&engine_proc->mmap_live, mmap_live);
 }
 

@@ -13,18 +13,27 @@
 struct engine_thread {
 	struct mprof_cell *cell; /* NULL until the thread's first counted call */
 	struct mprof_proc *proc; /* the slot the cell belongs to */
-	int64_t delta;           /* net bytes not yet flushed to proc->heap_flushed */
-	int64_t limit;           /* for threads without a cell: as cell->limit */
+	int64_t base;            /* with a cell: its net when last flushed to proc->heap_flushed */
+	int64_t delta;           /* without a cell: net bytes not yet flushed */
+	int64_t limit;           /* without a cell: the slow path's re-arm, as cell->hi - base */
 	int in_hook;             /* re-entry guard: nested calls are not counted */
 	int depth;               /* bracket nesting */
 	int32_t tid;
 	int overflow;            /* no cell of its own: counted with atomics in cell 0 */
 	int sample_armed;        /* --stacks=sample: the countdown below has started */
-	int64_t sample_left;     /* --stacks: bytes to the next recorded allocation */
+	int64_t sample_left;     /* --stacks countdown while the thread has no cell */
 	uint64_t rng;            /* the sampling's random state */
 };
 
 extern __thread struct engine_thread engine_tl MPROF_HIDDEN;
+
+/* The thread's --stacks countdown (bytes to its next recorded allocation): in its
+ * cell when it has one, so that the fast path reads thread-local storage once, for
+ * the cell; here otherwise. */
+static inline int64_t *engine_countdown(struct engine_thread *t)
+{
+	return t->cell ? &t->cell->sample_left : &t->sample_left;
+}
 extern struct mprof_proc *engine_proc MPROF_HIDDEN; /* NULL: not recording */
 extern int engine_glibc_next MPROF_HIDDEN;          /* see hooks.c */
 
@@ -32,18 +41,24 @@ extern int engine_glibc_next MPROF_HIDDEN;          /* see hooks.c */
  * loudly: without a channel the engine stays off and hooks only forward. */
 void engine_init(void) MPROF_HIDDEN;
 
-/* Slow paths: the thread has no cell yet (or shares cell 0), or its delta crossed
- * its limit. They count the call themselves. */
+/* Slow paths: the thread has no cell yet (or shares cell 0), or the block is one
+ * the fast path does not size. They count the call themselves. engine_limit runs
+ * when a cell's net crossed hi or lo: it updates the peak, flushes, re-arms. */
 void engine_alloc_slow(size_t n) MPROF_HIDDEN;
 void engine_free_slow(size_t n) MPROF_HIDDEN;
 void engine_limit(struct engine_thread *t) MPROF_HIDDEN;
 
 #define ENGINE_FLUSH_BYTES (256 * 1024)
 
-/* Single writer: a plain load and store, no locked instruction. */
+/* Single writer, no locked instruction: one add to memory on x86-64 (an aligned
+ * 8-byte store never tears there), a relaxed load and store elsewhere. */
+#if defined(__x86_64__)
+#define ENGINE_BUMP(field, v) __asm__ volatile("addq %1, %0" : "+m"(field) : "er"((int64_t)(v)))
+#else
 #define ENGINE_BUMP(field, v)                                                              \
 	atomic_store_explicit(&(field), atomic_load_explicit(&(field), memory_order_relaxed) + (v), \
 			      memory_order_relaxed)
+#endif
 
 /* The fast paths are written out in hooks.c, where each hook needs them inlined
  * with its own tail calls; engine_limit is their way out. */

@@ -22,8 +22,11 @@ EXPORT void mprof_leave(void);
 EXPORT void __cyg_profile_func_enter(void *fn, void *site);
 EXPORT void __cyg_profile_func_exit(void *fn, void *site);
 
+static void *first_malloc(size_t n);
+
 /* The definitions we forward to, found with RTLD_NEXT so that a malloc replacement
- * linked into the program (jemalloc, tcmalloc) keeps working under us. */
+ * linked into the program (jemalloc, tcmalloc) keeps working under us. malloc
+ * starts at first_malloc, which resolves them: the hottest hook checks nothing. */
 static struct {
 	void *(*malloc)(size_t);
 	void *(*calloc)(size_t, size_t);
@@ -40,7 +43,7 @@ static struct {
 	int (*munmap)(void *, size_t);
 	void *(*mremap)(void *, size_t, size_t, int, ...);
 	int (*pipe2)(int[2], int);
-} real;
+} real = {.malloc = first_malloc};
 
 static _Atomic int resolved; /* 0 no, 1 in progress, 2 done */
 /* The next malloc is glibc's: usable sizes come from chunk headers, and threads get
@@ -49,15 +52,23 @@ static _Atomic int resolved; /* 0 no, 1 in progress, 2 done */
 int engine_glibc_next MPROF_HIDDEN;
 #define glibc_next engine_glibc_next
 
-/* dlsym may allocate on some glibc versions: those calls are served from here. */
+/* dlsym may allocate on some glibc versions: those calls are served from here.
+ * Each block has a header word as a glibc chunk has, with the "mmapped" bit set:
+ * the fast paths, which size blocks from that word, leave such blocks to the slow
+ * paths, and those know boot blocks (is_boot). */
 static char boot_buf[64 * 1024] __attribute__((aligned(64)));
 static _Atomic size_t boot_used;
+#define CHUNK_MMAPPED ((size_t)2)
 
 static void *boot_alloc(size_t n)
 {
-	n = (n + 15) & ~(size_t)15;
+	n = ((n + 15) & ~(size_t)15) + 16;
 	size_t off = atomic_fetch_add(&boot_used, n);
-	return off + n <= sizeof(boot_buf) ? boot_buf + off : NULL;
+	if (off + n > sizeof(boot_buf))
+		return NULL;
+	char *p = boot_buf + off + 16;
+	((size_t *)p)[-1] = n | CHUNK_MMAPPED;
+	return p;
 }
 
 static inline int is_boot(const void *p)
@@ -110,12 +121,12 @@ static inline int ready(void)
 }
 
 /* The usable size of a block from glibc's chunk header, as malloc_usable_size
- * computes it. Only on the fast paths, which run only when glibc_next is set. */
+ * computes it. Only where glibc_next is set. */
 static inline size_t glibc_usable(const void *p)
 {
 	size_t head = ((const size_t *)p)[-1];
 	size_t chunk = head & ~(size_t)7;
-	return head & 2 ? chunk - 2 * sizeof(size_t) : chunk - sizeof(size_t); /* 2: mmapped */
+	return head & CHUNK_MMAPPED ? chunk - 2 * sizeof(size_t) : chunk - sizeof(size_t);
 }
 
 /* The usable size of a live block, as malloc_usable_size reports it. */
@@ -124,10 +135,17 @@ static inline size_t usable(void *p)
 	return glibc_next ? glibc_usable(p) : real.usable(p);
 }
 
-/* Cold paths, out of line so the fast paths below save no registers. */
+/* ---- the fast paths ----
+ *
+ * A thread owns a cell only when glibc is the allocator below (claim_cell), so the
+ * fast paths size a block from glibc's chunk header: the header word without its
+ * flag bits, less one word. Blocks whose header says "mmapped" (large ones, and
+ * our boot blocks) go to the slow paths. A call on the fast path adds its bytes to
+ * the cell's net, bumps one count and compares net with hi (or lo). */
+
 static __attribute__((noinline, cold)) void *alloc_slow(void *p)
 {
-	if (p) {
+	if (p && !is_boot(p)) {
 		size_t n = usable(p);
 		engine_alloc_slow(n);
 		if (stacks_due(n))
@@ -151,70 +169,65 @@ static __attribute__((noinline, cold)) void *alloc_limit(void *p, size_t n)
 	return p;
 }
 
-/* Counts a block just allocated. The fast path: the thread owns a cell, so two
- * plain adds, one to its delta, and one compare decide everything. */
+/* Counts a block just allocated. */
 static inline void *counted(void *p)
 {
-	struct engine_thread *t = &engine_tl;
-	struct mprof_cell *c = t->cell;
+	struct mprof_cell *c = engine_tl.cell;
 	if (__builtin_expect(c == NULL || p == NULL, 0))
 		return alloc_slow(p);
-	size_t n = glibc_usable(p);
-	ENGINE_BUMP(c->alloc_bytes, n);
+	size_t head = ((const size_t *)p)[-1];
+	if (__builtin_expect(head & CHUNK_MMAPPED, 0))
+		return alloc_slow(p);
+	size_t n = (head & ~(size_t)7) - sizeof(size_t);
+	int64_t net = atomic_load_explicit(&c->net, memory_order_relaxed) + (int64_t)n;
+	atomic_store_explicit(&c->net, net, memory_order_relaxed);
 	ENGINE_BUMP(c->allocs, 1);
-	int64_t d = t->delta + (int64_t)n;
-	t->delta = d;
-	if (__builtin_expect(d > atomic_load_explicit(&c->limit, memory_order_relaxed), 0))
+	if (__builtin_expect(net > atomic_load_explicit(&c->hi, memory_order_relaxed), 0))
 		return alloc_limit(p, n);
-	if (__builtin_expect(stacks_due(n), 0))
+	if (__builtin_expect(stacks_due_at(&c->sample_left, n), 0))
 		return alloc_sampled(p, n);
 	return p;
 }
 
-static __attribute__((noinline, cold)) void uncount_slow(void *p)
+/* Counts a block about to be freed (before the real free: another thread may get
+ * the address at once). Returns 0 when done, else what the caller's slow path must
+ * do: 1 count it there, 2 call engine_limit. */
+static inline int uncounted(void *p)
 {
-	engine_free_slow(usable(p));
-}
-
-/* Counts a free of n usable bytes. Returns nonzero when the slow path must run. */
-static inline int uncount_n(size_t n)
-{
-	struct engine_thread *t = &engine_tl;
-	struct mprof_cell *c = t->cell;
+	struct mprof_cell *c = engine_tl.cell;
 	if (__builtin_expect(c == NULL, 0))
 		return 1;
-	ENGINE_BUMP(c->free_bytes, n);
-	ENGINE_BUMP(c->frees, 1);
-	int64_t d = t->delta - (int64_t)n;
-	t->delta = d;
-	return __builtin_expect(d < -ENGINE_FLUSH_BYTES, 0) ? 2 : 0;
-}
-
-/* Counts a block about to be freed: the fast path reads glibc's header, which a
- * thread has a cell for only when glibc is the allocator below. */
-static inline int uncount_fast(void *p)
-{
-	if (__builtin_expect(engine_tl.cell == NULL, 0))
+	size_t head = ((const size_t *)p)[-1];
+	if (__builtin_expect(head & CHUNK_MMAPPED, 0))
 		return 1;
-	return uncount_n(glibc_usable(p));
+	size_t n = (head & ~(size_t)7) - sizeof(size_t);
+	int64_t net = atomic_load_explicit(&c->net, memory_order_relaxed) - (int64_t)n;
+	atomic_store_explicit(&c->net, net, memory_order_relaxed);
+	ENGINE_BUMP(c->frees, 1);
+	return __builtin_expect(net < atomic_load_explicit(&c->lo, memory_order_relaxed), 0) ? 2 : 0;
 }
 
 static __attribute__((noinline, cold)) void free_slow(void *p, int rc)
 {
-	if (!p || is_boot(p))
+	if (is_boot(p))
 		return;
 	if (rc == 1)
-		uncount_slow(p);
+		engine_free_slow(usable(p));
 	else if (rc == 2)
 		engine_limit(&engine_tl);
 	if (ready())
 		real.free(p);
 }
 
+static __attribute__((noinline)) void *first_malloc(size_t n)
+{
+	if (!ready())
+		return boot_alloc(n);
+	return real.malloc(n);
+}
+
 EXPORT void *malloc(size_t n)
 {
-	if (__builtin_expect(!ready(), 0))
-		return boot_alloc(n);
 	return counted(real.malloc(n));
 }
 
@@ -232,8 +245,9 @@ EXPORT void *calloc(size_t n, size_t size)
  * Apart, so the common path keeps no stack frame. */
 static __attribute__((noinline, cold)) void free_stacks(void *p)
 {
-	stacks_freed(p);
-	int rc = uncount_fast(p);
+	if (!is_boot(p))
+		stacks_freed(p);
+	int rc = uncounted(p);
 	if (rc != 0)
 		return free_slow(p, rc);
 	real.free(p);
@@ -241,12 +255,11 @@ static __attribute__((noinline, cold)) void free_stacks(void *p)
 
 EXPORT void free(void *p)
 {
-	/* Counted before the real free: another thread may get the address at once. */
-	if (__builtin_expect(p == NULL || is_boot(p), 0))
-		return free_slow(p, 0);
+	if (__builtin_expect(p == NULL, 0))
+		return;
 	if (__builtin_expect(stacks_might_free(p), 0))
 		return free_stacks(p);
-	int rc = uncount_fast(p);
+	int rc = uncounted(p);
 	if (__builtin_expect(rc != 0, 0))
 		return free_slow(p, rc);
 	real.free(p);
@@ -269,8 +282,8 @@ static void *boot_realloc(void *p, size_t n)
 {
 	void *q = malloc(n);
 	if (q) {
-		size_t avail = (size_t)(boot_buf + sizeof(boot_buf) - (char *)p);
-		memcpy(q, p, n < avail ? n : avail);
+		size_t had = (((size_t *)p)[-1] & ~(size_t)7) - 16;
+		memcpy(q, p, n < had ? n : had);
 	}
 	return q;
 }
@@ -286,11 +299,7 @@ EXPORT void *realloc(void *p, size_t n)
 	size_t old = usable(p);
 	if (stacks_might_free(p))
 		stacks_freed(p); /* the block may move: its address is free at once */
-	int rc = uncount_n(old); /* the old size, read once */
-	if (rc == 1)
-		engine_free_slow(old);
-	else if (rc == 2)
-		engine_limit(&engine_tl);
+	engine_free_slow(old); /* the old size, read once */
 	void *q = real.realloc(p, n);
 	if (q)
 		counted(q);

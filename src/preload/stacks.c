@@ -127,6 +127,10 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		area = a;
 		stacks_filter = a->filter;
 		stacks_on = (int)chan->stk_mode;
+		/* The calling thread (the only one, in a constructor or a forked child)
+		 * may have counted down to "off" already: it starts afresh. */
+		engine_tl.sample_armed = 0;
+		*engine_countdown(&engine_tl) = 0;
 		return 0;
 	}
 	return -1;
@@ -287,20 +291,25 @@ static int64_t draw(struct engine_thread *t)
 void stacks_sampled(void *p, size_t n)
 {
 	struct engine_thread *t = &engine_tl;
-	if (!area || !p)
+	int64_t *left = engine_countdown(t);
+	if (!area) {
+		*left = INT64_MAX; /* stacks off: the countdown never runs out */
+		return;
+	}
+	if (!p)
 		return;
 	if (stacks_on == MPROF_STK_SAMPLE) {
 		if (!t->sample_armed) {
 			/* A new thread: its countdown starts now, not at zero. */
 			t->sample_armed = 1;
-			t->sample_left = draw(t) - (int64_t)n;
-			if (t->sample_left > 0)
+			*left = draw(t) - (int64_t)n;
+			if (*left > 0)
 				return;
 		}
-		while (t->sample_left <= 0)
-			t->sample_left += draw(t);
+		while (*left <= 0)
+			*left += draw(t);
 	} else {
-		t->sample_left = 0;
+		*left = 0;
 	}
 	/* Re-entered from our own capture: libunwind's allocations (a new thread's
 	 * dynamic TLS block among them), or a signal handler's. Not recorded: the

@@ -25,17 +25,26 @@ void stacks_after_fork(uint32_t proc_index, uint32_t generation) MPROF_HIDDEN;
  * stack and sends the event. Called when the thread's countdown ran out. */
 void stacks_sampled(void *p, size_t n) MPROF_HIDDEN;
 
-/* The thread's byte countdown, on every allocation when stacks are on: whether
- * this one of n usable bytes is to be recorded (then call stacks_sampled). In all
- * mode the countdown stays at 0, so every allocation is. */
+/* The thread's byte countdown, on every allocation: whether this one of n usable
+ * bytes is to be recorded (then call stacks_sampled). A thread starts at 0, so its
+ * first allocation arms it: with stacks off, to INT64_MAX (never again, in
+ * practice); in sample mode, to a random gap; in all mode it stays at 0, so every
+ * allocation is. One subtraction in memory, whose flags answer: no mode test. */
+static inline int stacks_due_at(int64_t *left, size_t n)
+{
+#if defined(__x86_64__)
+	int due;
+	__asm__("subq %2, %0" : "+m"(*left), "=@ccle"(due) : "er"((int64_t)n));
+	return due;
+#else
+	*left -= (int64_t)n;
+	return *left <= 0;
+#endif
+}
+
 static inline int stacks_due(size_t n)
 {
-	if (__builtin_expect(stacks_on == 0, 1))
-		return 0;
-	struct engine_thread *t = &engine_tl;
-	int64_t left = t->sample_left - (int64_t)n;
-	t->sample_left = left;
-	return left <= 0;
+	return stacks_due_at(engine_countdown(&engine_tl), n);
 }
 
 /* A block about to be freed that may have been recorded: in sample mode, its
