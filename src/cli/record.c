@@ -248,7 +248,14 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	char preload[PATH_MAX + 32] = "";
 	int hooks = libdir && !blocker;
 	if (hooks) {
-		snprintf(preload, sizeof(preload), "%s/libmprof.so", libdir);
+		/* --stacks has a library of its own: the plain one has no stack code. */
+		snprintf(preload, sizeof(preload), "%s/libmprof-stacks.so", libdir);
+		if (o->stacks.mode && access(preload, R_OK) != 0) {
+			report("warning: %s not found: no allocation stacks recorded", preload);
+			o->stacks.mode = 0;
+		}
+		if (!o->stacks.mode)
+			snprintf(preload, sizeof(preload), "%s/libmprof.so", libdir);
 		if (strpbrk(preload, " :") || chan_create(&ch, &o->stacks, &e)) {
 			report("warning: allocation hooks disabled: %s",
 			       strpbrk(preload, " :") ? "the library path holds a space or colon" : e.msg);

@@ -170,9 +170,8 @@ static __attribute__((noinline, cold)) void *alloc_limit(void *p, size_t n)
 }
 
 /* Counts a block just allocated. */
-static inline void *counted(void *p)
+static inline void *counted_in(struct mprof_cell *c, void *p)
 {
-	struct mprof_cell *c = engine_tl.cell;
 	if (__builtin_expect(c == NULL || p == NULL, 0))
 		return alloc_slow(p);
 	size_t head = ((const size_t *)p)[-1];
@@ -187,6 +186,11 @@ static inline void *counted(void *p)
 	if (__builtin_expect(stacks_due_at(&c->sample_left, n), 0))
 		return alloc_sampled(p, n);
 	return p;
+}
+
+static inline void *counted(void *p)
+{
+	return counted_in(engine_tl.cell, p);
 }
 
 /* Counts a block about to be freed (before the real free: another thread may get
@@ -228,7 +232,8 @@ static __attribute__((noinline)) void *first_malloc(size_t n)
 
 EXPORT void *malloc(size_t n)
 {
-	return counted(real.malloc(n));
+	struct mprof_cell *c = engine_tl.cell; /* read while the allocator runs */
+	return counted_in(c, real.malloc(n));
 }
 
 EXPORT void *calloc(size_t n, size_t size)

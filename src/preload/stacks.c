@@ -1,4 +1,4 @@
-/* stacks.c - allocation stacks for libmprof.so (--stacks): capture with libunwind, a lock-free stack table, the event ring. */
+/* stacks.c - allocation stacks for libmprof-stacks.so (--stacks): capture with libunwind, a lock-free stack table, the event ring. */
 #define UNW_LOCAL_ONLY
 #include "preload/stacks.h"
 
@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 int stacks_on;
-_Atomic uint16_t *stacks_filter;
+static _Atomic uint16_t no_filter[MPROF_STK_FILTER]; /* never written: the zero page */
+_Atomic uint16_t *stacks_filter = no_filter;
 __thread int stacks_unwinding;
 
 static struct mprof_channel *chan;
@@ -125,6 +126,9 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		atomic_store(&a->lost, 0);
 		atomic_store_explicit(&a->state, MPROF_AREA_LIVE, memory_order_release);
 		area = a;
+		if (chan->stk_mode == MPROF_STK_ALL)
+			for (uint32_t b = 0; b < MPROF_STK_FILTER; b++) /* every free is sent */
+				atomic_store_explicit(&a->filter[b], 1, memory_order_relaxed);
 		stacks_filter = a->filter;
 		stacks_on = (int)chan->stk_mode;
 		/* The calling thread (the only one, in a constructor or a forked child)
@@ -139,7 +143,7 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_t generation,
 		   const char *path)
 {
-	if (!c->stk_mode || !c->nareas)
+	if (!MPROF_STACKS || !c->stk_mode || !c->nareas)
 		return;
 	chan = c;
 	sample_mean = c->stk_mode == MPROF_STK_SAMPLE ? (double)c->sample_bytes : 0;
@@ -162,7 +166,7 @@ void stacks_after_fork(uint32_t proc_index, uint32_t generation)
 	if (!chan)
 		return;
 	stacks_on = 0;
-	stacks_filter = NULL;
+	stacks_filter = no_filter;
 	area = NULL;
 	/* The descriptor lives only for this call, in a child with a single thread. */
 	int fd = open(chan_path, O_RDWR | O_CLOEXEC);

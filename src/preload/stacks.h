@@ -1,4 +1,4 @@
-/* stacks.h - allocation stacks for libmprof.so (--stacks): capture with libunwind, a lock-free stack table, the event ring. */
+/* stacks.h - allocation stacks for libmprof-stacks.so (--stacks): capture with libunwind, a lock-free stack table, the event ring. */
 #ifndef MPROF_PRELOAD_STACKS_H
 #define MPROF_PRELOAD_STACKS_H
 
@@ -7,9 +7,17 @@
 
 #include "preload/engine.h"
 
+/* The sources build two libraries: libmprof.so (MPROF_STACKS 0), whose hooks have
+ * no stack code at all, and libmprof-stacks.so (1), which the launcher preloads for
+ * --stacks. */
+#ifndef MPROF_STACKS
+#define MPROF_STACKS 1
+#endif
+
 /* enum mprof_stk_mode of this process image: 0 until an area is claimed. */
 extern int stacks_on MPROF_HIDDEN;
-/* The claimed area's filter (sample mode), for the inline free check. */
+/* The inline free check's filter: the claimed area's in sample mode, all ones in
+ * all mode, all zeros (a static table) until an area is claimed. */
 extern _Atomic uint16_t *stacks_filter MPROF_HIDDEN;
 
 /* Claims a stack area for this process image when the channel asks for stacks;
@@ -32,7 +40,11 @@ void stacks_sampled(void *p, size_t n) MPROF_HIDDEN;
  * allocation is. One subtraction in memory, whose flags answer: no mode test. */
 static inline int stacks_due_at(int64_t *left, size_t n)
 {
-#if defined(__x86_64__)
+#if !MPROF_STACKS
+	(void)left;
+	(void)n;
+	return 0;
+#elif defined(__x86_64__)
 	int due;
 	__asm__("subq %2, %0" : "+m"(*left), "=@ccle"(due) : "er"((int64_t)n));
 	return due;
@@ -58,16 +70,17 @@ void stacks_move_fds(int fds[2]) MPROF_HIDDEN;
 extern __thread int stacks_unwinding MPROF_HIDDEN;
 
 /* The inline check for hooks.c: whether a free must go to stacks_freed. In all
- * mode every free is sent; in sample mode only those whose home bucket holds a
- * sampled block (stacks_freed looks closer). Two loads when sampling. */
+ * mode every free is (its filter is all ones); in sample mode only those whose
+ * home bucket holds a sampled block (stacks_freed looks closer). */
 static inline int stacks_might_free(void *p)
 {
-	int mode = stacks_on;
-	if (__builtin_expect(mode == 0, 1))
-		return 0;
-	return mode == MPROF_STK_ALL ||
-	       atomic_load_explicit(&stacks_filter[mprof_stk_bucket((uint64_t)(uintptr_t)p)],
+#if !MPROF_STACKS
+	(void)p;
+	return 0;
+#else
+	return atomic_load_explicit(&stacks_filter[mprof_stk_bucket((uint64_t)(uintptr_t)p)],
 				    memory_order_relaxed) != 0;
+#endif
 }
 
 #endif

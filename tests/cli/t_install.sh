@@ -3,11 +3,13 @@
 
 make -s -C "$MPROF_TOP" install DESTDIR="$scratch/root" PREFIX=/opt/mp >install.log 2>&1
 check "make install succeeds" test $? -eq 0
-for f in bin/mprof lib/mprof/libmprof.so lib/mprof/mprof_bootstrap.py include/mprof.h share/man/man1/mprof.1; do
+for f in bin/mprof lib/mprof/libmprof.so lib/mprof/libmprof-stacks.so lib/mprof/mprof_bootstrap.py include/mprof.h share/man/man1/mprof.1; do
 	check "installs $f" test -f "$scratch/root/opt/mp/$f"
 done
 "$scratch/root/opt/mp/bin/mprof" run -q -o inst.dat "$PROGS/alloc_hold" 20 0.2
 check "the installed mprof finds its library: heap is recorded" grep -q '^HEAP ' inst.dat
+"$scratch/root/opt/mp/bin/mprof" run -q --stacks=all -o inst-stk.dat "$PROGS/alloc_hold" 20 0.2
+check "and its stacks library: stacks are recorded" grep -q '^STK ' inst-stk.dat
 make -s -C "$MPROF_TOP" uninstall DESTDIR="$scratch/root" PREFIX=/opt/mp >/dev/null 2>&1
 check "make uninstall removes it" test ! -e "$scratch/root/opt/mp/bin/mprof"
 

@@ -74,6 +74,11 @@ expect_status "--sample-bytes 0: usage error" 2 "$MPROF" run --stacks --sample-b
 expect_status "--sort bogus: usage error" 2 "$MPROF" report --sort bogus all.dat
 expect_status "--pid of no process: 1" 1 "$MPROF" report --pid 1 all.dat
 expect_status "an unknown extension: usage error" 2 "$MPROF" report -o flame.gif all.dat
+mkdir -p nostk && cp "${MPROF_LIBDIR:-$(dirname "$MPROF")/lib/mprof}/libmprof.so" nostk/
+MPROF_LIBDIR=$PWD/nostk "$MPROF" run -o nostk.dat --stacks "$PROGS/alloc_hold" 10 0.1 >nostk.out 2>"$scratch/.err"
+check "--stacks without libmprof-stacks.so: the run goes on" test $? -eq 0
+contains "with a warning naming the library" "$scratch/.err" "libmprof-stacks.so not found: no allocation stacks recorded"
+check "and heap from the plain hooks" grep -q '^HEAP ' nostk.dat
 sed 's/^STK 0 \([0-9]*\) /STK 0 x /' all.dat >bad.dat
 expect_status "a damaged STK line: 1" 1 "$MPROF" report bad.dat
 contains "naming file and line" "$scratch/.err" "bad.dat:"
