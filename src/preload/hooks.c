@@ -213,14 +213,13 @@ static inline int uncounted(void *p)
 
 static __attribute__((noinline, cold)) void free_slow(void *p, int rc)
 {
-	if (is_boot(p))
-		return;
+	if (is_boot(p) || !ready())
+		return; /* nothing to size it with yet: left alone rather than guessed at */
 	if (rc == 1)
 		engine_free_slow(usable(p));
 	else if (rc == 2)
 		engine_limit(&engine_tl);
-	if (ready())
-		real.free(p);
+	real.free(p);
 }
 
 static __attribute__((noinline)) void *first_malloc(size_t n)
