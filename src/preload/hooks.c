@@ -193,6 +193,16 @@ static inline void *counted(void *p)
 	return counted_in(engine_tl.cell, p);
 }
 
+/* Counts a free of n usable bytes in the thread's own cell. Returns 0 when done,
+ * 2 when the caller must call engine_limit. */
+static inline int uncounted_in(struct mprof_cell *c, size_t n)
+{
+	int64_t net = atomic_load_explicit(&c->net, memory_order_relaxed) - (int64_t)n;
+	atomic_store_explicit(&c->net, net, memory_order_relaxed);
+	ENGINE_BUMP(c->frees, 1);
+	return __builtin_expect(net < atomic_load_explicit(&c->lo, memory_order_relaxed), 0) ? 2 : 0;
+}
+
 /* Counts a block about to be freed (before the real free: another thread may get
  * the address at once). Returns 0 when done, else what the caller's slow path must
  * do: 1 count it there, 2 call engine_limit. */
@@ -204,11 +214,7 @@ static inline int uncounted(void *p)
 	size_t head = ((const size_t *)p)[-1];
 	if (__builtin_expect(head & CHUNK_MMAPPED, 0))
 		return 1;
-	size_t n = (head & ~(size_t)7) - sizeof(size_t);
-	int64_t net = atomic_load_explicit(&c->net, memory_order_relaxed) - (int64_t)n;
-	atomic_store_explicit(&c->net, net, memory_order_relaxed);
-	ENGINE_BUMP(c->frees, 1);
-	return __builtin_expect(net < atomic_load_explicit(&c->lo, memory_order_relaxed), 0) ? 2 : 0;
+	return uncounted_in(c, (head & ~(size_t)7) - sizeof(size_t));
 }
 
 static __attribute__((noinline, cold)) void free_slow(void *p, int rc)
@@ -303,7 +309,12 @@ EXPORT void *realloc(void *p, size_t n)
 	size_t old = usable(p);
 	if (stacks_might_free(p))
 		stacks_freed(p); /* the block may move: its address is free at once */
-	engine_free_slow(old); /* the old size, read once */
+	struct mprof_cell *c = engine_tl.cell;
+	int rc = c ? uncounted_in(c, old) : 1; /* the old size, read once */
+	if (rc == 1)
+		engine_free_slow(old);
+	else if (rc == 2)
+		engine_limit(&engine_tl);
 	void *q = real.realloc(p, n);
 	if (q)
 		counted(q);
