@@ -41,9 +41,9 @@ static inline void mprof_scope_leave_(const char *const *unused)
 #define MPROF_CAT2_(a, b) a##b
 #define MPROF_CAT_(a, b) MPROF_CAT2_(a, b)
 /* Brackets the rest of the enclosing block (GCC and Clang cleanup attribute). */
-#define MPROF_SCOPE(name)                                                              \
-	const char *MPROF_CAT_(mprof_scope_, __LINE__)                                 \
-	    __attribute__((cleanup(mprof_scope_leave_), unused)) =                     \
+#define MPROF_SCOPE(name)                                                                          \
+	const char *MPROF_CAT_(mprof_scope_, __LINE__)                                             \
+	    __attribute__((cleanup(mprof_scope_leave_), unused)) =                                 \
 		(mprof_enter_if_profiled(name), (const char *)0)
 
 #ifdef __cplusplus

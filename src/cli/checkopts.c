@@ -1,4 +1,5 @@
-/* checkopts.c - the limit and baseline options that 'mprof check' and 'mprof run' share, and the verdict they print. */
+/* checkopts.c - the limit and baseline options that 'mprof check' and 'mprof run' share, and the
+ * verdict they print. */
 #include "cli/checkopts.h"
 
 #include <math.h>
@@ -31,7 +32,8 @@ int checkopts_any(const struct check_opts *o)
 static int add_limit(struct check_opts *o, enum check_metric m, double limit)
 {
 	o->limits = xrealloc(o->limits, (o->nlimits + 1) * sizeof(*o->limits));
-	o->limits[o->nlimits++] = (struct check_limit){m, limit, m == CHECK_FUNC_PEAK ? o->func : NULL};
+	o->limits[o->nlimits++] =
+	    (struct check_limit){m, limit, m == CHECK_FUNC_PEAK ? o->func : NULL};
 	return 0;
 }
 
@@ -39,7 +41,8 @@ static int size_limit(struct check_opts *o, enum check_metric m, const char *opt
 {
 	uint64_t bytes;
 	if (units_parse_size(arg, &bytes)) {
-		report("%s: '%s' is not a size (e.g. 500M, 1.5GiB, 512k; a plain number is MiB)", opt, arg);
+		report("%s: '%s' is not a size (e.g. 500M, 1.5GiB, 512k; a plain number is MiB)",
+		       opt, arg);
 		return -1;
 	}
 	return add_limit(o, m, (double)bytes / 1048576.0);
@@ -130,13 +133,14 @@ static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
 		const struct stk_site *st = &d.sites[order[i]];
 		/* The innermost frame of the program's own code names the site. */
 		char buf[128];
-		const char *name = st->nframes ? stk_fn_label(&d, st->frames[0], buf, sizeof(buf)) : "?";
+		const char *name =
+		    st->nframes ? stk_fn_label(&d, st->frames[0], buf, sizeof(buf)) : "?";
 		const char *line = st->nframes ? d.fns[st->frames[0]].line : NULL;
 		const char *base = line ? strrchr(line, '/') : NULL;
 		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s%s%s%s %s%.1f MiB",
 					i ? ", " : "; leaked by ", name, line ? " (" : "",
-					line ? (base ? base + 1 : line) : "", line ? ")" : "", d.all ? "" : "~",
-					report_bytes(st, RM_LEAK) / 1048576);
+					line ? (base ? base + 1 : line) : "", line ? ")" : "",
+					d.all ? "" : "~", report_bytes(st, RM_LEAK) / 1048576);
 		if (json_sites) {
 			cJSON *j = cJSON_CreateObject();
 			cJSON_AddStringToObject(j, "function", name);
@@ -172,7 +176,8 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		}
 		have_base = 1;
 	}
-	if (check_run(&s, o->limits, o->nlimits, have_base ? &base : NULL, o->tolerance, &res, &n, &e)) {
+	if (check_run(&s, o->limits, o->nlimits, have_base ? &base : NULL, o->tolerance, &res, &n,
+		      &e)) {
 		report("%s", e.msg);
 		goto out;
 	}
@@ -189,16 +194,16 @@ int checkopts_run(const struct check_opts *o, const char *path)
 			report("%s %s exceeds the baseline's plus %.1f%% (%s) in '%s'",
 			       check_metric_label(c->metric), v, o->tolerance, l, path);
 		else if (c->func)
-			report("%s '%s' %s exceeds the limit %s in '%s'", check_metric_label(c->metric),
-			       c->func, v, l, path);
+			report("%s '%s' %s exceeds the limit %s in '%s'",
+			       check_metric_label(c->metric), c->func, v, l, path);
 		else if (c->metric == CHECK_LEAK) {
 			char sites[1024];
 			leak_sites(path, sites, sizeof(sites), NULL);
-			report("%s %s exceeds the limit %s in '%s'%s", check_metric_label(c->metric), v, l,
-			       path, sites);
+			report("%s %s exceeds the limit %s in '%s'%s",
+			       check_metric_label(c->metric), v, l, path, sites);
 		} else
-			report("%s %s exceeds the limit %s in '%s'", check_metric_label(c->metric), v, l,
-			       path);
+			report("%s %s exceeds the limit %s in '%s'", check_metric_label(c->metric),
+			       v, l, path);
 	}
 	if (o->json) {
 		cJSON *j = check_json(&s, res, n, o->tolerance, o->baseline);

@@ -1,4 +1,5 @@
-/* checkopts.h - the limit and baseline options that 'mprof check' and 'mprof run' share, and the verdict they print. */
+/* checkopts.h - the limit and baseline options that 'mprof check' and 'mprof run' share, and the
+ * verdict they print. */
 #ifndef MPROF_CHECKOPTS_H
 #define MPROF_CHECKOPTS_H
 
@@ -7,25 +8,32 @@
 #include "core/summary.h"
 
 enum {
-	CO_MAX_PEAK = 2000, CO_MAX_HEAP, CO_MAX_LEAK, CO_MAX_DURATION, CO_FUNC, CO_BASELINE,
-	CO_TOLERANCE, CO_JSON,
+	CO_MAX_PEAK = 2000,
+	CO_MAX_HEAP,
+	CO_MAX_LEAK,
+	CO_MAX_DURATION,
+	CO_FUNC,
+	CO_BASELINE,
+	CO_TOLERANCE,
+	CO_JSON,
 };
 
 /* Rows for a struct opt table. --func is left to the command: run uses it for brackets. */
-#define CHECKOPTS_TABLE                                          \
-	{"max-peak", 0, OPT_REQUIRED, CO_MAX_PEAK},              \
-	{"max-heap", 0, OPT_REQUIRED, CO_MAX_HEAP},              \
-	{"max-leak", 0, OPT_REQUIRED, CO_MAX_LEAK},              \
-	{"max-duration", 0, OPT_REQUIRED, CO_MAX_DURATION},      \
-	{"baseline", 0, OPT_REQUIRED, CO_BASELINE},              \
-	{"tolerance", 0, OPT_REQUIRED, CO_TOLERANCE}
+#define CHECKOPTS_TABLE                                                                            \
+	{"max-peak", 0, OPT_REQUIRED, CO_MAX_PEAK}, {"max-heap", 0, OPT_REQUIRED, CO_MAX_HEAP},    \
+	    {"max-leak", 0, OPT_REQUIRED, CO_MAX_LEAK},                                            \
+	    {"max-duration", 0, OPT_REQUIRED, CO_MAX_DURATION},                                    \
+	    {"baseline", 0, OPT_REQUIRED, CO_BASELINE},                                            \
+	{                                                                                          \
+		"tolerance", 0, OPT_REQUIRED, CO_TOLERANCE                                         \
+	}
 
 struct check_opts {
 	struct check_limit *limits;
 	size_t nlimits;
-	const char *func;     /* the function that following --max-peak options are about */
+	const char *func; /* the function that following --max-peak options are about */
 	const char *baseline;
-	double tolerance;     /* percent */
+	double tolerance; /* percent */
 	int json;
 };
 

@@ -1,4 +1,5 @@
-/* cmd_attach.c - 'mprof attach PID|NAME': record a running process until it exits, a timeout or Ctrl-C. */
+/* cmd_attach.c - 'mprof attach PID|NAME': record a running process until it exits, a timeout or
+ * Ctrl-C. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,20 +10,20 @@
 #include "core/proc.h"
 
 static const char help[] =
-	"usage: mprof attach [options] PID|NAME\n"
-	"\n"
-	"Records a running process (by PID, or the first whose name contains NAME)\n"
-	"until it exits, the timeout passes, or Ctrl-C. The process is not hooked:\n"
-	"the recording holds RSS and its true interval maxima.\n"
-	"\n"
-	"options:\n"
-	"  -T, --interval SECONDS  time between samples (default 0.1)\n"
-	"  -o, --output FILE       write the recording to FILE (never overwritten)\n"
-	"  -t, --timeout SECONDS   stop recording after SECONDS\n"
-	"  -C, --include-children  MEM is the whole process tree summed\n"
-	"  -M, --multiprocess      one CHLD series per descendant process\n"
-	"      --backend KIND      rss (default), pss or uss\n"
-	"  -q, --quiet             no status line and no summary on stderr\n";
+    "usage: mprof attach [options] PID|NAME\n"
+    "\n"
+    "Records a running process (by PID, or the first whose name contains NAME)\n"
+    "until it exits, the timeout passes, or Ctrl-C. The process is not hooked:\n"
+    "the recording holds RSS and its true interval maxima.\n"
+    "\n"
+    "options:\n"
+    "  -T, --interval SECONDS  time between samples (default 0.1)\n"
+    "  -o, --output FILE       write the recording to FILE (never overwritten)\n"
+    "  -t, --timeout SECONDS   stop recording after SECONDS\n"
+    "  -C, --include-children  MEM is the whole process tree summed\n"
+    "  -M, --multiprocess      one CHLD series per descendant process\n"
+    "      --backend KIND      rss (default), pss or uss\n"
+    "  -q, --quiet             no status line and no summary on stderr\n";
 
 /* Shared with 'mprof run --attach'. */
 int cmd_attach_record(struct record_opts *o, const char *target)

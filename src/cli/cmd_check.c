@@ -1,4 +1,5 @@
-/* cmd_check.c - 'mprof check': fail (exit 1) when a recording breaks a memory limit or regresses from a baseline. */
+/* cmd_check.c - 'mprof check': fail (exit 1) when a recording breaks a memory limit or regresses
+ * from a baseline. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -7,33 +8,35 @@
 #include "cli/opts.h"
 
 static const char help[] =
-	"usage: mprof check [limits] [--baseline FILE [--tolerance PCT]] [--json] [FILE|INDEX]\n"
-	"\n"
-	"Checks a recording (the newest without FILE) and exits 1 when a limit is\n"
-	"exceeded or a figure grew past the baseline's by more than the tolerance;\n"
-	"one line per failure names the metric, the value, the limit and the file.\n"
-	"\n"
-	"limits (SIZE: 500M, 500MiB, 1.5G, 2GiB, 512k; binary units; a plain number is MiB):\n"
-	"  --max-peak SIZE         the true peak RSS\n"
-	"  --max-heap SIZE         the peak heap in use (needs hook data)\n"
-	"  --max-leak SIZE         the heap still allocated at exit (needs hook data)\n"
-	"  --max-duration SECONDS  the run's length\n"
-	"  --func NAME             following --max-peak options limit the peak within\n"
-	"                          the calls of function NAME\n"
-	"baseline:\n"
-	"  --baseline FILE         a recording or an 'mprof summary --json' file; fails\n"
-	"                          when peak RSS, peak heap, leak or duration grew more\n"
-	"                          than the tolerance, and prints a side-by-side table\n"
-	"  --tolerance PCT         allowed growth in percent (default 10)\n"
-	"  --json                  the verdict as JSON on stdout (docs/json.md)\n"
-	"\n"
-	"exit status: 0 all checks passed, 1 a check failed or could not be made,\n"
-	"2 usage error.\n";
+    "usage: mprof check [limits] [--baseline FILE [--tolerance PCT]] [--json] [FILE|INDEX]\n"
+    "\n"
+    "Checks a recording (the newest without FILE) and exits 1 when a limit is\n"
+    "exceeded or a figure grew past the baseline's by more than the tolerance;\n"
+    "one line per failure names the metric, the value, the limit and the file.\n"
+    "\n"
+    "limits (SIZE: 500M, 500MiB, 1.5G, 2GiB, 512k; binary units; a plain number is MiB):\n"
+    "  --max-peak SIZE         the true peak RSS\n"
+    "  --max-heap SIZE         the peak heap in use (needs hook data)\n"
+    "  --max-leak SIZE         the heap still allocated at exit (needs hook data)\n"
+    "  --max-duration SECONDS  the run's length\n"
+    "  --func NAME             following --max-peak options limit the peak within\n"
+    "                          the calls of function NAME\n"
+    "baseline:\n"
+    "  --baseline FILE         a recording or an 'mprof summary --json' file; fails\n"
+    "                          when peak RSS, peak heap, leak or duration grew more\n"
+    "                          than the tolerance, and prints a side-by-side table\n"
+    "  --tolerance PCT         allowed growth in percent (default 10)\n"
+    "  --json                  the verdict as JSON on stdout (docs/json.md)\n"
+    "\n"
+    "exit status: 0 all checks passed, 1 a check failed or could not be made,\n"
+    "2 usage error.\n";
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct opt opts[] = {CHECKOPTS_TABLE, {"func", 0, OPT_REQUIRED, CO_FUNC},
-					  {"json", 0, OPT_NONE, CO_JSON}, {"help", 'h', OPT_NONE, 1},
+	static const struct opt opts[] = {CHECKOPTS_TABLE,
+					  {"func", 0, OPT_REQUIRED, CO_FUNC},
+					  {"json", 0, OPT_NONE, CO_JSON},
+					  {"help", 'h', OPT_NONE, 1},
 					  {0}};
 	struct check_opts o;
 	checkopts_init(&o);

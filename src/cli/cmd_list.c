@@ -1,4 +1,5 @@
-/* cmd_list.c - 'mprof list': the recordings in the current directory, with their index, date and command. */
+/* cmd_list.c - 'mprof list': the recordings in the current directory, with their index, date and
+ * command. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,11 @@
 #include "cli/opts.h"
 
 static const char help[] =
-	"usage: mprof list\n"
-	"\n"
-	"Lists the recordings (mprof_*.dat, mprofile_*.dat) in the current directory,\n"
-	"oldest first: index, file, time and date, command line. Index 0 is the oldest\n"
-	"and -1 the newest, for the commands that take FILE|INDEX.\n";
+    "usage: mprof list\n"
+    "\n"
+    "Lists the recordings (mprof_*.dat, mprofile_*.dat) in the current directory,\n"
+    "oldest first: index, file, time and date, command line. Index 0 is the oldest\n"
+    "and -1 the newest, for the commands that take FILE|INDEX.\n";
 
 /* The CMDLINE of a recording, from its first line; "" when it has none. */
 static void first_cmdline(const char *path, char *buf, size_t cap)

@@ -10,15 +10,15 @@
 #include "core/summary.h"
 
 static const char help[] =
-	"usage: mprof peak [--func NAME] [FILE|INDEX...]\n"
-	"\n"
-	"Prints the true peak memory of each recording (the newest without arguments):\n"
-	"the largest of the samples, the kernel's maximum RSS within every interval and\n"
-	"the whole-run maximum, so a spike between two samples still counts. Then the\n"
-	"peak heap when the recording has it, and each child's peak.\n"
-	"\n"
-	"options:\n"
-	"  --func NAME   the peak within the calls of function NAME only\n";
+    "usage: mprof peak [--func NAME] [FILE|INDEX...]\n"
+    "\n"
+    "Prints the true peak memory of each recording (the newest without arguments):\n"
+    "the largest of the samples, the kernel's maximum RSS within every interval and\n"
+    "the whole-run maximum, so a spike between two samples still counts. Then the\n"
+    "peak heap when the recording has it, and each child's peak.\n"
+    "\n"
+    "options:\n"
+    "  --func NAME   the peak within the calls of function NAME only\n";
 
 static int peak_one(const char *path, const char *func)
 {
@@ -42,7 +42,8 @@ static int peak_one(const char *path, const char *func)
 			printf("\theap %.3f MiB", heap);
 		printf("\n");
 		for (size_t i = 0; i < r.nchildren; i++)
-			printf("  Child %s\t\t\t%.3f MiB\n", r.children[i].id, dat_child_peak(&r.children[i]));
+			printf("  Child %s\t\t\t%.3f MiB\n", r.children[i].id,
+			       dat_child_peak(&r.children[i]));
 	}
 	dat_recording_release(&r);
 	return rc;
@@ -50,7 +51,8 @@ static int peak_one(const char *path, const char *func)
 
 int cmd_peak(int argc, char **argv)
 {
-	static const struct opt opts[] = {{"func", 0, OPT_REQUIRED, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
+	static const struct opt opts[] = {
+	    {"func", 0, OPT_REQUIRED, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, "peak", 0);
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words));

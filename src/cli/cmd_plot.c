@@ -1,4 +1,5 @@
-/* cmd_plot.c - 'mprof plot': draws recordings through gnuplot into PNG, SVG, PDF, or ASCII on the terminal. */
+/* cmd_plot.c - 'mprof plot': draws recordings through gnuplot into PNG, SVG, PDF, or ASCII on the
+ * terminal. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,21 +20,21 @@
 #include "core/report.h"
 
 static const char help[] =
-	"usage: mprof plot [options] [FILE|INDEX...]\n"
-	"\n"
-	"Draws recordings (the newest without arguments) through gnuplot: memory over\n"
-	"time with the peak marked, the heap in use, children, function brackets, and\n"
-	"a light band wherever the true maximum of an interval rose above its samples.\n"
-	"Without --output, an ASCII plot goes to standard output.\n"
-	"\n"
-	"options:\n"
-	"  -o, --output FILE       write FILE: .png, .svg or .pdf (replaced atomically)\n"
-	"  -t, --title TEXT        the title (default: the command line)\n"
-	"  -n, --no-function-ts    no function brackets and no peak lines\n"
-	"  -w, --window START,END  only the time from START to END seconds\n"
-	"  -f, --flame             function calls as a timeline under the memory plot\n"
-	"  -s, --slope             a trend line per series, its slope in MiB/s\n"
-	"      --size WxH          picture size in pixels (default 1260x540)\n";
+    "usage: mprof plot [options] [FILE|INDEX...]\n"
+    "\n"
+    "Draws recordings (the newest without arguments) through gnuplot: memory over\n"
+    "time with the peak marked, the heap in use, children, function brackets, and\n"
+    "a light band wherever the true maximum of an interval rose above its samples.\n"
+    "Without --output, an ASCII plot goes to standard output.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE       write FILE: .png, .svg or .pdf (replaced atomically)\n"
+    "  -t, --title TEXT        the title (default: the command line)\n"
+    "  -n, --no-function-ts    no function brackets and no peak lines\n"
+    "  -w, --window START,END  only the time from START to END seconds\n"
+    "  -f, --flame             function calls as a timeline under the memory plot\n"
+    "  -s, --slope             a trend line per series, its slope in MiB/s\n"
+    "      --size WxH          picture size in pixels (default 1260x540)\n";
 
 enum { O_OUT = 1, O_TITLE, O_NOFUNC, O_WINDOW, O_FLAME, O_SLOPE, O_SIZE, O_BACKEND, O_HELP };
 
@@ -98,7 +99,8 @@ static int heap_note(const char *path, char *out, size_t n)
 	for (size_t i = 0; i < count && i < 3 && len < n; i++) {
 		const struct stk_site *st = &d.sites[order[i]];
 		char a[128], b[128];
-		const char *inner = st->nframes ? stk_fn_label(&d, st->frames[0], a, sizeof(a)) : "?";
+		const char *inner =
+		    st->nframes ? stk_fn_label(&d, st->frames[0], a, sizeof(a)) : "?";
 		int shared = 0;
 		for (size_t k = 0; k < count && k < 3; k++) {
 			const struct stk_site *o = &d.sites[order[k]];
@@ -107,7 +109,8 @@ static int heap_note(const char *path, char *out, size_t n)
 			    !strcmp(stk_fn_label(&d, o->frames[0], c, sizeof(c)), inner))
 				shared = 1;
 		}
-		double share = d.images[image].peak > 0 ? 100 * st->peak_b / d.images[image].peak : 0;
+		double share =
+		    d.images[image].peak > 0 ? 100 * st->peak_b / d.images[image].peak : 0;
 		len += (size_t)snprintf(out + len, n - len, "%s %s%s%s %.0f%%", i ? "," : "",
 					shared ? stk_fn_label(&d, st->frames[1], b, sizeof(b)) : "",
 					shared ? ">" : "", inner, share);
@@ -120,11 +123,16 @@ static int heap_note(const char *path, char *out, size_t n)
 int cmd_plot(int argc, char **argv)
 {
 	static const struct opt opts[] = {
-		{"output", 'o', OPT_REQUIRED, O_OUT}, {"title", 't', OPT_REQUIRED, O_TITLE},
-		{"no-function-ts", 'n', OPT_NONE, O_NOFUNC}, {"window", 'w', OPT_REQUIRED, O_WINDOW},
-		{"flame", 'f', OPT_NONE, O_FLAME}, {"slope", 's', OPT_NONE, O_SLOPE},
-		{"size", 0, OPT_REQUIRED, O_SIZE}, {"backend", 0, OPT_REQUIRED, O_BACKEND},
-		{"help", 'h', OPT_NONE, O_HELP}, {0},
+	    {"output", 'o', OPT_REQUIRED, O_OUT},
+	    {"title", 't', OPT_REQUIRED, O_TITLE},
+	    {"no-function-ts", 'n', OPT_NONE, O_NOFUNC},
+	    {"window", 'w', OPT_REQUIRED, O_WINDOW},
+	    {"flame", 'f', OPT_NONE, O_FLAME},
+	    {"slope", 's', OPT_NONE, O_SLOPE},
+	    {"size", 0, OPT_REQUIRED, O_SIZE},
+	    {"backend", 0, OPT_REQUIRED, O_BACKEND},
+	    {"help", 'h', OPT_NONE, O_HELP},
+	    {0},
 	};
 	struct plot_opts o = {.format = PLOT_DUMB, .width = 1260, .height = 540};
 	const char *out = NULL;
@@ -163,7 +171,9 @@ int cmd_plot(int argc, char **argv)
 			break; /* the original's matplotlib backend: gnuplot needs none */
 		case O_WINDOW:
 			if (parse_window(st.arg, &o)) {
-				report("--window: expected START,END in seconds with START < END, got '%s'", st.arg);
+				report("--window: expected START,END in seconds with START < END, "
+				       "got '%s'",
+				       st.arg);
 				goto done;
 			}
 			break;
@@ -182,7 +192,8 @@ int cmd_plot(int argc, char **argv)
 		struct winsize ws;
 		o.width = 80;
 		o.height = 25;
-		if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 && ws.ws_row >= 10) {
+		if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 &&
+		    ws.ws_row >= 10) {
 			o.width = ws.ws_col;
 			o.height = ws.ws_row - 1;
 		}

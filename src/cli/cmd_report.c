@@ -1,4 +1,5 @@
-/* cmd_report.c - 'mprof report': where the memory comes from, from the allocation stacks of a recording made with --stacks. */
+/* cmd_report.c - 'mprof report': where the memory comes from, from the allocation stacks of a
+ * recording made with --stacks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,24 +10,24 @@
 #include "core/report.h"
 
 static const char help[] =
-	"usage: mprof report [options] [FILE|INDEX]\n"
-	"\n"
-	"Shows where the memory of a recording made with 'mprof run --stacks' came from:\n"
-	"the allocation sites holding the most at the heap peak, what was still allocated\n"
-	"at exit (leaks), and the call tree. With --stacks=all the figures are exact; with\n"
-	"sampling they are estimates, marked with '~'.\n"
-	"\n"
-	"options:\n"
-	"      --sort peak|leak|total  what the sites, tree, folded stacks and chart measure:\n"
-	"                         memory at the heap peak (default), still allocated at\n"
-	"                         exit, or ever allocated\n"
-	"      --top N            sites listed (default 10; 0 for all)\n"
-	"      --min PCT          call tree branches below PCT percent are left out (1)\n"
-	"      --pid PID          the process (default: the one with the largest heap peak)\n"
-	"      --folded           collapsed stacks for flame-graph tools, on stdout\n"
-	"      --json             the sites and their frames as JSON (docs/json.md)\n"
-	"  -o, --output FILE      a flame chart: .png, .svg or .pdf\n"
-	"      --size WxH         its size in pixels (default 1260x540)\n";
+    "usage: mprof report [options] [FILE|INDEX]\n"
+    "\n"
+    "Shows where the memory of a recording made with 'mprof run --stacks' came from:\n"
+    "the allocation sites holding the most at the heap peak, what was still allocated\n"
+    "at exit (leaks), and the call tree. With --stacks=all the figures are exact; with\n"
+    "sampling they are estimates, marked with '~'.\n"
+    "\n"
+    "options:\n"
+    "      --sort peak|leak|total  what the sites, tree, folded stacks and chart measure:\n"
+    "                         memory at the heap peak (default), still allocated at\n"
+    "                         exit, or ever allocated\n"
+    "      --top N            sites listed (default 10; 0 for all)\n"
+    "      --min PCT          call tree branches below PCT percent are left out (1)\n"
+    "      --pid PID          the process (default: the one with the largest heap peak)\n"
+    "      --folded           collapsed stacks for flame-graph tools, on stdout\n"
+    "      --json             the sites and their frames as JSON (docs/json.md)\n"
+    "  -o, --output FILE      a flame chart: .png, .svg or .pdf\n"
+    "      --size WxH         its size in pixels (default 1260x540)\n";
 
 enum { O_SORT = 1, O_TOP, O_MIN, O_PID, O_FOLDED, O_JSON, O_OUT, O_SIZE, O_HELP };
 
@@ -86,15 +87,16 @@ static void print_sites(const struct view *v, enum report_metric m, size_t top, 
 		size_text(report_bytes(s, m), size, sizeof(size));
 		site_label(v->d, s, label, sizeof(label));
 		printf("  %s%10s  %5.1f%%  %9.0f  %s\n", v->approx[0] ? "~" : " ", size,
-		       whole > 0 ? 100 * report_bytes(s, m) / whole : 0, report_blocks(s, m), label);
+		       whole > 0 ? 100 * report_bytes(s, m) / whole : 0, report_blocks(s, m),
+		       label);
 	}
 	if (top && n > top)
 		printf("  ... and %zu more sites (--top 0 lists all)\n", n - top);
 	free(order);
 }
 
-static void print_tree(const struct view *v, const struct report_node *node, int depth, double whole,
-		       double min_pct)
+static void print_tree(const struct view *v, const struct report_node *node, int depth,
+		       double whole, double min_pct)
 {
 	for (size_t i = 0; i < node->nkids; i++) {
 		const struct report_node *k = &node->kids[i];
@@ -121,13 +123,15 @@ static void print_text(const struct view *v, const char *path, size_t top, doubl
 	else
 		printf("stacks sampled every %llu bytes on average: figures are estimates (~)\n",
 		       (unsigned long long)d->sample_bytes);
-	printf("heap peak %s%s, still allocated at exit %s%s, %llu allocations recorded\n", v->approx,
-	       peak, v->approx, leak, (unsigned long long)im->allocs);
+	printf("heap peak %s%s, still allocated at exit %s%s, %llu allocations recorded\n",
+	       v->approx, peak, v->approx, leak, (unsigned long long)im->allocs);
 	if (im->lost)
-		printf("warning: %llu allocations have no stack (stack table full, or the recorder fell behind)\n",
+		printf("warning: %llu allocations have no stack (stack table full, or the recorder "
+		       "fell behind)\n",
 		       (unsigned long long)im->lost);
-	const char *what = v->m == RM_PEAK ? "at the heap peak" : v->m == RM_LEAK ? "still allocated at exit"
-									    : "allocated in all";
+	const char *what = v->m == RM_PEAK   ? "at the heap peak"
+			   : v->m == RM_LEAK ? "still allocated at exit"
+					     : "allocated in all";
 	printf("\nAllocation sites %s:\n", what);
 	print_sites(v, v->m, top, v->m == RM_PEAK ? im->peak : v->m == RM_LEAK ? im->leak : 0);
 	if (v->m != RM_LEAK) {
@@ -151,7 +155,9 @@ static int draw(const struct view *v, const char *path, const char *out, struct 
 	const struct stk_image *im = &v->d->images[v->image];
 	char title[4200];
 	snprintf(title, sizeof(title), "%s (pid %d): where the %s comes from%s", im->exe, im->pid,
-		 v->m == RM_PEAK ? "heap at its peak" : v->m == RM_LEAK ? "leaked memory" : "allocated memory",
+		 v->m == RM_PEAK   ? "heap at its peak"
+		 : v->m == RM_LEAK ? "leaked memory"
+				   : "allocated memory",
 		 v->d->all ? "" : " (estimated from samples)");
 	struct err e;
 	int rc = EXIT_FAIL;
@@ -169,11 +175,11 @@ static int draw(const struct view *v, const char *path, const char *out, struct 
 int cmd_report(int argc, char **argv)
 {
 	static const struct opt opts[] = {
-		{"sort", 0, OPT_REQUIRED, O_SORT},     {"top", 0, OPT_REQUIRED, O_TOP},
-		{"min", 0, OPT_REQUIRED, O_MIN},       {"pid", 0, OPT_REQUIRED, O_PID},
-		{"folded", 0, OPT_NONE, O_FOLDED},     {"json", 0, OPT_NONE, O_JSON},
-		{"output", 'o', OPT_REQUIRED, O_OUT},  {"size", 0, OPT_REQUIRED, O_SIZE},
-		{"help", 'h', OPT_NONE, O_HELP},       {0},
+	    {"sort", 0, OPT_REQUIRED, O_SORT},	  {"top", 0, OPT_REQUIRED, O_TOP},
+	    {"min", 0, OPT_REQUIRED, O_MIN},	  {"pid", 0, OPT_REQUIRED, O_PID},
+	    {"folded", 0, OPT_NONE, O_FOLDED},	  {"json", 0, OPT_NONE, O_JSON},
+	    {"output", 'o', OPT_REQUIRED, O_OUT}, {"size", 0, OPT_REQUIRED, O_SIZE},
+	    {"help", 'h', OPT_NONE, O_HELP},	  {0},
 	};
 	struct view v = {NULL, 0, RM_PEAK, ""};
 	struct plot_opts po = {.format = PLOT_PNG, .width = 1260, .height = 540};
@@ -192,7 +198,8 @@ int cmd_report(int argc, char **argv)
 			return EXIT_USAGE;
 		case OPT_POSITIONAL:
 			if (nwords == 1) {
-				report("report: one recording at a time, got '%s' and '%s'", words[0], st.arg);
+				report("report: one recording at a time, got '%s' and '%s'",
+				       words[0], st.arg);
 				return EXIT_USAGE;
 			}
 			words[nwords++] = (char *)st.arg;
@@ -216,7 +223,8 @@ int cmd_report(int argc, char **argv)
 		case O_MIN:
 			min_pct = strtod(st.arg, &end);
 			if (end == st.arg || *end || !(min_pct >= 0 && min_pct <= 100)) {
-				report("--min: expected a percentage from 0 to 100, got '%s'", st.arg);
+				report("--min: expected a percentage from 0 to 100, got '%s'",
+				       st.arg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -236,7 +244,9 @@ int cmd_report(int argc, char **argv)
 		case O_OUT:
 			out = st.arg;
 			if (plot_format_of(out, &po.format)) {
-				report("--output: '%s' has an unknown extension; use .png, .svg or .pdf", out);
+				report("--output: '%s' has an unknown extension; use .png, .svg or "
+				       ".pdf",
+				       out);
 				return EXIT_USAGE;
 			}
 			break;

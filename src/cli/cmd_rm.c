@@ -9,21 +9,21 @@
 #include "cli/opts.h"
 
 static const char rm_help[] =
-	"usage: mprof rm [--dry-run] FILE|INDEX...\n"
-	"\n"
-	"Deletes recordings given by file name or index (see 'mprof list'). Only\n"
-	"regular files named mprof_*.dat or mprofile_*.dat are ever deleted.\n"
-	"\n"
-	"options:\n"
-	"  --dry-run   print what would be deleted, delete nothing\n";
+    "usage: mprof rm [--dry-run] FILE|INDEX...\n"
+    "\n"
+    "Deletes recordings given by file name or index (see 'mprof list'). Only\n"
+    "regular files named mprof_*.dat or mprofile_*.dat are ever deleted.\n"
+    "\n"
+    "options:\n"
+    "  --dry-run   print what would be deleted, delete nothing\n";
 
 static const char clean_help[] =
-	"usage: mprof clean [--dry-run]\n"
-	"\n"
-	"Deletes every recording (mprof_*.dat, mprofile_*.dat) in the current directory.\n"
-	"\n"
-	"options:\n"
-	"  --dry-run   print what would be deleted, delete nothing\n";
+    "usage: mprof clean [--dry-run]\n"
+    "\n"
+    "Deletes every recording (mprof_*.dat, mprofile_*.dat) in the current directory.\n"
+    "\n"
+    "options:\n"
+    "  --dry-run   print what would be deleted, delete nothing\n";
 
 static int remove_all(char **paths, int n, int dry_run)
 {
@@ -45,7 +45,8 @@ static int remove_all(char **paths, int n, int dry_run)
 static int parse(int argc, char **argv, const char *cmd, const char *help, int *dry_run,
 		 char **words, int *nwords)
 {
-	static const struct opt opts[] = {{"dry-run", 0, OPT_NONE, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
+	static const struct opt opts[] = {
+	    {"dry-run", 0, OPT_NONE, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, cmd, 0);
 	int id;

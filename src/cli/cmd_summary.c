@@ -1,4 +1,5 @@
-/* cmd_summary.c - 'mprof summary': the numbers of a recording, for people or (--json) for dashboards. */
+/* cmd_summary.c - 'mprof summary': the numbers of a recording, for people or (--json) for
+ * dashboards. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,12 +10,12 @@
 #include "core/summary.h"
 
 static const char help[] =
-	"usage: mprof summary [--json] [FILE|INDEX]\n"
-	"\n"
-	"Prints what a recording (the newest without FILE) measured: command, start,\n"
-	"duration, samples, peak RSS (true and sampled) and when, final RSS, peak heap,\n"
-	"heap at exit, allocation counts, slope, functions and children. --json prints\n"
-	"the same as JSON with stable keys (docs/json.md).\n";
+    "usage: mprof summary [--json] [FILE|INDEX]\n"
+    "\n"
+    "Prints what a recording (the newest without FILE) measured: command, start,\n"
+    "duration, samples, peak RSS (true and sampled) and when, final RSS, peak heap,\n"
+    "heap at exit, allocation counts, slope, functions and children. --json prints\n"
+    "the same as JSON with stable keys (docs/json.md).\n";
 
 static void print_text(const struct summary *s)
 {
@@ -32,8 +33,8 @@ static void print_text(const struct summary *s)
 	printf("\n");
 	if (s->has_exit && s->exit_status >= 0)
 		printf("exit status   %d\n", s->exit_status);
-	printf("peak RSS      %.1f MiB at %.2f s (largest sample %.1f MiB at %.2f s)\n", s->peak_mib,
-	       s->peak_t_s, s->peak_sampled_mib, s->peak_sampled_t_s);
+	printf("peak RSS      %.1f MiB at %.2f s (largest sample %.1f MiB at %.2f s)\n",
+	       s->peak_mib, s->peak_t_s, s->peak_sampled_mib, s->peak_sampled_t_s);
 	printf("final RSS     %.1f MiB\n", s->final_mib);
 	printf("slope         %+.3f MiB/s\n", s->slope_mib_s);
 	if (s->has_heap) {
@@ -47,19 +48,21 @@ static void print_text(const struct summary *s)
 	}
 	for (size_t i = 0; i < s->nfuncs; i++) {
 		const struct summary_func *f = &s->funcs[i];
-		printf("function      %s: %zu call%s, %.3f s", f->name, f->calls, f->calls == 1 ? "" : "s",
-		       f->total_s);
+		printf("function      %s: %zu call%s, %.3f s", f->name, f->calls,
+		       f->calls == 1 ? "" : "s", f->total_s);
 		if (!isnan(f->peak_mib))
 			printf(", peak %.1f MiB", f->peak_mib);
 		printf("\n");
 	}
 	for (size_t i = 0; i < s->nchildren; i++)
-		printf("child         %s: peak %.1f MiB\n", s->children[i].id, s->children[i].peak_mib);
+		printf("child         %s: peak %.1f MiB\n", s->children[i].id,
+		       s->children[i].peak_mib);
 }
 
 int cmd_summary(int argc, char **argv)
 {
-	static const struct opt opts[] = {{"json", 0, OPT_NONE, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
+	static const struct opt opts[] = {
+	    {"json", 0, OPT_NONE, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, "summary", 0);
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words));

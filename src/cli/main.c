@@ -13,17 +13,17 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"attach", cmd_attach, "record a running process until it exits"},
-	{"check", cmd_check, "fail when a recording breaks a memory limit or regresses"},
-	{"clean", cmd_clean, "remove every recording in the current directory"},
-	{"help", cmd_help, "show help for mprof or one of its commands"},
-	{"list", cmd_list, "list the recordings in the current directory"},
-	{"peak", cmd_peak, "print the true peak memory of recordings"},
-	{"plot", cmd_plot, "draw recordings through gnuplot (PNG, SVG, PDF or ASCII)"},
-	{"report", cmd_report, "where the memory comes from: allocation sites, leaks, call tree"},
-	{"rm", cmd_rm, "remove recordings by file name or index"},
-	{"run", cmd_run, "run a program and record its memory over time"},
-	{"summary", cmd_summary, "the numbers of a recording, as text or JSON"},
+    {"attach", cmd_attach, "record a running process until it exits"},
+    {"check", cmd_check, "fail when a recording breaks a memory limit or regresses"},
+    {"clean", cmd_clean, "remove every recording in the current directory"},
+    {"help", cmd_help, "show help for mprof or one of its commands"},
+    {"list", cmd_list, "list the recordings in the current directory"},
+    {"peak", cmd_peak, "print the true peak memory of recordings"},
+    {"plot", cmd_plot, "draw recordings through gnuplot (PNG, SVG, PDF or ASCII)"},
+    {"report", cmd_report, "where the memory comes from: allocation sites, leaks, call tree"},
+    {"rm", cmd_rm, "remove recordings by file name or index"},
+    {"run", cmd_run, "run a program and record its memory over time"},
+    {"summary", cmd_summary, "the numbers of a recording, as text or JSON"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

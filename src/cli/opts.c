@@ -1,4 +1,5 @@
-/* opts.c - a small getopt_long-like parser that also takes unique prefixes of long options, as argparse does. */
+/* opts.c - a small getopt_long-like parser that also takes unique prefixes of long options, as
+ * argparse does. */
 #include "cli/opts.h"
 
 #include <stdio.h>

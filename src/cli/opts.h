@@ -1,4 +1,5 @@
-/* opts.h - a small getopt_long-like parser that also takes unique prefixes of long options, as argparse does. */
+/* opts.h - a small getopt_long-like parser that also takes unique prefixes of long options, as
+ * argparse does. */
 #ifndef MPROF_OPTS_H
 #define MPROF_OPTS_H
 
@@ -16,11 +17,11 @@ struct opt {
 struct opt_state {
 	int argc;
 	char **argv;
-	int i;                 /* next argv index */
+	int i;			/* next argv index */
 	int stop_at_positional; /* 1: the first positional ends parsing (run) */
-	const char *cmd;       /* for messages */
-	char *shorts;          /* pending bundled short options */
-	const char *arg;       /* the current option's argument, or positional */
+	const char *cmd;	/* for messages */
+	char *shorts;		/* pending bundled short options */
+	const char *arg;	/* the current option's argument, or positional */
 };
 
 /* Starts parsing argv[1..]. */

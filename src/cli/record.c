@@ -1,4 +1,5 @@
-/* record.c - one recording session, shared by 'mprof run' and 'mprof attach': output file, channel, signals, status line. */
+/* record.c - one recording session, shared by 'mprof run' and 'mprof attach': output file, channel,
+ * signals, status line. */
 #include "cli/record.h"
 
 #include <errno.h>
@@ -94,7 +95,8 @@ static void clear_status(struct status_line *sl)
 static int open_output(const struct record_opts *o, struct dat_writer *w)
 {
 	struct err e;
-	int rc = o->output ? dat_writer_create(w, o->output, &e) : dat_writer_create_default(w, NULL, &e);
+	int rc = o->output ? dat_writer_create(w, o->output, &e)
+			   : dat_writer_create_default(w, NULL, &e);
 	if (rc)
 		report("%s", e.msg);
 	return rc;
@@ -106,10 +108,14 @@ static void write_header(const struct record_opts *o, struct dat_writer *w, cons
 	dat_write_cmdline(w, cmdline);
 	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d", DAT_FORMAT_VERSION,
 		   (double)o->cfg.interval_ns / 1e9, proc_backend_name(o->cfg.backend),
-		   o->cfg.multiprocess ? "split" : o->cfg.include_children ? "sum" : "none", hooks);
+		   o->cfg.multiprocess	     ? "split"
+		   : o->cfg.include_children ? "sum"
+					     : "none",
+		   hooks);
 }
 
-static void print_outcome(const struct record_opts *o, const char *path, const struct sampler_result *r)
+static void print_outcome(const struct record_opts *o, const char *path,
+			  const struct sampler_result *r)
 {
 	if (o->quiet)
 		return;
@@ -134,14 +140,16 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* Builds the argv to execute: Python scripts get the bootstrap that provides @profile. */
-static char **program_argv(const struct record_opts *o, char **argv, const char *libdir, char **bootstrap)
+static char **program_argv(const struct record_opts *o, char **argv, const char *libdir,
+			   char **bootstrap)
 {
 	int argc = 0;
 	while (argv[argc])
 		argc++;
 	int script_first = ends_with(argv[0], ".py");
 	int interp_first = is_python_name(argv[0]) && argc > 1 && argv[1][0] != '-';
-	int want = o->python > 0 || (o->python == 0 && (script_first || (interp_first && ends_with(argv[1], ".py"))));
+	int want = o->python > 0 || (o->python == 0 &&
+				     (script_first || (interp_first && ends_with(argv[1], ".py"))));
 	*bootstrap = NULL;
 	char **out = xcalloc((size_t)argc + 3, sizeof(*out));
 	if (!want || !libdir || o->python < 0 || (!script_first && !interp_first)) {
@@ -187,7 +195,8 @@ static void set_patterns(struct chan *ch, const struct record_opts *o, const cha
 }
 
 static int finish(const struct record_opts *o, struct dat_writer *w, struct sampler_result *res,
-		  struct record_outcome *out, int sampler_rc, struct err *se, struct stk_session *stk)
+		  struct record_outcome *out, int sampler_rc, struct err *se,
+		  struct stk_session *stk)
 {
 	char *path = xstrdup(w->path);
 	struct err e;
@@ -207,9 +216,11 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 		}
 	}
 	if (res->procs_lost) {
-		report("warning: %u processes found no free slot in the channel and were not hooked",
-		       res->procs_lost);
-		dat_writef(w, "NOTE %u processes were not hooked: no free channel slot", res->procs_lost);
+		report(
+		    "warning: %u processes found no free slot in the channel and were not hooked",
+		    res->procs_lost);
+		dat_writef(w, "NOTE %u processes were not hooked: no free channel slot",
+			   res->procs_lost);
 	}
 	if (dat_writer_close(w, &e)) {
 		report("%s", e.msg);
@@ -258,7 +269,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 			snprintf(preload, sizeof(preload), "%s/libmprof.so", libdir);
 		if (strpbrk(preload, " :") || chan_create(&ch, &o->stacks, &e)) {
 			report("warning: allocation hooks disabled: %s",
-			       strpbrk(preload, " :") ? "the library path holds a space or colon" : e.msg);
+			       strpbrk(preload, " :") ? "the library path holds a space or colon"
+						      : e.msg);
 			hooks = 0;
 		} else {
 			set_patterns(&ch, o, exe);
@@ -279,7 +291,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	}
 
 	install_signals(0);
-	struct launch_opts lo = {hooks ? preload : NULL, hooks ? ch.path : NULL, handled, saved, NHANDLED};
+	struct launch_opts lo = {hooks ? preload : NULL, hooks ? ch.path : NULL, handled, saved,
+				 NHANDLED};
 	int exec_errno;
 	pid_t pid = launch_start(args, &lo, &exec_errno, &e);
 	if (pid < 0) {
@@ -310,7 +323,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	stk_free(stk);
 	chan_destroy(&ch);
 	if (res.timed_out && !o->quiet)
-		report("timeout: stopped '%s' after %.1f s", args[0], (double)o->cfg.timeout_ns / 1e9);
+		report("timeout: stopped '%s' after %.1f s", args[0],
+		       (double)o->cfg.timeout_ns / 1e9);
 	status = res.exited ? sampler_exit_code(res.wait_status) : EXIT_FAIL;
 	if (frc && status == 0)
 		status = EXIT_FAIL;
@@ -328,7 +342,8 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 	memset(out, 0, sizeof(*out));
 	char *cmdline = proc_cmdline(pid);
 	if (!cmdline || kill(pid, 0)) {
-		report("cannot attach to process %d: %s", (int)pid, strerror(errno ? errno : ESRCH));
+		report("cannot attach to process %d: %s", (int)pid,
+		       strerror(errno ? errno : ESRCH));
 		free(cmdline);
 		return EXIT_FAIL;
 	}

@@ -8,7 +8,7 @@ struct record_opts {
 	struct sampler_config cfg;
 	const char *output; /* NULL: mprof_<stamp>.dat in the current directory */
 	int quiet;
-	int python;         /* 1 force, 0 auto, -1 never */
+	int python;	      /* 1 force, 0 auto, -1 never */
 	char **func_patterns; /* --func globs */
 	int nfunc_patterns;
 	struct chan_stacks stacks; /* --stacks, --sample-bytes */
@@ -16,7 +16,7 @@ struct record_opts {
 
 /* What a finished session measured, for checks that follow it. */
 struct record_outcome {
-	char *path;           /* the recording written (malloc'd), NULL if none */
+	char *path; /* the recording written (malloc'd), NULL if none */
 	struct sampler_result res;
 };
 

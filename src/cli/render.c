@@ -1,4 +1,5 @@
-/* render.c - running a gnuplot script into a file atomically, and cleaning up the private directory it used. */
+/* render.c - running a gnuplot script into a file atomically, and cleaning up the private directory
+ * it used. */
 #include "cli/render.h"
 
 #include <dirent.h>
@@ -63,7 +64,6 @@ int render_to_file(const char *script, const char *out)
 	return rc ? EXIT_FAIL : EXIT_OK;
 }
 
-
 int render_dir(char *tmpl)
 {
 	if (mkdtemp(tmpl))
@@ -76,8 +76,8 @@ int render_parse_size(const char *s, int *w, int *h)
 {
 	char x;
 	int n;
-	if (sscanf(s, "%d%c%d%n", w, &x, h, &n) != 3 || (x != 'x' && x != 'X') || s[n] || *w < 100 ||
-	    *h < 100 || *w > 20000 || *h > 20000) {
+	if (sscanf(s, "%d%c%d%n", w, &x, h, &n) != 3 || (x != 'x' && x != 'X') || s[n] ||
+	    *w < 100 || *h < 100 || *w > 20000 || *h > 20000) {
 		report("--size: expected WIDTHxHEIGHT in pixels (100 to 20000), got '%s'", s);
 		return -1;
 	}

@@ -1,4 +1,5 @@
-/* render.h - running a gnuplot script into a file atomically, and cleaning up the private directory it used. */
+/* render.h - running a gnuplot script into a file atomically, and cleaning up the private directory
+ * it used. */
 #ifndef MPROF_RENDER_H
 #define MPROF_RENDER_H
 

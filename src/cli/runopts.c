@@ -90,15 +90,16 @@ int runopts_apply(struct record_opts *o, int id, const struct opt_state *st)
 		else if (units_parse_size(st->arg, &b))
 			b = 0;
 		if (b < 1 || b > (1ULL << 40)) {
-			report("--sample-bytes: expected a size from 1 byte to 1T, got '%s'", st->arg);
+			report("--sample-bytes: expected a size from 1 byte to 1T, got '%s'",
+			       st->arg);
 			return -1;
 		}
 		o->stacks.sample_bytes = b;
 		return 0;
 	}
 	case RO_FUNC:
-		o->func_patterns = xrealloc(o->func_patterns,
-					    (size_t)(o->nfunc_patterns + 1) * sizeof(char *));
+		o->func_patterns =
+		    xrealloc(o->func_patterns, (size_t)(o->nfunc_patterns + 1) * sizeof(char *));
 		o->func_patterns[o->nfunc_patterns++] = (char *)st->arg;
 		return 0;
 	}

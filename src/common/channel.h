@@ -21,7 +21,7 @@
 #define MPROF_MAX_CELLS 64    /* per-thread cells per process; more threads share cell 0 */
 #define MPROF_RING_EVENTS 512 /* bracket events per process between two drains */
 #define MPROF_NAME_MAX 96     /* bracket name bytes kept, NUL included */
-#define MPROF_RANGES_MAX 256 /* --func address ranges in the program's executable */
+#define MPROF_RANGES_MAX 256  /* --func address ranges in the program's executable */
 
 /* A thread's counters. Only its owner writes them (plain read-modify-writes, no
  * locked instruction); the launcher reads them. Cell 0 is shared and written with
@@ -58,9 +58,9 @@ struct mprof_event {
 	int32_t depth;
 	int32_t tid;
 	uint32_t pad_;
-	int64_t t_ns;      /* CLOCK_REALTIME of enter/leave, or of entry for CALL */
+	int64_t t_ns;	   /* CLOCK_REALTIME of enter/leave, or of entry for CALL */
 	int64_t t_exit_ns; /* CALL only */
-	uint64_t addr;     /* CALL only: function address in this process */
+	uint64_t addr;	   /* CALL only: function address in this process */
 	char name[MPROF_NAME_MAX];
 };
 
@@ -105,14 +105,14 @@ enum mprof_channel_flags {
  * to module and offset while the process lives), and send one event per recorded
  * allocation and free through the area's ring. The launcher alone keeps the map of
  * live blocks, so the program carries no per-block state. */
-#define MPROF_STK_AREAS 32           /* process images with stacks at once */
-#define MPROF_STK_EVENTS (1u << 15)  /* ring entries per area */
-#define MPROF_STK_TABLE (1u << 15)   /* unique stacks per area (ids 1..) */
-#define MPROF_STK_FRAMES (1u << 20)  /* frame words per area */
-#define MPROF_STK_DEPTH 64           /* frames kept per stack, innermost first */
-#define MPROF_STK_FILTER (1u << 16)  /* sample mode: addresses of live sampled blocks */
-#define MPROF_STK_PROBE 8            /* filter entries a sampled address may take */
-#define MPROF_STK_UNKNOWN 0xFFFFFFu  /* an allocation whose stack could not be stored */
+#define MPROF_STK_AREAS 32	    /* process images with stacks at once */
+#define MPROF_STK_EVENTS (1u << 15) /* ring entries per area */
+#define MPROF_STK_TABLE (1u << 15)  /* unique stacks per area (ids 1..) */
+#define MPROF_STK_FRAMES (1u << 20) /* frame words per area */
+#define MPROF_STK_DEPTH 64	    /* frames kept per stack, innermost first */
+#define MPROF_STK_FILTER (1u << 16) /* sample mode: addresses of live sampled blocks */
+#define MPROF_STK_PROBE 8	    /* filter entries a sampled address may take */
+#define MPROF_STK_UNKNOWN 0xFFFFFFu /* an allocation whose stack could not be stored */
 #define MPROF_STK_SIZE_BITS 40
 
 enum mprof_stk_mode {
@@ -148,8 +148,8 @@ enum mprof_area_state {
 struct mprof_stk_area {
 	_Atomic uint32_t state;
 	_Atomic int32_t pid;
-	uint32_t proc_index; /* the owner's process slot */
-	uint32_t generation; /* that slot's generation when claimed: an exec ends the area */
+	uint32_t proc_index;   /* the owner's process slot */
+	uint32_t generation;   /* that slot's generation when claimed: an exec ends the area */
 	_Atomic uint32_t dead; /* the owner stopped recording: the launcher did not keep up */
 	uint32_t pad_;
 	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
@@ -186,9 +186,9 @@ struct mprof_channel {
 	uint32_t flags;
 	uint32_t pad_;
 	int64_t min_call_ns; /* -finstrument-functions calls shorter than this are dropped */
-	_Atomic uint32_t procs_lost;   /* processes that found no free slot */
-	_Atomic uint32_t procs_used;   /* slots [0, procs_used) have ever been claimed */
-	uint64_t exe_dev, exe_ino; /* the executable the ranges belong to */
+	_Atomic uint32_t procs_lost; /* processes that found no free slot */
+	_Atomic uint32_t procs_used; /* slots [0, procs_used) have ever been claimed */
+	uint64_t exe_dev, exe_ino;   /* the executable the ranges belong to */
 	uint32_t nranges;
 	uint32_t stk_mode;     /* enum mprof_stk_mode */
 	uint64_t sample_bytes; /* sample mode: mean bytes between two samples */

@@ -1,4 +1,5 @@
-/* channel.c - the launcher's side of the shared-memory channel: create, read heap counters, drain events. */
+/* channel.c - the launcher's side of the shared-memory channel: create, read heap counters, drain
+ * events. */
 #include "core/channel.h"
 
 #include <errno.h>
@@ -26,7 +27,8 @@ int chan_create(struct chan *c, const struct chan_stacks *st, struct err *e)
 	if (fd < 0)
 		return err_sys(e, saved, "cannot create the shared-memory channel");
 	uint32_t nareas = st && st->mode ? MPROF_STK_AREAS : 0;
-	c->size = nareas ? mprof_area_offset(MPROF_MAX_PROCS, nareas) : mprof_channel_size(MPROF_MAX_PROCS);
+	c->size = nareas ? mprof_area_offset(MPROF_MAX_PROCS, nareas)
+			 : mprof_channel_size(MPROF_MAX_PROCS);
 	/* Readable by the program even after it drops privileges or changes user. */
 	if (fchmod(fd, 0666) || ftruncate(fd, (off_t)c->size)) {
 		saved = errno;

@@ -1,4 +1,5 @@
-/* channel.h - the launcher's side of the shared-memory channel: create, read heap counters, drain events. */
+/* channel.h - the launcher's side of the shared-memory channel: create, read heap counters, drain
+ * events. */
 #ifndef MPROF_CORE_CHANNEL_H
 #define MPROF_CORE_CHANNEL_H
 
@@ -16,7 +17,7 @@ struct chan {
 
 /* What --stacks asks of the library. */
 struct chan_stacks {
-	int mode;              /* enum mprof_stk_mode */
+	int mode;	       /* enum mprof_stk_mode */
 	uint64_t sample_bytes; /* sample mode: mean bytes between samples */
 };
 
@@ -35,8 +36,8 @@ uint32_t chan_used(const struct chan *c);
 struct mprof_proc *chan_find(struct chan *c, pid_t pid);
 
 struct chan_heap {
-	int64_t live;       /* bytes in use now */
-	int64_t peak;       /* largest bytes in use since the previous chan_take_heap */
+	int64_t live; /* bytes in use now */
+	int64_t peak; /* largest bytes in use since the previous chan_take_heap */
 	uint64_t allocs, frees;
 	uint64_t mmap_live; /* anonymous mmap bytes */
 };

@@ -50,8 +50,9 @@ static int split_fields(char *s, char **f, int max)
  * rounded. Returns the end, or NULL when s needs strtod. */
 static const char *fast_decimal(const char *s, double *out)
 {
-	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-				       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+	static const double pow10[] = {1e0,  1e1,  1e2,	 1e3,  1e4,  1e5,  1e6,	 1e7,
+				       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 	int neg = *s == '-';
 	s += neg;
 	uint64_t m = 0;
@@ -208,14 +209,16 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 				  "HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>");
 	if (strcmp(kind, "CHLD") == 0 || strcmp(kind, "CHLDMAX") == 0) {
 		int is_max = kind[4] == 'M';
-		const char *want = is_max ? "CHLDMAX <pid> <MiB> <time>" : "CHLD <pid> <MiB> <time>";
+		const char *want =
+		    is_max ? "CHLDMAX <pid> <MiB> <time>" : "CHLD <pid> <MiB> <time>";
 		if (n != 3)
 			return bad_line(c, want);
 		struct dat_child *ch = dat_child_get(r, f[0]);
 		return parse_point(c, f + 1, 2, is_max ? &ch->max : &ch->mem, want);
 	}
 	if (strcmp(kind, "CHLDHEAP") == 0) {
-		const char *want = "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>";
+		const char *want =
+		    "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>";
 		if (n != 7)
 			return bad_line(c, want);
 		return parse_heap(c, f + 1, 6, &dat_child_get(r, f[0])->heap, want);
@@ -325,7 +328,10 @@ int dat_read_samples(const char *path, struct dat_recording *r, struct err *e)
 	return err_set(e, "%s: no memory samples (MEM lines)", path);
 }
 
-static void heap_free(struct dat_heap_series *s) { free(s->v); }
+static void heap_free(struct dat_heap_series *s)
+{
+	free(s->v);
+}
 
 void dat_recording_release(struct dat_recording *r)
 {

@@ -22,11 +22,11 @@ struct dat_series {
 /* One HEAP or CHLDHEAP line. */
 struct dat_heap {
 	double t;
-	double live_mib;  /* heap in use at the sample */
-	double peak_mib;  /* largest heap in use within the interval ending at t */
-	double mmap_mib;  /* anonymous mmap the program holds */
-	uint64_t allocs;  /* cumulative allocation calls */
-	uint64_t frees;   /* cumulative free calls */
+	double live_mib; /* heap in use at the sample */
+	double peak_mib; /* largest heap in use within the interval ending at t */
+	double mmap_mib; /* anonymous mmap the program holds */
+	uint64_t allocs; /* cumulative allocation calls */
+	uint64_t frees;	 /* cumulative free calls */
 };
 
 struct dat_heap_series {
@@ -35,9 +35,9 @@ struct dat_heap_series {
 };
 
 struct dat_child {
-	char *id;                   /* pid, or the original's index */
-	struct dat_series mem;      /* CHLD */
-	struct dat_series max;      /* CHLDMAX */
+	char *id;		     /* pid, or the original's index */
+	struct dat_series mem;	     /* CHLD */
+	struct dat_series max;	     /* CHLDMAX */
 	struct dat_heap_series heap; /* CHLDHEAP */
 };
 
@@ -49,11 +49,11 @@ struct dat_func {
 
 struct dat_recording {
 	char *path;
-	char *cmdline;   /* NULL when the file had no CMDLINE */
-	int version;     /* MPROF header version, 0 for a file of the original */
+	char *cmdline;	 /* NULL when the file had no CMDLINE */
+	int version;	 /* MPROF header version, 0 for a file of the original */
 	double interval; /* seconds, 0 when unknown */
 	char backend[16];
-	int hwm;         /* 1: MAXRSS lines are kernel maxima, 0: unknown or sampled */
+	int hwm; /* 1: MAXRSS lines are kernel maxima, 0: unknown or sampled */
 	struct dat_series mem;
 	struct dat_series maxrss;
 	struct dat_heap_series heap;

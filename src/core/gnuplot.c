@@ -1,4 +1,5 @@
-/* gnuplot.c - talking to gnuplot safely: inert quoting, and running it by argv with output on a file descriptor. */
+/* gnuplot.c - talking to gnuplot safely: inert quoting, and running it by argv with output on a
+ * file descriptor. */
 #include "core/gnuplot.h"
 
 #include <errno.h>
@@ -34,7 +35,8 @@ int gp_run(const char *script, int out_fd, struct err *e)
 {
 	char *exe = launch_find_program("gnuplot");
 	if (!exe)
-		return err_set(e, "gnuplot not found on PATH; install it with 'apt-get install gnuplot-nox'");
+		return err_set(
+		    e, "gnuplot not found on PATH; install it with 'apt-get install gnuplot-nox'");
 	char errpath[] = "/tmp/mprof-gnuplot-err-XXXXXX";
 	int errfd = mkostemp(errpath, O_CLOEXEC);
 	if (errfd < 0) {
@@ -73,7 +75,8 @@ int gp_run(const char *script, int out_fd, struct err *e)
 		for (char *tok = strtok(buf, "\n"); tok; tok = strtok(NULL, "\n"))
 			if (strspn(tok, " ^") != strlen(tok))
 				line = tok;
-		rc = err_set(e, "gnuplot failed: %s", line ? line + strspn(line, " \"") : "no message");
+		rc = err_set(e, "gnuplot failed: %s",
+			     line ? line + strspn(line, " \"") : "no message");
 	}
 	close(errfd);
 	return rc;

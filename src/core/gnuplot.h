@@ -1,4 +1,5 @@
-/* gnuplot.h - talking to gnuplot safely: inert quoting, and running it by argv with output on a file descriptor. */
+/* gnuplot.h - talking to gnuplot safely: inert quoting, and running it by argv with output on a
+ * file descriptor. */
 #ifndef MPROF_GNUPLOT_H
 #define MPROF_GNUPLOT_H
 

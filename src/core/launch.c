@@ -70,8 +70,8 @@ static const char *elf_blocker(const char *path)
 		return NULL; /* exec will say what is wrong */
 	Elf64_Ehdr eh;
 	const char *why = NULL;
-	if (read(fd, &eh, sizeof(eh)) != (ssize_t)sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64)
+	if (read(fd, &eh, sizeof(eh)) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64)
 		goto out; /* not a 64-bit ELF: leave it to exec */
 	int interp = 0;
 	for (int i = 0; i < eh.e_phnum; i++) {

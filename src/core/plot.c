@@ -1,4 +1,5 @@
-/* plot.c - turns recordings into a gnuplot script and data files: the original's picture and more. */
+/* plot.c - turns recordings into a gnuplot script and data files: the original's picture and more.
+ */
 #include "core/plot.h"
 
 #include <errno.h>
@@ -113,7 +114,8 @@ static size_t write_series(struct gp *g, FILE *f, const struct dat_point *v, siz
 		long c = i < n ? (long)((x - g->x0) / span * (double)ncol) : -2;
 		if (c != col && col != -1) {
 			/* Keep the bucket's extremes in time order, so the line stays a line. */
-			const struct dat_point *a = lo.t <= hi.t ? &lo : &hi, *b = a == &lo ? &hi : &lo;
+			const struct dat_point *a = lo.t <= hi.t ? &lo : &hi,
+					       *b = a == &lo ? &hi : &lo;
 			fprintf(f, "%.6f %.6f\n", a->t, a->mib);
 			if (b->t != a->t || b->mib != a->mib)
 				fprintf(f, "%.6f %.6f\n", b->t, b->mib);
@@ -154,7 +156,8 @@ static void trend_clause(struct gp *g, const struct dat_series *s, double t0, co
 		return;
 	fprintf(f, "%.6f %.6f\n%.6f %.6f\n", g->x0, a * g->x0 + b, g->x1, a * g->x1 + b);
 	if (close_data(g, f) == 0)
-		clause(g, "'%s' using 1:2 with lines dt 2 lw 1 lc rgb '%s' title 'trend %.5f MiB/s'",
+		clause(g,
+		       "'%s' using 1:2 with lines dt 2 lw 1 lc rgb '%s' title 'trend %.5f MiB/s'",
 		       name, color, a);
 }
 
@@ -205,13 +208,16 @@ static void band_clause(struct gp *g, const struct dat_recording *r, double t0)
 		if (r->maxrss.n > 2 * ncol && col == last_col)
 			continue; /* one box per pixel column is all the eye can see */
 		last_col = col;
-		fprintf(f, "%.6f %.6f %.6f %.6f %.6f %.6f\n", (lo_x + hi_x) / 2, (top + max) / 2, lo_x,
-			hi_x, top, max);
+		fprintf(f, "%.6f %.6f %.6f %.6f %.6f %.6f\n", (lo_x + hi_x) / 2, (top + max) / 2,
+			lo_x, hi_x, top, max);
 		boxes++;
 	}
 	if (close_data(g, f) == 0 && boxes)
-		clause(g, "'%s' using 1:2:3:4:5:6 with boxxyerror fs solid 0.35 noborder lc rgb '#f4a6a6' "
-			  "title 'max within interval'", name);
+		clause(g,
+		       "'%s' using 1:2:3:4:5:6 with boxxyerror fs solid 0.35 noborder lc rgb "
+		       "'#f4a6a6' "
+		       "title 'max within interval'",
+		       name);
 }
 
 /* Brackets '[' and ']' for every call, one legend entry per call (or per function
@@ -254,14 +260,14 @@ static void bracket_clauses(struct gp *g, const struct dat_recording *r, double 
 				fprintf(f, "\n\n");
 			if (show_in)
 				fprintf(f, "%.6f %.6f\n%.6f %.6f\n%.6f %.6f\n%.6f %.6f\n", xi + hs,
-					fn->mem_in + vs, xi, fn->mem_in + vs, xi, fn->mem_in - vs, xi + hs,
-					fn->mem_in - vs);
+					fn->mem_in + vs, xi, fn->mem_in + vs, xi, fn->mem_in - vs,
+					xi + hs, fn->mem_in - vs);
 			if (show_in && show_out)
 				fprintf(f, "\n");
 			if (show_out)
 				fprintf(f, "%.6f %.6f\n%.6f %.6f\n%.6f %.6f\n%.6f %.6f\n", xo - hs,
-					fn->mem_out + vs, xo, fn->mem_out + vs, xo, fn->mem_out - vs, xo - hs,
-					fn->mem_out - vs);
+					fn->mem_out + vs, xo, fn->mem_out + vs, xo,
+					fn->mem_out - vs, xo - hs, fn->mem_out - vs);
 			total += fn->t_out - fn->t_in;
 			count++;
 		}
@@ -276,17 +282,21 @@ static void bracket_clauses(struct gp *g, const struct dat_recording *r, double 
 				    (!in_window(g, fn->t_in - t0) && !in_window(g, fn->t_out - t0)))
 					continue;
 				char label[256];
-				snprintf(label, sizeof(label), "%s %.3fs", fn->name, fn->t_out - fn->t_in);
+				snprintf(label, sizeof(label), "%s %.3fs", fn->name,
+					 fn->t_out - fn->t_in);
 				char *q = gp_quote(label);
-				clause(g, "'%s' index %zu using 1:2 with lines lw 2 lc rgb '%s' title %s", name,
-				       idx++, color, q);
+				clause(
+				    g,
+				    "'%s' index %zu using 1:2 with lines lw 2 lc rgb '%s' title %s",
+				    name, idx++, color, q);
 				free(q);
 			}
 		} else {
 			char label[256];
 			snprintf(label, sizeof(label), "%s x%zu %.3fs", names[k], count, total);
 			char *q = gp_quote(label);
-			clause(g, "'%s' using 1:2 with lines lw 2 lc rgb '%s' title %s", name, color, q);
+			clause(g, "'%s' using 1:2 with lines lw 2 lc rgb '%s' title %s", name,
+			       color, q);
 			free(q);
 		}
 	}
@@ -297,11 +307,14 @@ void plot_terminal(FILE *s, const struct plot_opts *o)
 {
 	switch (o->format) {
 	case PLOT_PNG:
-		fprintf(s, "set terminal pngcairo size %d,%d noenhanced font 'sans,10'\n", o->width, o->height);
+		fprintf(s, "set terminal pngcairo size %d,%d noenhanced font 'sans,10'\n", o->width,
+			o->height);
 		break;
 	case PLOT_SVG:
-		fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\n",
-			o->width, o->height);
+		fprintf(
+		    s,
+		    "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\n",
+		    o->width, o->height);
 		break;
 	case PLOT_PDF:
 		fprintf(s, "set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'sans,8'\n",
@@ -366,7 +379,8 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 		else
 			snprintf(label, sizeof(label), "%s (%s)", r->path, date);
 		char *q = gp_quote(label);
-		const char *style = g->o->format == PLOT_DUMB ? "with lines" : "with linespoints pt 1 ps 0.6";
+		const char *style =
+		    g->o->format == PLOT_DUMB ? "with lines" : "with linespoints pt 1 ps 0.6";
 		clause(g, "'%s' using 1:2 %s lw 1.5 lc rgb '%s' title %s", name, style, color, q);
 		free(q);
 		if (g->o->slope)
@@ -381,8 +395,9 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 			write_series(g, f, hp, r->heap.n, t0);
 			free(hp);
 			if (close_data(g, f) == 0)
-				clause(g, "'%s' using 1:2 with lines lw 1.5 lc rgb '%s' title '%s'", name,
-				       single ? "#1f77b4" : color, single ? "heap in use" : "heap");
+				clause(g, "'%s' using 1:2 with lines lw 1.5 lc rgb '%s' title '%s'",
+				       name, single ? "#1f77b4" : color,
+				       single ? "heap in use" : "heap");
 		}
 		for (size_t c = 0; c < r->nchildren; c++) {
 			const struct dat_child *ch = &r->children[c];
@@ -406,21 +421,32 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 			if (!dumb) /* brackets are noise at the resolution of characters */
 				bracket_clauses(g, r, t0);
 			double tpeak = 0, peak = dat_peak_rss(r, &tpeak);
-			fprintf(s, "set arrow from graph 0, first %.6f to graph 1, first %.6f nohead "
-				   "lc rgb '#d62728' dt 2 lw 1.2 front\n", peak, peak);
+			fprintf(s,
+				"set arrow from graph 0, first %.6f to graph 1, first %.6f nohead "
+				"lc rgb '#d62728' dt 2 lw 1.2 front\n",
+				peak, peak);
 			if (in_window(g, tpeak - t0))
-				fprintf(s, "set arrow from first %.6f, graph 0 to first %.6f, graph 1 nohead "
-					   "lc rgb '#d62728' dt 2 lw 1.2 front\n", tpeak - t0, tpeak - t0);
+				fprintf(s,
+					"set arrow from first %.6f, graph 0 to first %.6f, graph 1 "
+					"nohead "
+					"lc rgb '#d62728' dt 2 lw 1.2 front\n",
+					tpeak - t0, tpeak - t0);
 			if (!dumb)
-				fprintf(s, "set label 'peak %.1f MiB' at graph 0.005, first %.6f offset 0,0.6 "
-					   "tc rgb '#d62728' front\n", peak, peak);
+				fprintf(s,
+					"set label 'peak %.1f MiB' at graph 0.005, first %.6f "
+					"offset 0,0.6 "
+					"tc rgb '#d62728' front\n",
+					peak, peak);
 			double theap = 0, hpeak = r->heap.n ? dat_peak_heap(r, &theap) : -1;
 			if (!dumb && g->o->heap_note && hpeak > 0 && in_window(g, theap - t0)) {
 				char *qn = gp_quote(g->o->heap_note);
-				fprintf(s, "set label %s at first %.6f, first %.6f %s offset %s,-1 "
-					   "tc rgb '#1f77b4' point pt 7 ps 0.8 lc rgb '#1f77b4' front\n",
-					qn, theap - t0, hpeak, theap - t0 > (g->x0 + g->x1) / 2 ? "right" : "left",
-					theap - t0 > (g->x0 + g->x1) / 2 ? "-1" : "1");
+				fprintf(
+				    s,
+				    "set label %s at first %.6f, first %.6f %s offset %s,-1 "
+				    "tc rgb '#1f77b4' point pt 7 ps 0.8 lc rgb '#1f77b4' front\n",
+				    qn, theap - t0, hpeak,
+				    theap - t0 > (g->x0 + g->x1) / 2 ? "right" : "left",
+				    theap - t0 > (g->x0 + g->x1) / 2 ? "-1" : "1");
 				free(qn);
 			}
 		}
@@ -457,24 +483,29 @@ static void flame_plot(struct gp *g, const struct dat_recording *r)
 		int d = fn->depth < 0 ? 0 : fn->depth;
 		if (d > maxdepth)
 			maxdepth = d;
-		unsigned color = (unsigned)strtoul(func_colors[k % NCOLORS(func_colors)] + 1, NULL, 16);
-		fprintf(f, "%.6f %.6f %.6f %.6f %.6f %.6f %u\n", (xi + xo) / 2, d + 0.5, xi, xo, d + 0.05,
-			d + 0.95, color);
+		unsigned color =
+		    (unsigned)strtoul(func_colors[k % NCOLORS(func_colors)] + 1, NULL, 16);
+		fprintf(f, "%.6f %.6f %.6f %.6f %.6f %.6f %u\n", (xi + xo) / 2, d + 0.5, xi, xo,
+			d + 0.05, d + 0.95, color);
 		if ((xo - xi) * px_per_s > 7.0 * (double)strlen(fn->name) + 6 && labels < 300) {
 			char *q = gp_quote(fn->name);
-			fprintf(s, "set label %d %s at %.6f, %.6f center front\n", 1000 + labels++, q,
-				(xi + xo) / 2, d + 0.5);
+			fprintf(s, "set label %d %s at %.6f, %.6f center front\n", 1000 + labels++,
+				q, (xi + xo) / 2, d + 0.5);
 			free(q);
 		}
 	}
 	free(names);
 	if (close_data(g, f))
 		return;
-	fprintf(s, "unset arrow\nset title ''\nset key off\nset xlabel 'time (in seconds)'\n"
-		   "set ylabel 'call depth'\nset yrange [0:%d]\nset ytics 1\nset grid xtics\n",
+	fprintf(s,
+		"unset arrow\nset title ''\nset key off\nset xlabel 'time (in seconds)'\n"
+		"set ylabel 'call depth'\nset yrange [0:%d]\nset ytics 1\nset grid xtics\n",
 		maxdepth + 1);
-	fprintf(s, "plot '%s' using 1:2:3:4:5:6:7 with boxxyerror fs solid 0.7 border lc rgb '#ffffff' "
-		   "lc rgb variable notitle\n", name);
+	fprintf(
+	    s,
+	    "plot '%s' using 1:2:3:4:5:6:7 with boxxyerror fs solid 0.7 border lc rgb '#ffffff' "
+	    "lc rgb variable notitle\n",
+	    name);
 }
 
 int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int nrecs,
@@ -483,7 +514,8 @@ int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int 
 	struct gp g = {.o = o, .dir = dir};
 	for (int k = 0; k < nrecs; k++)
 		if (!recs[k].mem.n)
-			return err_set(e, "%s: no memory samples (MEM lines) to plot", recs[k].path);
+			return err_set(e, "%s: no memory samples (MEM lines) to plot",
+				       recs[k].path);
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/plot.gp", dir);
 	g.script = fopen(path, "w");
@@ -501,7 +533,8 @@ int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int 
 	if (o->format == PLOT_DUMB)
 		fprintf(s, "set key outside top center horizontal samplen 1\n");
 	else
-		fprintf(s, "set key outside right top vertical Left reverse samplen 2 spacing 1.1\n");
+		fprintf(s,
+			"set key outside right top vertical Left reverse samplen 2 spacing 1.1\n");
 	fprintf(s, "set xrange [%.6f:%.6f]\nset yrange [0:%.6f]\n", g.x0, g.x1, g.y1);
 	int flame = o->flame && nrecs == 1;
 	if (flame)

@@ -1,4 +1,5 @@
-/* plot.h - turns recordings into a gnuplot script and data files: the original's picture and more. */
+/* plot.h - turns recordings into a gnuplot script and data files: the original's picture and more.
+ */
 #ifndef MPROF_PLOT_H
 #define MPROF_PLOT_H
 
@@ -11,12 +12,12 @@ enum plot_format { PLOT_PNG, PLOT_SVG, PLOT_PDF, PLOT_DUMB };
 
 struct plot_opts {
 	enum plot_format format;
-	int width, height;  /* pixels; characters for PLOT_DUMB */
-	const char *title;  /* NULL: the recording's command line */
-	int no_functions;   /* -n: no brackets and no peak lines */
-	int flame;          /* -f: calls as a timeline under the memory plot */
-	int slope;          /* -s: trend lines and their slopes */
-	int window;         /* -w given */
+	int width, height; /* pixels; characters for PLOT_DUMB */
+	const char *title; /* NULL: the recording's command line */
+	int no_functions;  /* -n: no brackets and no peak lines */
+	int flame;	   /* -f: calls as a timeline under the memory plot */
+	int slope;	   /* -s: trend lines and their slopes */
+	int window;	   /* -w given */
 	double w_start, w_end;
 	const char *heap_note; /* one recording: shown at its heap peak (allocation sites) */
 };

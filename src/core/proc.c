@@ -182,7 +182,9 @@ static pid_t read_ppid(pid_t pid)
 
 void proc_descendants(pid_t root, pid_t **out, size_t *n)
 {
-	struct pair { pid_t pid, ppid; } *all = NULL;
+	struct pair {
+		pid_t pid, ppid;
+	} *all = NULL;
 	size_t nall = 0, cap = 0;
 	DIR *d = opendir("/proc");
 	struct dirent *de;

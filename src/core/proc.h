@@ -17,16 +17,16 @@ const char *proc_backend_name(enum proc_backend b);
 struct proc_handle {
 	pid_t pid;
 	enum proc_backend backend;
-	int status_fd;     /* /proc/PID/status: RSS and the high-water mark, ~7 us a read */
-	int statm_fd;      /* /proc/PID/statm: RSS alone, ~1 us a read */
-	int rollup_fd;     /* /proc/PID/smaps_rollup, for pss/uss */
+	int status_fd;	   /* /proc/PID/status: RSS and the high-water mark, ~7 us a read */
+	int statm_fd;	   /* /proc/PID/statm: RSS alone, ~1 us a read */
+	int rollup_fd;	   /* /proc/PID/smaps_rollup, for pss/uss */
 	int clear_refs_fd; /* /proc/PID/clear_refs, -1 when not permitted */
 };
 
 struct proc_mem {
 	uint64_t value; /* bytes, by the handle's backend */
-	uint64_t rss;   /* bytes */
-	uint64_t hwm;   /* bytes: the kernel's peak RSS since the last reset */
+	uint64_t rss;	/* bytes */
+	uint64_t hwm;	/* bytes: the kernel's peak RSS since the last reset */
 };
 
 /* Opens pid's files. -1 with e filled when the process is gone or unreadable. */

@@ -127,8 +127,12 @@ int profiles_resolve_words(const char *dir, char **words, int nwords, int only_r
 			}
 			if (only_recordings) {
 				struct stat lst;
-				if (!profiles_is_recording_name(base) || lstat(w, &lst) || !S_ISREG(lst.st_mode)) {
-					rc = err_set(e, "'%s' is not a recording (mprof_*.dat or mprofile_*.dat)", w);
+				if (!profiles_is_recording_name(base) || lstat(w, &lst) ||
+				    !S_ISREG(lst.st_mode)) {
+					rc = err_set(e,
+						     "'%s' is not a recording (mprof_*.dat or "
+						     "mprofile_*.dat)",
+						     w);
 					goto done;
 				}
 			}

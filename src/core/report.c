@@ -1,4 +1,5 @@
-/* report.c - what 'mprof report' shows of allocation stacks: sites by memory, the call tree, folded stacks, JSON, the flame chart. */
+/* report.c - what 'mprof report' shows of allocation stacks: sites by memory, the call tree, folded
+ * stacks, JSON, the flame chart. */
 #include "core/report.h"
 
 #include <errno.h>
@@ -84,7 +85,8 @@ static void sort_tree(struct report_node *n)
 		sort_tree(&n->kids[i]);
 }
 
-void report_tree(const struct stk_data *d, size_t image, enum report_metric m, struct report_node *root)
+void report_tree(const struct stk_data *d, size_t image, enum report_metric m,
+		 struct report_node *root)
 {
 	memset(root, 0, sizeof(*root));
 	root->label = xstrdup("all");
@@ -254,8 +256,8 @@ static void flame_node(struct flame *f, const struct report_node *n, double x, i
 			strcat(text, "..");
 		}
 		char *q = gp_quote(text);
-		fprintf(f->script, "set label %d %s at %.9f, %.3f center front\n", 1 + f->labels++, q,
-			x + w / 2, depth + 0.5);
+		fprintf(f->script, "set label %d %s at %.9f, %.3f center front\n", 1 + f->labels++,
+			q, x + w / 2, depth + 0.5);
 		free(q);
 	}
 	for (size_t i = 0; i < n->nkids; i++) {
@@ -271,7 +273,8 @@ int report_flame_write(const struct stk_data *d, size_t image, enum report_metri
 	report_tree(d, image, m, &root);
 	if (root.bytes <= 0) {
 		report_tree_release(&root);
-		return err_set(e, "no memory to draw: no site holds bytes under '%s'", report_metric_name(m));
+		return err_set(e, "no memory to draw: no site holds bytes under '%s'",
+			       report_metric_name(m));
 	}
 	char spath[4096], dpath[4096];
 	snprintf(spath, sizeof(spath), "%s/flame.gp", dir);
@@ -299,12 +302,15 @@ int report_flame_write(const struct stk_data *d, size_t image, enum report_metri
 	char *qd = gp_quote(dpath);
 	fprintf(f.script,
 		"unset key\nset border 1 lc rgb '#404040'\nset xrange [0:1]\nset yrange [0:%d]\n"
-		"set xtics ('0%%%%' 0, '25%%%%' 0.25, '50%%%%' 0.5, '75%%%%' 0.75, '100%%%%' 1) nomirror\n"
+		"set xtics ('0%%%%' 0, '25%%%%' 0.25, '50%%%%' 0.5, '75%%%%' 0.75, '100%%%%' 1) "
+		"nomirror\n"
 		"unset ytics\nset xlabel 'share of the %s'\nset lmargin 2\nset rmargin 2\n"
 		"plot %s using 1:2:3:4:5:6:7 with boxxyerror fs solid 0.9 border lc rgb '#ffffff' "
 		"lc rgb variable notitle\n",
 		f.maxdepth + 1,
-		m == RM_PEAK ? "heap at its peak" : m == RM_LEAK ? "memory leaked at exit" : "bytes allocated",
+		m == RM_PEAK   ? "heap at its peak"
+		: m == RM_LEAK ? "memory leaked at exit"
+			       : "bytes allocated",
 		qd);
 	free(qd);
 	int bad = fclose(f.data) | fclose(f.script);

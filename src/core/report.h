@@ -1,4 +1,5 @@
-/* report.h - what 'mprof report' shows of allocation stacks: sites by memory, the call tree, folded stacks, JSON, the flame chart. */
+/* report.h - what 'mprof report' shows of allocation stacks: sites by memory, the call tree, folded
+ * stacks, JSON, the flame chart. */
 #ifndef MPROF_REPORT_H
 #define MPROF_REPORT_H
 
@@ -36,7 +37,8 @@ struct report_node {
 
 /* The top-down tree of image under m; children sorted largest first. Cannot fail;
  * release with report_tree_release. */
-void report_tree(const struct stk_data *d, size_t image, enum report_metric m, struct report_node *root);
+void report_tree(const struct stk_data *d, size_t image, enum report_metric m,
+		 struct report_node *root);
 void report_tree_release(struct report_node *root);
 
 /* Collapsed stacks ("outer;...;inner bytes\n") for flame-graph tools: malloc'd. */
@@ -49,6 +51,7 @@ cJSON *report_json(const struct stk_data *d, size_t image, enum report_metric m)
  * chart of the tree, each box a function, its width its share. 0, or -1 with e
  * filled when there is nothing to draw. */
 int report_flame_write(const struct stk_data *d, size_t image, enum report_metric m,
-		       const struct plot_opts *o, const char *title, const char *dir, struct err *e);
+		       const struct plot_opts *o, const char *title, const char *dir,
+		       struct err *e);
 
 #endif

@@ -1,4 +1,5 @@
-/* sampler.c - the recording loop: samples RSS (and its true interval maximum), heap counters and brackets into a .dat. */
+/* sampler.c - the recording loop: samples RSS (and its true interval maximum), heap counters and
+ * brackets into a .dat. */
 #include "core/sampler.h"
 #include "core/symbols.h"
 
@@ -51,14 +52,14 @@ struct state {
 	struct open_bracket *br;
 	size_t nbr, br_cap;
 	double cur_t, cur_mib;
-	struct dat_point hist[HIST];  /* the latest samples, for events that arrive late */
-	size_t nhist;                 /* samples ever pushed */
-	double heap_prev_live; /* heap in use at the previous sample, bytes */
+	struct dat_point hist[HIST]; /* the latest samples, for events that arrive late */
+	size_t nhist;		     /* samples ever pushed */
+	double heap_prev_live;	     /* heap in use at the previous sample, bytes */
 	struct mprof_proc *slot;
 	uint32_t slot_gen;     /* the generation the symbol snapshot was taken for */
 	struct symbolizer sym; /* names -finstrument-functions addresses */
 	int seen_descendants;
-	int hwm_now;           /* this sample reads the kernel's maximum */
+	int hwm_now; /* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
 	int64_t last_retire_ns, last_scan_ns;
 };
@@ -113,7 +114,8 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 			struct open_bracket *b = &s->br[i];
 			if (b->pid != pid || b->tid != ev->tid || b->depth != ev->depth)
 				continue;
-			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_at(s, t), t, b->depth);
+			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_at(s, t), t,
+				       b->depth);
 			memmove(b, b + 1, (s->nbr - i - 1) * sizeof(*b));
 			s->nbr--;
 			break;
@@ -247,8 +249,9 @@ static void sample_heap(struct state *s, double t)
 			struct chan_heap kh;
 			chan_take_heap(kp, &kh);
 			if (s->cfg->multiprocess) {
-				struct dat_heap line = {t, MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),
-							kh.allocs, kh.frees};
+				struct dat_heap line = {
+				    t,	       MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),
+				    kh.allocs, kh.frees};
 				dat_write_heap(s->w, s->kids[i].pid, &line);
 			} else {
 				h.live += kh.live;
@@ -292,7 +295,8 @@ static int sample_once(struct state *s, double t)
 {
 	uint64_t value, max;
 	int64_t now = time_mono_ns();
-	s->hwm_now = s->res->samples == 0 || now - s->last_hwm_ns >= HWM_EVERY_NS - s->cfg->interval_ns / 2;
+	s->hwm_now =
+	    s->res->samples == 0 || now - s->last_hwm_ns >= HWM_EVERY_NS - s->cfg->interval_ns / 2;
 	if (s->hwm_now)
 		s->last_hwm_ns = now;
 	if (read_one(s, &s->main, &value, &max))
@@ -419,13 +423,15 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		dat_writer_flush(w);
 		if (cfg->on_tick) {
 			struct sampler_tick tick = {t - res->t_start, st->cur_mib, res->peak_mib,
-						    res->hooked ? st->heap_prev_live / 1048576.0 : -1};
+						    res->hooked ? st->heap_prev_live / 1048576.0
+								: -1};
 			cfg->on_tick(cfg->ctx, &tick);
 		}
 		if (cfg->own_child) {
 			int ws;
 			struct rusage ru;
-			pid_t r = gone || maybe_ended ? wait4(pid, &ws, gone ? 0 : WNOHANG, &ru) : 0;
+			pid_t r =
+			    gone || maybe_ended ? wait4(pid, &ws, gone ? 0 : WNOHANG, &ru) : 0;
 			while (r < 0 && errno == EINTR)
 				r = wait4(pid, &ws, 0, &ru);
 			if (r == pid) {

@@ -1,4 +1,5 @@
-/* sampler.h - the recording loop: samples RSS (and its true interval maximum), heap counters and brackets into a .dat. */
+/* sampler.h - the recording loop: samples RSS (and its true interval maximum), heap counters and
+ * brackets into a .dat. */
 #ifndef MPROF_SAMPLER_H
 #define MPROF_SAMPLER_H
 
@@ -11,8 +12,8 @@
 #include "core/proc.h"
 
 struct sampler_tick {
-	double elapsed;  /* seconds since the first sample */
-	double mib;      /* the latest sample */
+	double elapsed;	 /* seconds since the first sample */
+	double mib;	 /* the latest sample */
 	double peak_mib; /* the true peak so far */
 	double heap_mib; /* heap in use, < 0 without hooks */
 };
@@ -23,7 +24,7 @@ struct sampler_config {
 	int include_children; /* -C: MEM is the whole tree */
 	int multiprocess;     /* -M: one CHLD series per descendant */
 	enum proc_backend backend;
-	int own_child;        /* pid is our child: reap it with wait4 */
+	int own_child; /* pid is our child: reap it with wait4 */
 	/* Set from a signal handler to stop watching (attach) - may be NULL. */
 	volatile sig_atomic_t *stop;
 	/* --func globs: -finstrument-functions calls are kept only when their name
@@ -36,19 +37,19 @@ struct sampler_config {
 };
 
 struct sampler_result {
-	int exited;           /* the program ended while watched */
-	int wait_status;      /* its wait status, when own_child and exited */
+	int exited;	 /* the program ended while watched */
+	int wait_status; /* its wait status, when own_child and exited */
 	int timed_out;
 	double t_start, t_end;
 	double peak_mib;      /* true peak RSS of MEM */
 	double heap_peak_mib; /* < 0 without hook data */
 	double heap_end_mib;  /* heap in use at the end, < 0 without hook data */
 	int64_t samples;      /* MEM lines written */
-	int64_t missed;       /* deadlines skipped because a sample overran */
-	int hwm;              /* the kernel's interval maxima were available */
-	int hooked;           /* the main process registered in the channel */
+	int64_t missed;	      /* deadlines skipped because a sample overran */
+	int hwm;	      /* the kernel's interval maxima were available */
+	int hooked;	      /* the main process registered in the channel */
 	uint64_t events_dropped;
-	uint32_t procs_lost;  /* processes the channel had no slot for: not hooked */
+	uint32_t procs_lost; /* processes the channel had no slot for: not hooked */
 };
 
 /* Records pid into w until it exits, the timeout passes (then, for our own child,

@@ -1,4 +1,5 @@
-/* stacks.c - the launcher's side of --stacks: drains allocation events, keeps each image's live blocks, attributes peak and leaks to stacks. */
+/* stacks.c - the launcher's side of --stacks: drains allocation events, keeps each image's live
+ * blocks, attributes peak and leaks to stacks. */
 #include "core/stacks.h"
 
 #include <errno.h>
@@ -18,11 +19,11 @@
 
 /* One call stack's share of an image's heap. Sample mode keeps estimates. */
 struct site {
-	double live_b, live_n;   /* in use now */
-	double peak_b, peak_n;   /* in use at the image's heap peak */
+	double live_b, live_n;	 /* in use now */
+	double peak_b, peak_n;	 /* in use at the image's heap peak */
 	double total_b, total_n; /* ever allocated */
-	uint64_t stamp;          /* event number of its last change */
-	uint32_t *frames;        /* frame indexes, innermost first */
+	uint64_t stamp;		 /* event number of its last change */
+	uint32_t *frames;	 /* frame indexes, innermost first */
 	uint16_t nframes;
 	uint8_t resolved;
 };
@@ -36,7 +37,7 @@ struct image {
 	uint32_t area;
 	int32_t pid;
 	uint32_t proc_index, generation;
-	uint64_t tail; /* next ring index to read */
+	uint64_t tail;	     /* next ring index to read */
 	struct site **sites; /* by stack id; [0] holds allocations without a stack */
 	struct block *blocks;
 	size_t blocks_cap, blocks_n;
@@ -64,9 +65,9 @@ struct result {
 
 struct frame {
 	uint32_t module; /* 0: no module */
-	uint64_t vaddr;  /* in the module, or the raw address */
+	uint64_t vaddr;	 /* in the module, or the raw address */
 	const char *name;
-	char *line;      /* file:line, or NULL */
+	char *line; /* file:line, or NULL */
 };
 
 struct stk_session {
@@ -178,7 +179,8 @@ static uint32_t frame_intern(struct stk_session *s, uint32_t module, uint64_t va
 		s->frame_index_cap = s->frame_index_cap ? s->frame_index_cap * 2 : 4096;
 		s->frame_index = xcalloc(s->frame_index_cap, sizeof(*s->frame_index));
 		for (size_t f = 0; f < s->nframes; f++) {
-			size_t i = frame_hash(s->frames[f].module, s->frames[f].vaddr, s->frame_index_cap);
+			size_t i =
+			    frame_hash(s->frames[f].module, s->frames[f].vaddr, s->frame_index_cap);
 			while (s->frame_index[i])
 				i = (i + 1) & (s->frame_index_cap - 1);
 			s->frame_index[i] = (uint32_t)f + 1;
@@ -223,7 +225,8 @@ static void site_resolve(struct stk_session *s, struct image *im, struct site *s
 			sym_snapshot(&s->sym, im->pid);
 			rc = sym_locate(&s->sym, im->pid, addr, &path, &vaddr);
 		}
-		st->frames[k] = rc ? frame_intern(s, 0, addr) : frame_intern(s, module_of(s, path), vaddr);
+		st->frames[k] =
+		    rc ? frame_intern(s, 0, addr) : frame_intern(s, module_of(s, path), vaddr);
 	}
 	st->nframes = (uint16_t)n;
 	st->resolved = 1;
@@ -371,9 +374,9 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 			st->peak_n = st->live_n;
 		}
 		if (st->total_n > 0)
-			r.sites[r.nsites++] = (struct result_site){st->peak_b, st->peak_n, st->live_b,
-								   st->live_n, st->total_b, st->total_n,
-								   st->frames, st->nframes};
+			r.sites[r.nsites++] =
+			    (struct result_site){st->peak_b,  st->peak_n,  st->live_b, st->live_n,
+						 st->total_b, st->total_n, st->frames, st->nframes};
 		else
 			free(st->frames);
 		free(st);
@@ -408,7 +411,8 @@ static size_t pass(struct stk_session *s, int final)
 		struct mprof_stk_area *a = chan_area(s->ch, i);
 		struct image *im = s->live[i];
 		if (!im) {
-			if (atomic_load_explicit(&a->state, memory_order_acquire) != MPROF_AREA_LIVE)
+			if (atomic_load_explicit(&a->state, memory_order_acquire) !=
+			    MPROF_AREA_LIVE)
 				continue;
 			im = s->live[i] = image_new(s, i, a);
 		}
@@ -491,7 +495,8 @@ static void lines_of_module(struct stk_session *s, uint32_t m)
 		argv[2] = (char *)path;
 		for (size_t j = 0; j < k; j++) {
 			argv[3 + j] = hex + j * 24;
-			snprintf(argv[3 + j], 24, "0x%llx", (unsigned long long)s->frames[which[at + j]].vaddr);
+			snprintf(argv[3 + j], 24, "0x%llx",
+				 (unsigned long long)s->frames[which[at + j]].vaddr);
 		}
 		int fds[2];
 		if (pipe(fds) == 0) {
@@ -511,11 +516,13 @@ static void lines_of_module(struct stk_session *s, uint32_t m)
 			for (size_t j = 0; fp && j < k && fgets(line, sizeof(line), fp); j++) {
 				line[strcspn(line, "\n")] = '\0';
 				char *colon = strrchr(line, ':');
-				/* "??:0", "??:?" and "file:?" say nothing; drop " (discriminator N)". */
+				/* "??:0", "??:?" and "file:?" say nothing; drop " (discriminator
+				 * N)". */
 				char *disc = strstr(line, " (discriminator");
 				if (disc)
 					*disc = '\0';
-				if (line[0] && strncmp(line, "??", 2) && colon && colon[1] != '?' && colon[1] != '0')
+				if (line[0] && strncmp(line, "??", 2) && colon && colon[1] != '?' &&
+				    colon[1] != '0')
 					s->frames[which[at + j]].line = xstrdup(line);
 			}
 			if (fp)
@@ -543,7 +550,8 @@ void stk_stop(struct stk_session *s)
 	pass(s, 1);
 	for (size_t f = 0; f < s->nframes; f++)
 		if (s->frames[f].module)
-			s->frames[f].name = sym_name(&s->sym, s->modules[s->frames[f].module], s->frames[f].vaddr);
+			s->frames[f].name =
+			    sym_name(&s->sym, s->modules[s->frames[f].module], s->frames[f].vaddr);
 	for (size_t m = 1; m < s->nmodules; m++)
 		lines_of_module(s, (uint32_t)m);
 }
@@ -572,8 +580,9 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 		return;
 	const char *mode = s->ch->map->stk_mode == MPROF_STK_ALL ? "all" : "sample";
 	dat_writef(w, "STACKS %s %llu", mode,
-		   s->ch->map->stk_mode == MPROF_STK_ALL ? 0ULL
-							  : (unsigned long long)s->ch->map->sample_bytes);
+		   s->ch->map->stk_mode == MPROF_STK_ALL
+		       ? 0ULL
+		       : (unsigned long long)s->ch->map->sample_bytes);
 	for (size_t m = 1; m < s->nmodules; m++)
 		dat_writef(w, "STKMOD %zu %s", m, s->modules[m]);
 	for (size_t f = 0; f < s->nframes; f++) {
@@ -581,13 +590,15 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 		char name[512];
 		snprintf(name, sizeof(name), "%s", fr->name ? fr->name : "?");
 		dat_sanitize_name(name);
-		dat_writef(w, "STKFN %zu %u 0x%llx %s%s%s", f, fr->module, (unsigned long long)fr->vaddr,
-			   name, fr->line ? " " : "", fr->line ? fr->line : "");
+		dat_writef(w, "STKFN %zu %u 0x%llx %s%s%s", f, fr->module,
+			   (unsigned long long)fr->vaddr, name, fr->line ? " " : "",
+			   fr->line ? fr->line : "");
 	}
 	for (size_t i = 0; i < s->nresults; i++) {
 		struct result *r = &s->results[i];
-		dat_writef(w, "STKIMG %zu %d %.0f %.0f %llu %llu %s", i, (int)r->pid, pos(r->peak), pos(r->leak),
-			   (unsigned long long)r->allocs, (unsigned long long)r->lost, r->exe);
+		dat_writef(w, "STKIMG %zu %d %.0f %.0f %llu %llu %s", i, (int)r->pid, pos(r->peak),
+			   pos(r->leak), (unsigned long long)r->allocs, (unsigned long long)r->lost,
+			   r->exe);
 		qsort(r->sites, r->nsites, sizeof(*r->sites), by_peak);
 		for (size_t k = 0; k < r->nsites; k++) {
 			const struct result_site *st = &r->sites[k];
@@ -596,11 +607,11 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 			frames[0] = '-';
 			frames[1] = '\0';
 			for (uint16_t j = 0; j < st->nframes; j++)
-				len += (size_t)snprintf(frames + len, sizeof(frames) - len, "%s%u", j ? "," : "",
-							st->frames[j]);
-			dat_writef(w, "STK %zu %.0f %.0f %.0f %.0f %.0f %.0f %s", i, pos(st->peak_b),
-				   pos(st->peak_n), pos(st->leak_b), pos(st->leak_n), pos(st->total_b),
-				   pos(st->total_n), frames);
+				len += (size_t)snprintf(frames + len, sizeof(frames) - len, "%s%u",
+							j ? "," : "", st->frames[j]);
+			dat_writef(w, "STK %zu %.0f %.0f %.0f %.0f %.0f %.0f %s", i,
+				   pos(st->peak_b), pos(st->peak_n), pos(st->leak_b),
+				   pos(st->leak_n), pos(st->total_b), pos(st->total_n), frames);
 		}
 	}
 }

@@ -1,4 +1,5 @@
-/* stacks.h - the launcher's side of --stacks: drains allocation events, keeps each image's live blocks, attributes peak and leaks to stacks. */
+/* stacks.h - the launcher's side of --stacks: drains allocation events, keeps each image's live
+ * blocks, attributes peak and leaks to stacks. */
 #ifndef MPROF_CORE_STACKS_H
 #define MPROF_CORE_STACKS_H
 

@@ -1,4 +1,5 @@
-/* stkdat.c - reading the allocation stacks a recording holds (the STACKS and STK* lines of docs/format.md). */
+/* stkdat.c - reading the allocation stacks a recording holds (the STACKS and STK* lines of
+ * docs/format.md). */
 #include "core/stkdat.h"
 
 #include <errno.h>
@@ -98,8 +99,9 @@ static int parse_line(char *line, struct stk_data *d)
 	}
 	if (!strcmp(kind, "STK")) {
 		struct stk_site s = {0};
-		if (u64(&p, &a, 10) || a >= d->nimages || num(&p, &s.peak_b) || num(&p, &s.peak_n) ||
-		    num(&p, &s.leak_b) || num(&p, &s.leak_n) || num(&p, &s.total_b) || num(&p, &s.total_n))
+		if (u64(&p, &a, 10) || a >= d->nimages || num(&p, &s.peak_b) ||
+		    num(&p, &s.peak_n) || num(&p, &s.leak_b) || num(&p, &s.leak_n) ||
+		    num(&p, &s.total_b) || num(&p, &s.total_n))
 			return -1;
 		s.image = (size_t)a;
 		char *list = word(&p);
@@ -110,7 +112,8 @@ static int parse_line(char *line, struct stk_data *d)
 				char *end;
 				errno = 0;
 				unsigned long f = strtoul(q, &end, 10);
-				if (end == q || errno || f >= d->nfns || (*end && *end != ',') || s.nframes >= 256) {
+				if (end == q || errno || f >= d->nfns || (*end && *end != ',') ||
+				    s.nframes >= 256) {
 					free(s.frames);
 					return -1;
 				}
@@ -136,7 +139,8 @@ static const char *expected(const char *kind)
 		return "STKFN <next-index> <module> <hex-offset> <name> [file:line]";
 	if (!strncmp(kind, "STKIMG", 6))
 		return "STKIMG <next-index> <pid> <peak> <leak> <allocs> <lost> <exe>";
-	return "STK <image> <peak-bytes> <peak-blocks> <leak-bytes> <leak-blocks> <bytes> <blocks> <frames>";
+	return "STK <image> <peak-bytes> <peak-blocks> <leak-bytes> <leak-blocks> <bytes> <blocks> "
+	       "<frames>";
 }
 
 int stk_parse(const char *name, const char *text, size_t len, struct stk_data *d, struct err *e)
@@ -147,7 +151,8 @@ int stk_parse(const char *name, const char *text, size_t len, struct stk_data *d
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - text - at) : len - at;
 		lineno++;
-		if ((n >= 3 && !memcmp(text + at, "STK", 3)) || (n >= 6 && !memcmp(text + at, "STACKS", 6))) {
+		if ((n >= 3 && !memcmp(text + at, "STK", 3)) ||
+		    (n >= 6 && !memcmp(text + at, "STACKS", 6))) {
 			char *line = xmalloc(n + 1);
 			memcpy(line, text + at, n);
 			line[n] = '\0';
@@ -162,7 +167,8 @@ int stk_parse(const char *name, const char *text, size_t len, struct stk_data *d
 		at += n + 1;
 	}
 	if (!d->present && (d->nsites || d->nimages || d->nfns))
-		return err_set(e, "%s: stack lines without a STACKS line", name), stk_data_release(d), -1;
+		return err_set(e, "%s: stack lines without a STACKS line", name),
+		       stk_data_release(d), -1;
 	return 0;
 }
 

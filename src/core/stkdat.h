@@ -1,4 +1,5 @@
-/* stkdat.h - reading the allocation stacks a recording holds (the STACKS and STK* lines of docs/format.md). */
+/* stkdat.h - reading the allocation stacks a recording holds (the STACKS and STK* lines of
+ * docs/format.md). */
 #ifndef MPROF_STKDAT_H
 #define MPROF_STKDAT_H
 
@@ -10,8 +11,8 @@
 struct stk_fn {
 	uint32_t module; /* 0: none, vaddr is the raw address */
 	uint64_t vaddr;
-	char *name;      /* "?" when unknown */
-	char *line;      /* "file:line", or NULL */
+	char *name; /* "?" when unknown */
+	char *line; /* "file:line", or NULL */
 };
 
 struct stk_image {
@@ -29,10 +30,10 @@ struct stk_site {
 };
 
 struct stk_data {
-	int present;           /* the recording has a STACKS line */
-	int all;               /* --stacks=all: exact; otherwise estimates */
+	int present;	       /* the recording has a STACKS line */
+	int all;	       /* --stacks=all: exact; otherwise estimates */
 	uint64_t sample_bytes; /* sample mode's mean */
-	char **modules;        /* [0] is NULL */
+	char **modules;	       /* [0] is NULL */
 	size_t nmodules;
 	struct stk_fn *fns;
 	size_t nfns;

@@ -1,4 +1,5 @@
-/* summary.c - the numbers of a recording that people and dashboards want, and the checks CI runs on them. */
+/* summary.c - the numbers of a recording that people and dashboards want, and the checks CI runs on
+ * them. */
 #include "core/summary.h"
 
 #include <math.h>
@@ -110,8 +111,14 @@ void summary_release(struct summary *s)
 }
 
 /* Numbers rounded for people: MiB to 3 decimals, seconds to 4. */
-static double r3(double v) { return round(v * 1000) / 1000; }
-static double r4(double v) { return round(v * 10000) / 10000; }
+static double r3(double v)
+{
+	return round(v * 1000) / 1000;
+}
+static double r4(double v)
+{
+	return round(v * 10000) / 10000;
+}
 
 static void add_num_or_null(cJSON *o, const char *key, double v, int known)
 {
@@ -165,7 +172,8 @@ cJSON *summary_json(const struct summary *s)
 		cJSON_AddStringToObject(f, "name", s->funcs[i].name);
 		cJSON_AddNumberToObject(f, "calls", (double)s->funcs[i].calls);
 		cJSON_AddNumberToObject(f, "total_s", r4(s->funcs[i].total_s));
-		add_num_or_null(f, "peak_mib", r3(s->funcs[i].peak_mib), !isnan(s->funcs[i].peak_mib));
+		add_num_or_null(f, "peak_mib", r3(s->funcs[i].peak_mib),
+				!isnan(s->funcs[i].peak_mib));
 		cJSON_AddItemToArray(funcs, f);
 	}
 	cJSON *kids = cJSON_AddArrayToObject(o, "children");
@@ -201,7 +209,8 @@ static int baseline_from_json(const char *path, const char *text, struct summary
 	s->heap_exit_mib = -1;
 	const cJSON *rss = cJSON_GetObjectItemCaseSensitive(o, "rss");
 	const cJSON *heap = cJSON_GetObjectItemCaseSensitive(o, "heap");
-	int bad = json_number(rss, "peak_mib", &s->peak_mib) || json_number(o, "duration_s", &s->duration_s);
+	int bad = json_number(rss, "peak_mib", &s->peak_mib) ||
+		  json_number(o, "duration_s", &s->duration_s);
 	if (!bad && cJSON_IsObject(heap)) {
 		s->has_heap = 1;
 		bad = json_number(heap, "peak_mib", &s->heap_peak_mib);
@@ -211,7 +220,8 @@ static int baseline_from_json(const char *path, const char *text, struct summary
 	cJSON_Delete(o);
 	if (bad) {
 		summary_release(s);
-		return err_set(e, "%s: summary lacks rss.peak_mib, duration_s or heap.peak_mib", path);
+		return err_set(e, "%s: summary lacks rss.peak_mib, duration_s or heap.peak_mib",
+			       path);
 	}
 	return 0;
 }
@@ -242,11 +252,16 @@ int summary_load_baseline(const char *path, struct summary *s, struct err *e)
 const char *check_metric_label(enum check_metric m)
 {
 	switch (m) {
-	case CHECK_PEAK: return "peak RSS";
-	case CHECK_HEAP: return "peak heap";
-	case CHECK_LEAK: return "heap at exit";
-	case CHECK_DURATION: return "duration";
-	case CHECK_FUNC_PEAK: return "peak RSS in";
+	case CHECK_PEAK:
+		return "peak RSS";
+	case CHECK_HEAP:
+		return "peak heap";
+	case CHECK_LEAK:
+		return "heap at exit";
+	case CHECK_DURATION:
+		return "duration";
+	case CHECK_FUNC_PEAK:
+		return "peak RSS in";
 	}
 	return "?";
 }
@@ -254,11 +269,16 @@ const char *check_metric_label(enum check_metric m)
 const char *check_metric_key(enum check_metric m)
 {
 	switch (m) {
-	case CHECK_PEAK: return "peak_rss";
-	case CHECK_HEAP: return "peak_heap";
-	case CHECK_LEAK: return "leak";
-	case CHECK_DURATION: return "duration";
-	case CHECK_FUNC_PEAK: return "function_peak_rss";
+	case CHECK_PEAK:
+		return "peak_rss";
+	case CHECK_HEAP:
+		return "peak_heap";
+	case CHECK_LEAK:
+		return "leak";
+	case CHECK_DURATION:
+		return "duration";
+	case CHECK_FUNC_PEAK:
+		return "function_peak_rss";
 	}
 	return "?";
 }
@@ -267,10 +287,14 @@ const char *check_metric_key(enum check_metric m)
 static double measure(const struct summary *s, enum check_metric m, const char *func)
 {
 	switch (m) {
-	case CHECK_PEAK: return s->peak_mib;
-	case CHECK_HEAP: return s->has_heap ? s->heap_peak_mib : NAN;
-	case CHECK_LEAK: return s->has_heap && s->heap_exit_mib >= 0 ? s->heap_exit_mib : NAN;
-	case CHECK_DURATION: return s->duration_s;
+	case CHECK_PEAK:
+		return s->peak_mib;
+	case CHECK_HEAP:
+		return s->has_heap ? s->heap_peak_mib : NAN;
+	case CHECK_LEAK:
+		return s->has_heap && s->heap_exit_mib >= 0 ? s->heap_exit_mib : NAN;
+	case CHECK_DURATION:
+		return s->duration_s;
 	case CHECK_FUNC_PEAK:
 		for (size_t i = 0; i < s->nfuncs; i++)
 			if (!strcmp(s->funcs[i].name, func))
@@ -289,15 +313,19 @@ static struct check_result *push(struct check_result **res, size_t *n)
 	return c;
 }
 
-static int need_data(const struct summary *s, enum check_metric m, const char *func, const char *what,
-		     struct err *e)
+static int need_data(const struct summary *s, enum check_metric m, const char *func,
+		     const char *what, struct err *e)
 {
 	if ((m == CHECK_HEAP || m == CHECK_LEAK) && !s->has_heap)
-		return err_set(e, "%s needs heap data, and '%s' has none (the program was not "
-				  "hooked: see the NOTE lines of the recording)", what, s->file);
+		return err_set(e,
+			       "%s needs heap data, and '%s' has none (the program was not "
+			       "hooked: see the NOTE lines of the recording)",
+			       what, s->file);
 	if (m == CHECK_LEAK && s->heap_exit_mib < 0)
-		return err_set(e, "%s needs the heap at exit, and '%s' has no EXIT line "
-				  "(attached, or mprof was stopped before the program)", what, s->file);
+		return err_set(e,
+			       "%s needs the heap at exit, and '%s' has no EXIT line "
+			       "(attached, or mprof was stopped before the program)",
+			       what, s->file);
 	if (m == CHECK_FUNC_PEAK && isnan(measure(s, m, func)))
 		return err_set(e, "--func '%s': no call of it in '%s'", func, s->file);
 	return 0;
@@ -309,8 +337,8 @@ int check_run(const struct summary *s, const struct check_limit *limits, size_t 
 {
 	*res = NULL;
 	*nres = 0;
-	static const char *const opt[] = {"--max-peak", "--max-heap", "--max-leak", "--max-duration",
-					  "--max-peak"};
+	static const char *const opt[] = {"--max-peak", "--max-heap", "--max-leak",
+					  "--max-duration", "--max-peak"};
 	for (size_t i = 0; i < nlimits; i++) {
 		const struct check_limit *l = &limits[i];
 		if (need_data(s, l->metric, l->func, opt[l->metric], e)) {

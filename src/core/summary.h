@@ -1,4 +1,5 @@
-/* summary.h - the numbers of a recording that people and dashboards want, and the checks CI runs on them. */
+/* summary.h - the numbers of a recording that people and dashboards want, and the checks CI runs on
+ * them. */
 #ifndef MPROF_SUMMARY_H
 #define MPROF_SUMMARY_H
 
@@ -19,7 +20,7 @@ struct summary_func {
 
 struct summary {
 	char *file, *cmdline;
-	double start;      /* epoch seconds of the first sample */
+	double start; /* epoch seconds of the first sample */
 	double duration_s;
 	size_t samples;
 	double interval_s; /* 0 when unknown */
@@ -35,7 +36,10 @@ struct summary {
 	uint64_t allocs, frees;
 	struct summary_func *funcs;
 	size_t nfuncs;
-	struct { char *id; double peak_mib; } *children;
+	struct {
+		char *id;
+		double peak_mib;
+	} * children;
 	size_t nchildren;
 };
 
@@ -61,16 +65,16 @@ enum check_metric { CHECK_PEAK, CHECK_HEAP, CHECK_LEAK, CHECK_DURATION, CHECK_FU
 
 struct check_limit {
 	enum check_metric metric;
-	double limit;     /* MiB, or seconds for duration */
+	double limit;	  /* MiB, or seconds for duration */
 	const char *func; /* CHECK_FUNC_PEAK */
 };
 
 struct check_result {
 	enum check_metric metric;
 	const char *func;
-	double measured;  /* NAN when unknown */
-	double limit;     /* absolute limit, or baseline * (1 + tolerance) */
-	double baseline;  /* NAN unless from a baseline */
+	double measured; /* NAN when unknown */
+	double limit;	 /* absolute limit, or baseline * (1 + tolerance) */
+	double baseline; /* NAN unless from a baseline */
 	int passed;
 };
 

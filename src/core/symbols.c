@@ -1,4 +1,5 @@
-/* symbols.c - naming code addresses of another process after the fact: /proc/PID/maps, then the module's ELF symbol table. */
+/* symbols.c - naming code addresses of another process after the fact: /proc/PID/maps, then the
+ * module's ELF symbol table. */
 #include "core/symbols.h"
 
 #include <elf.h>
@@ -55,7 +56,8 @@ static int pread_exact(int fd, void *buf, size_t n, uint64_t off)
 /* Loads the function symbols of one section (symtab or dynsym) and its strings. */
 static int load_symbols(int fd, const Elf64_Shdr *sh, const Elf64_Shdr *str, struct sym_file *f)
 {
-	if (sh->sh_entsize != sizeof(Elf64_Sym) || str->sh_size > (1u << 30) || sh->sh_size > (1u << 30))
+	if (sh->sh_entsize != sizeof(Elf64_Sym) || str->sh_size > (1u << 30) ||
+	    sh->sh_size > (1u << 30))
 		return -1;
 	size_t count = sh->sh_size / sizeof(Elf64_Sym);
 	Elf64_Sym *raw = xmalloc(sh->sh_size ? sh->sh_size : 1);
@@ -69,9 +71,11 @@ static int load_symbols(int fd, const Elf64_Shdr *sh, const Elf64_Shdr *str, str
 	f->syms = xcalloc(count + 1, sizeof(*f->syms));
 	for (size_t i = 0; i < count; i++) {
 		const Elf64_Sym *s = &raw[i];
-		if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || !s->st_value || s->st_name >= str->sh_size)
+		if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || !s->st_value ||
+		    s->st_name >= str->sh_size)
 			continue;
-		f->syms[f->nsyms++] = (struct sym){s->st_value, s->st_size, f->strings + s->st_name};
+		f->syms[f->nsyms++] =
+		    (struct sym){s->st_value, s->st_size, f->strings + s->st_name};
 	}
 	free(raw);
 	qsort(f->syms, f->nsyms, sizeof(*f->syms), by_addr);
@@ -165,7 +169,8 @@ int sym_snapshot(struct symbolizer *s, pid_t pid)
 		unsigned long long start, end, pgoff;
 		char perms[8];
 		int n = 0;
-		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %n", &start, &end, perms, &pgoff, &n) < 4 ||
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %n", &start, &end, perms, &pgoff, &n) <
+			4 ||
 		    !n || perms[2] != 'x')
 			continue;
 		char *p = line + n;
@@ -192,7 +197,8 @@ int sym_locate(struct symbolizer *s, pid_t pid, uint64_t addr, const char **path
 		struct sym_file *f = file_of(s, mp->path);
 		uint64_t off = addr - mp->start + mp->pgoff;
 		for (size_t k = 0; k < f->nloads; k++)
-			if (off >= f->loads[k].offset && off < f->loads[k].offset + f->loads[k].filesz) {
+			if (off >= f->loads[k].offset &&
+			    off < f->loads[k].offset + f->loads[k].filesz) {
 				*path = f->path;
 				*vaddr = off - f->loads[k].offset + f->loads[k].vaddr;
 				return 0;
@@ -217,7 +223,8 @@ const char *sym_name(struct symbolizer *s, const char *path, uint64_t vaddr)
 			hi = mid;
 	}
 	const struct sym *sy = &f->syms[lo];
-	if (sy->addr <= vaddr && (vaddr < sy->addr + sy->size || (sy->size == 0 && vaddr == sy->addr)))
+	if (sy->addr <= vaddr &&
+	    (vaddr < sy->addr + sy->size || (sy->size == 0 && vaddr == sy->addr)))
 		return sy->name;
 	return NULL;
 }
@@ -249,7 +256,8 @@ void sym_release(struct symbolizer *s)
 	memset(s, 0, sizeof(*s));
 }
 
-int sym_ranges(const char *path, char *const *globs, int nglobs, uint64_t *lo, uint64_t *hi, int max)
+int sym_ranges(const char *path, char *const *globs, int nglobs, uint64_t *lo, uint64_t *hi,
+	       int max)
 {
 	struct sym_file *f = load_file(path);
 	int n = f->nsyms ? 0 : -1;

@@ -1,4 +1,5 @@
-/* symbols.h - naming code addresses of another process after the fact: /proc/PID/maps, then the module's ELF symbol table. */
+/* symbols.h - naming code addresses of another process after the fact: /proc/PID/maps, then the
+ * module's ELF symbol table. */
 #ifndef MPROF_SYMBOLS_H
 #define MPROF_SYMBOLS_H
 
@@ -38,6 +39,7 @@ void sym_release(struct symbolizer *s);
 /* Fills lo[i], hi[i] (at most max) with the address ranges, as the ELF file at path
  * states them, of its functions whose names match one of the globs; sorted by lo.
  * Returns how many, or -1 when path has no symbol table. */
-int sym_ranges(const char *path, char *const *globs, int nglobs, uint64_t *lo, uint64_t *hi, int max);
+int sym_ranges(const char *path, char *const *globs, int nglobs, uint64_t *lo, uint64_t *hi,
+	       int max);
 
 #endif

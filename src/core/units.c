@@ -22,12 +22,17 @@ int units_parse_seconds(const char *s, double *seconds)
 
 int units_parse_size(const char *s, uint64_t *bytes)
 {
-	static const struct { const char *suffix; double mult; } units[] = {
-		{"", 1048576.0}, {"b", 1.0},
-		{"k", 1024.0}, {"kb", 1024.0}, {"kib", 1024.0},
-		{"m", 1048576.0}, {"mb", 1048576.0}, {"mib", 1048576.0},
-		{"g", 1073741824.0}, {"gb", 1073741824.0}, {"gib", 1073741824.0},
-		{"t", 1099511627776.0}, {"tb", 1099511627776.0}, {"tib", 1099511627776.0},
+	static const struct {
+		const char *suffix;
+		double mult;
+	} units[] = {
+	    {"", 1048576.0},	     {"b", 1.0},
+	    {"k", 1024.0},	     {"kb", 1024.0},
+	    {"kib", 1024.0},	     {"m", 1048576.0},
+	    {"mb", 1048576.0},	     {"mib", 1048576.0},
+	    {"g", 1073741824.0},     {"gb", 1073741824.0},
+	    {"gib", 1073741824.0},   {"t", 1099511627776.0},
+	    {"tb", 1099511627776.0}, {"tib", 1099511627776.0},
 	};
 	char *end;
 	if (!s)

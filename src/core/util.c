@@ -82,8 +82,14 @@ static int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t time_mono_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
-int64_t time_real_ns(void) { return clock_ns(CLOCK_REALTIME); }
+int64_t time_mono_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+int64_t time_real_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
 
 int write_all(int fd, const void *buf, size_t n)
 {

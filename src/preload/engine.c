@@ -1,4 +1,5 @@
-/* engine.c - the recording engine behind libmprof.so's hooks: channel attach, cells, fork and exec, brackets. */
+/* engine.c - the recording engine behind libmprof.so's hooks: channel attach, cells, fork and exec,
+ * brackets. */
 #include "preload/engine.h"
 #include "preload/stacks.h"
 
@@ -19,7 +20,7 @@ struct mprof_proc *engine_proc;
 static struct mprof_channel *chan;
 static _Atomic int init_state; /* 0 not yet, 1 in progress, 2 done */
 static pthread_key_t cell_key;
-static int ranges_here;  /* --func ranges apply: this process runs their executable */
+static int ranges_here;	  /* --func ranges apply: this process runs their executable */
 static uint64_t exe_bias; /* its load bias: ranges are in unrelocated addresses */
 static int have_key;
 
@@ -90,7 +91,8 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		atomic_store(&p->pid, pid);
 		atomic_store_explicit(&p->state, MPROF_PROC_LIVE, memory_order_release);
 		uint32_t used = atomic_load(&chan->procs_used);
-		while (used < i + 1 && !atomic_compare_exchange_weak(&chan->procs_used, &used, i + 1))
+		while (used < i + 1 &&
+		       !atomic_compare_exchange_weak(&chan->procs_used, &used, i + 1))
 			;
 		return p;
 	}
@@ -126,9 +128,9 @@ void engine_limit(struct engine_thread *t)
 		int64_t delta = c ? net - t->base : t->delta; /* not yet flushed */
 		int64_t est = flushed + delta; /* the live heap as this thread knows it */
 		int64_t peak = atomic_load_explicit(&p->heap_peak, memory_order_relaxed);
-		while (est > peak && !atomic_compare_exchange_weak_explicit(&p->heap_peak, &peak, est,
-									     memory_order_relaxed,
-									     memory_order_relaxed))
+		while (est > peak &&
+		       !atomic_compare_exchange_weak_explicit(
+			   &p->heap_peak, &peak, est, memory_order_relaxed, memory_order_relaxed))
 			;
 		if (est > peak)
 			peak = est;
@@ -257,7 +259,8 @@ static void atfork_child(void)
 	engine_proc = claim_slot(getpid(), getppid());
 	if (!engine_proc)
 		return;
-	stacks_after_fork((uint32_t)(engine_proc - chan->procs), atomic_load(&engine_proc->generation));
+	stacks_after_fork((uint32_t)(engine_proc - chan->procs),
+			  atomic_load(&engine_proc->generation));
 	atomic_store(&engine_proc->cells[0].net, live);
 	atomic_store(&engine_proc->heap_flushed, live);
 	atomic_store(&engine_proc->mmap_live, mmap_live);
@@ -283,8 +286,10 @@ void engine_init(void)
 	if (path && *path) {
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(struct mprof_channel)) {
-			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (fd >= 0 && fstat(fd, &st) == 0 &&
+		    (size_t)st.st_size >= sizeof(struct mprof_channel)) {
+			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+				       fd, 0);
 			struct mprof_channel *c = m;
 			if (m != MAP_FAILED && c->magic == MPROF_CHANNEL_MAGIC &&
 			    c->version == MPROF_CHANNEL_VERSION &&
@@ -435,8 +440,8 @@ static struct mprof_event *ring_reserve(struct mprof_proc *p, uint64_t *idx)
 			atomic_fetch_add_explicit(&p->ev_dropped, 1, memory_order_relaxed);
 			return NULL;
 		}
-		if (atomic_compare_exchange_weak_explicit(&p->ev_head, &h, h + 1, memory_order_acq_rel,
-							  memory_order_relaxed))
+		if (atomic_compare_exchange_weak_explicit(
+			&p->ev_head, &h, h + 1, memory_order_acq_rel, memory_order_relaxed))
 			break;
 	}
 	*idx = h;

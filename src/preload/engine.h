@@ -1,4 +1,5 @@
-/* engine.h - the recording engine behind libmprof.so's hooks: heap counters, mmap tracking, bracket events. */
+/* engine.h - the recording engine behind libmprof.so's hooks: heap counters, mmap tracking, bracket
+ * events. */
 #ifndef MPROF_ENGINE_H
 #define MPROF_ENGINE_H
 
@@ -13,16 +14,16 @@
 struct engine_thread {
 	struct mprof_cell *cell; /* NULL until the thread's first counted call */
 	struct mprof_proc *proc; /* the slot the cell belongs to */
-	int64_t base;            /* with a cell: its net when last flushed to proc->heap_flushed */
-	int64_t delta;           /* without a cell: net bytes not yet flushed */
-	int64_t limit;           /* without a cell: the slow path's re-arm, as cell->hi - base */
-	int in_hook;             /* re-entry guard: nested calls are not counted */
-	int depth;               /* bracket nesting */
+	int64_t base;		 /* with a cell: its net when last flushed to proc->heap_flushed */
+	int64_t delta;		 /* without a cell: net bytes not yet flushed */
+	int64_t limit;		 /* without a cell: the slow path's re-arm, as cell->hi - base */
+	int in_hook;		 /* re-entry guard: nested calls are not counted */
+	int depth;		 /* bracket nesting */
 	int32_t tid;
-	int overflow;            /* no cell of its own: counted with atomics in cell 0 */
-	int sample_armed;        /* --stacks=sample: the countdown below has started */
-	int64_t sample_left;     /* --stacks countdown while the thread has no cell */
-	uint64_t rng;            /* the sampling's random state */
+	int overflow;	     /* no cell of its own: counted with atomics in cell 0 */
+	int sample_armed;    /* --stacks=sample: the countdown below has started */
+	int64_t sample_left; /* --stacks countdown while the thread has no cell */
+	uint64_t rng;	     /* the sampling's random state */
 };
 
 extern __thread struct engine_thread engine_tl MPROF_HIDDEN;
@@ -35,7 +36,7 @@ static inline int64_t *engine_countdown(struct engine_thread *t)
 	return t->cell ? &t->cell->sample_left : &t->sample_left;
 }
 extern struct mprof_proc *engine_proc MPROF_HIDDEN; /* NULL: not recording */
-extern int engine_glibc_next MPROF_HIDDEN;          /* see hooks.c */
+extern int engine_glibc_next MPROF_HIDDEN;	    /* see hooks.c */
 
 /* Maps the channel and claims a slot, once; later calls return at once. Never fails
  * loudly: without a channel the engine stays off and hooks only forward. */
@@ -55,8 +56,9 @@ void engine_limit(struct engine_thread *t) MPROF_HIDDEN;
 #if defined(__x86_64__)
 #define ENGINE_BUMP(field, v) __asm__ volatile("addq %1, %0" : "+m"(field) : "er"((int64_t)(v)))
 #else
-#define ENGINE_BUMP(field, v)                                                              \
-	atomic_store_explicit(&(field), atomic_load_explicit(&(field), memory_order_relaxed) + (v), \
+#define ENGINE_BUMP(field, v)                                                                      \
+	atomic_store_explicit(&(field),                                                            \
+			      atomic_load_explicit(&(field), memory_order_relaxed) + (v),          \
 			      memory_order_relaxed)
 #endif
 

@@ -1,4 +1,5 @@
-/* hooks.c - libmprof.so's interposed symbols: each forwards to the next definition and tells the engine. */
+/* hooks.c - libmprof.so's interposed symbols: each forwards to the next definition and tells the
+ * engine. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
@@ -200,7 +201,8 @@ static inline int uncounted_in(struct mprof_cell *c, size_t n)
 	int64_t net = atomic_load_explicit(&c->net, memory_order_relaxed) - (int64_t)n;
 	atomic_store_explicit(&c->net, net, memory_order_relaxed);
 	ENGINE_BUMP(c->frees, 1);
-	return __builtin_expect(net < atomic_load_explicit(&c->lo, memory_order_relaxed), 0) ? 2 : 0;
+	return __builtin_expect(net < atomic_load_explicit(&c->lo, memory_order_relaxed), 0) ? 2
+											     : 0;
 }
 
 /* Counts a block about to be freed (before the real free: another thread may get

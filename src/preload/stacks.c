@@ -1,4 +1,5 @@
-/* stacks.c - allocation stacks for libmprof-stacks.so (--stacks): capture with libunwind, a lock-free stack table, the event ring. */
+/* stacks.c - allocation stacks for libmprof-stacks.so (--stacks): capture with libunwind, a
+ * lock-free stack table, the event ring. */
 #define UNW_LOCAL_ONLY
 #include "preload/stacks.h"
 
@@ -38,7 +39,8 @@ static int load_unwind(void)
 	if (!h)
 		return -1;
 	int (*set_caching)(unw_addr_space_t, unw_caching_policy_t) =
-		(int (*)(unw_addr_space_t, unw_caching_policy_t))dlsym(h, "_ULx86_64_set_caching_policy");
+	    (int (*)(unw_addr_space_t, unw_caching_policy_t))dlsym(h,
+								   "_ULx86_64_set_caching_policy");
 	unw_addr_space_t *local = (unw_addr_space_t *)dlsym(h, "_ULx86_64_local_addr_space");
 	unw_trace = (int (*)(void **, int))dlsym(h, "unw_backtrace");
 	if (!set_caching || !local || !unw_trace)
@@ -58,8 +60,9 @@ static int load_unwind(void)
 void stacks_move_fds(int fds[2])
 {
 	struct rlimit rl;
-	long top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur
-										     : 1024;
+	long top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+		       ? (long)rl.rlim_cur
+		       : 1024;
 	if (top > 4096)
 		top = 4096;
 	for (int i = 0; i < 2; i++) {
@@ -110,12 +113,13 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 {
 	for (uint32_t i = 0; i < chan->nareas; i++) {
 		struct mprof_stk_area *a =
-			(struct mprof_stk_area *)((char *)chan + mprof_area_offset(chan->nprocs, i));
+		    (struct mprof_stk_area *)((char *)chan + mprof_area_offset(chan->nprocs, i));
 		uint32_t expect = MPROF_AREA_FREE;
 		if (!atomic_compare_exchange_strong(&a->state, &expect, MPROF_AREA_CLAIMING))
 			continue;
 		/* tmpfs pages are reserved now, or a full /dev/shm would fault later. */
-		if (fallocate(fd, 0, (off_t)mprof_area_offset(chan->nprocs, i), (off_t)area_bytes())) {
+		if (fallocate(fd, 0, (off_t)mprof_area_offset(chan->nprocs, i),
+			      (off_t)area_bytes())) {
 			atomic_store(&a->state, MPROF_AREA_FREE);
 			return -1;
 		}

@@ -1,4 +1,5 @@
-/* stacks.h - allocation stacks for libmprof-stacks.so (--stacks): capture with libunwind, a lock-free stack table, the event ring. */
+/* stacks.h - allocation stacks for libmprof-stacks.so (--stacks): capture with libunwind, a
+ * lock-free stack table, the event ring. */
 #ifndef MPROF_PRELOAD_STACKS_H
 #define MPROF_PRELOAD_STACKS_H
 
