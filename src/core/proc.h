@@ -13,7 +13,8 @@ enum proc_backend { PROC_RSS, PROC_PSS, PROC_USS };
 int proc_backend_parse(const char *s, enum proc_backend *b);
 const char *proc_backend_name(enum proc_backend b);
 
-/* A process being watched. Keeps its /proc files open between samples. */
+/* A process being watched. Keeps its /proc files open between samples (smaps_rollup is
+ * reopened when the process execs: it belongs to one address space). */
 struct proc_handle {
 	pid_t pid;
 	enum proc_backend backend;
