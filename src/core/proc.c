@@ -56,7 +56,17 @@ int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err 
 		}
 	}
 	h->clear_refs_fd = open_proc_file(pid, "clear_refs", O_WRONLY);
+	h->clear_refs_errno = h->clear_refs_fd < 0 ? errno : 0;
 	return 0;
+}
+
+int proc_hwm_resettable(pid_t pid)
+{
+	int fd = open_proc_file(pid, "clear_refs", O_WRONLY);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 /* Reads a /proc text. These files come whole in one read when the buffer is large
@@ -156,6 +166,7 @@ int proc_reset_hwm(struct proc_handle *h)
 	if (pwrite(h->clear_refs_fd, "5", 1, 0) != 1) {
 		if (errno == ESRCH)
 			return -1;
+		h->clear_refs_errno = errno;
 		close(h->clear_refs_fd);
 		h->clear_refs_fd = -1;
 		return -1;

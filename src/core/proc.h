@@ -18,10 +18,11 @@ const char *proc_backend_name(enum proc_backend b);
 struct proc_handle {
 	pid_t pid;
 	enum proc_backend backend;
-	int status_fd;	   /* /proc/PID/status: RSS and the high-water mark, ~7 us a read */
-	int statm_fd;	   /* /proc/PID/statm: RSS alone, ~1 us a read */
-	int rollup_fd;	   /* /proc/PID/smaps_rollup, for pss/uss */
-	int clear_refs_fd; /* /proc/PID/clear_refs, -1 when not permitted */
+	int status_fd;	      /* /proc/PID/status: RSS and the high-water mark, ~7 us a read */
+	int statm_fd;	      /* /proc/PID/statm: RSS alone, ~1 us a read */
+	int rollup_fd;	      /* /proc/PID/smaps_rollup, for pss/uss */
+	int clear_refs_fd;    /* /proc/PID/clear_refs, -1 when not permitted */
+	int clear_refs_errno; /* why clear_refs_fd is -1 */
 };
 
 struct proc_mem {
@@ -42,6 +43,10 @@ int proc_read_rss(struct proc_handle *h, struct proc_mem *m);
 /* Resets the kernel's high-water mark to the current RSS. -1 when not permitted;
  * after the first failure the handle stops trying. */
 int proc_reset_hwm(struct proc_handle *h);
+
+/* 1 when pid's high-water mark may be reset by us (its clear_refs opens for
+ * writing), 0 when not permitted or gone. */
+int proc_hwm_resettable(pid_t pid);
 
 /* Closes the handle's files. Cannot fail. */
 void proc_close(struct proc_handle *h);
