@@ -40,6 +40,8 @@ static int peak_one(const char *path, const char *func)
 		printf("%s\t%.3f MiB", path, dat_peak_rss(&r, NULL));
 		if (heap >= 0)
 			printf("\theap %.3f MiB", heap);
+		if (dat_peak_is_sampled(&r))
+			printf("\t(%s)", SUMMARY_NO_TRUE_PEAK);
 		printf("\n");
 		for (size_t i = 0; i < r.nchildren; i++)
 			printf("  Child %s\t\t\t%.3f MiB\n", r.children[i].id,

@@ -35,6 +35,8 @@ static void print_text(const struct summary *s)
 		printf("exit status   %d\n", s->exit_status);
 	printf("peak RSS      %.1f MiB at %.2f s (largest sample %.1f MiB at %.2f s)\n",
 	       s->peak_mib, s->peak_t_s, s->peak_sampled_mib, s->peak_sampled_t_s);
+	if (s->true_peak == 0)
+		printf("              %s\n", SUMMARY_NO_TRUE_PEAK);
 	printf("final RSS     %.1f MiB\n", s->final_mib);
 	printf("slope         %+.3f MiB/s\n", s->slope_mib_s);
 	if (s->has_heap) {

@@ -102,16 +102,20 @@ static int open_output(const struct record_opts *o, struct dat_writer *w)
 	return rc;
 }
 
+/* hwm=: whether the true peak can be measured (the rss backend, and pid lets us reset
+ * its high-water mark); a refusal later is a NOTE of the sampler's. */
 static void write_header(const struct record_opts *o, struct dat_writer *w, const char *cmdline,
-			 int hooks)
+			 int hooks, pid_t pid)
 {
+	int hwm = o->cfg.backend == PROC_RSS && proc_hwm_resettable(pid);
 	dat_write_cmdline(w, cmdline);
-	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d", DAT_FORMAT_VERSION,
-		   (double)o->cfg.interval_ns / 1e9, proc_backend_name(o->cfg.backend),
+	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d hwm=%d",
+		   DAT_FORMAT_VERSION, (double)o->cfg.interval_ns / 1e9,
+		   proc_backend_name(o->cfg.backend),
 		   o->cfg.multiprocess	     ? "split"
 		   : o->cfg.include_children ? "sum"
 					     : "none",
-		   hooks);
+		   hooks, hwm);
 }
 
 static void print_outcome(const struct record_opts *o, const char *path,
@@ -280,15 +284,10 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		report("warning: allocation stacks disabled: %s", e.msg);
 	if (!hooks && o->stacks.mode && !o->quiet)
 		report("warning: --stacks needs the allocation hooks: no stacks recorded");
-	write_header(o, &w, cmdline, hooks);
-	if (blocker) {
-		if (!o->quiet)
-			report("cannot hook '%s': %s; recording RSS only", args[0], blocker);
-		dat_writef(&w, "NOTE hooks unavailable: %s", blocker);
-	} else if (!libdir) {
+	if (blocker && !o->quiet)
+		report("cannot hook '%s': %s; recording RSS only", args[0], blocker);
+	else if (!blocker && !libdir)
 		report("warning: libmprof.so not found next to mprof; recording RSS only");
-		dat_writef(&w, "NOTE hooks unavailable: libmprof.so not found");
-	}
 
 	install_signals(0);
 	struct launch_opts lo = {hooks ? preload : NULL, hooks ? ch.path : NULL, handled, saved,
@@ -298,7 +297,7 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	if (pid < 0) {
 		restore_signals();
 		report("%s", e.msg);
-		/* The program never ran: the header alone is not a recording. */
+		/* The program never ran: an empty file is not a recording. */
 		unlink(w.path);
 		dat_writer_close(&w, NULL);
 		stk_free(stk);
@@ -306,6 +305,12 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		status = exec_errno ? EXIT_NOEXEC : EXIT_FAIL;
 		goto out;
 	}
+	/* The header once the program runs: whether its peak can be reset is its own. */
+	write_header(o, &w, cmdline, hooks, pid);
+	if (blocker)
+		dat_writef(&w, "NOTE hooks unavailable: %s", blocker);
+	else if (!libdir)
+		dat_writef(&w, "NOTE hooks unavailable: libmprof.so not found");
 	child_pid = pid;
 	struct status_line sl = {isatty(2) && !o->quiet, 0, 0};
 	o->cfg.func_patterns = o->func_patterns;
@@ -352,7 +357,7 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 		free(cmdline);
 		return EXIT_FAIL;
 	}
-	write_header(o, &w, cmdline, 0);
+	write_header(o, &w, cmdline, 0, pid);
 	dat_writef(&w, "NOTE attached to running process %d", (int)pid);
 	free(cmdline);
 	stop_flag = 0;

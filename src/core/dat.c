@@ -168,8 +168,8 @@ static int parse_header(struct dat_recording *r, const struct line_ctx *c, char 
 			parse_double(f[i] + 9, &r->interval);
 		else if (strncmp(f[i], "backend=", 8) == 0)
 			snprintf(r->backend, sizeof(r->backend), "%s", f[i] + 8);
-		else if (strncmp(f[i], "hwm=", 4) == 0)
-			r->hwm = atoi(f[i] + 4);
+		else if (strncmp(f[i], "hwm=", 4) == 0 && r->hwm != 0)
+			r->hwm = atoi(f[i] + 4) != 0; /* a refusal noted earlier stands */
 	}
 	return 0;
 }
@@ -195,6 +195,8 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 	if (strcmp(kind, "NOTE") == 0) {
 		xgrow((void **)&r->notes, &r->notes_cap, r->nnotes + 1, sizeof(*r->notes));
 		r->notes[r->nnotes++] = xstrdup(rest);
+		if (strncmp(rest, DAT_NOTE_NO_HWM, strlen(DAT_NOTE_NO_HWM)) == 0)
+			r->hwm = 0;
 		return 0;
 	}
 
@@ -269,6 +271,7 @@ int dat_parse(const char *name, const char *text, size_t len, struct dat_recordi
 	memset(r, 0, sizeof(*r));
 	r->path = xstrdup(name);
 	r->rusage_peak_mib = -1;
+	r->hwm = -1;
 	struct line_ctx c = {name, 0, e};
 	if (memchr(text, '\0', len)) {
 		/* Name the line that holds it. */
@@ -381,6 +384,11 @@ double dat_peak_rss(const struct dat_recording *r, double *t)
 			*t = r->t_exit;
 	}
 	return best;
+}
+
+int dat_peak_is_sampled(const struct dat_recording *r)
+{
+	return r->hwm == 0 && !(r->has_exit && r->rusage_peak_mib >= 0);
 }
 
 double dat_peak_heap(const struct dat_recording *r, double *t)
@@ -525,6 +533,12 @@ static void write_pair(struct dat_writer *w, const char *kind, double a, double 
 	p = put_fixed6(p, b);
 	*p++ = '\n';
 	emit(w, buf, (size_t)(p - buf));
+}
+
+void dat_write_no_hwm(struct dat_writer *w, int pid, int why)
+{
+	dat_writef(w, "NOTE " DAT_NOTE_NO_HWM " for process %d (%s): no MAXRSS from here on", pid,
+		   strerror(why));
 }
 
 void dat_writer_hold(struct dat_writer *w)

@@ -59,6 +59,7 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 	double t;
 	s->peak_mib = dat_peak_rss(r, &t);
 	s->peak_t_s = t - s->start;
+	s->true_peak = dat_peak_is_sampled(r) ? 0 : r->hwm < 0 ? -1 : 1;
 	s->peak_sampled_mib = dat_peak_sampled(r, &t);
 	s->peak_sampled_t_s = t - s->start;
 	s->final_mib = r->mem.n ? r->mem.v[r->mem.n - 1].mib : 0;
@@ -151,6 +152,12 @@ cJSON *summary_json(const struct summary *s)
 	cJSON *rss = cJSON_AddObjectToObject(o, "rss");
 	cJSON_AddNumberToObject(rss, "peak_mib", r3(s->peak_mib));
 	cJSON_AddNumberToObject(rss, "peak_time_s", r4(s->peak_t_s));
+	if (s->true_peak < 0)
+		cJSON_AddNullToObject(rss, "true_peak");
+	else
+		cJSON_AddBoolToObject(rss, "true_peak", s->true_peak);
+	if (s->true_peak == 0)
+		cJSON_AddStringToObject(rss, "note", SUMMARY_NO_TRUE_PEAK);
 	cJSON_AddNumberToObject(rss, "peak_sampled_mib", r3(s->peak_sampled_mib));
 	cJSON_AddNumberToObject(rss, "peak_sampled_time_s", r4(s->peak_sampled_t_s));
 	cJSON_AddNumberToObject(rss, "final_mib", r3(s->final_mib));
