@@ -341,9 +341,9 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
 	char *cmdline = proc_cmdline(pid);
-	if (!cmdline || kill(pid, 0)) {
-		report("cannot attach to process %d: %s", (int)pid,
-		       strerror(errno ? errno : ESRCH));
+	int err = kill(pid, 0) ? errno : cmdline ? 0 : ESRCH;
+	if (err) {
+		report("cannot attach to process %d: %s", (int)pid, strerror(err));
 		free(cmdline);
 		return EXIT_FAIL;
 	}

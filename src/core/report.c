@@ -313,9 +313,12 @@ int report_flame_write(const struct stk_data *d, size_t image, enum report_metri
 			       : "bytes allocated",
 		qd);
 	free(qd);
-	int bad = fclose(f.data) | fclose(f.script);
+	int bad = fclose(f.data);
+	int saved = bad ? errno : 0;
+	if (fclose(f.script) && !bad)
+		bad = 1, saved = errno;
 	report_tree_release(&root);
 	if (bad)
-		return err_sys(e, errno, "cannot write in '%s'", dir);
+		return err_sys(e, saved, "cannot write in '%s'", dir);
 	return 0;
 }
