@@ -51,6 +51,68 @@ status_into "nothing written, nothing to fail: check without --json into /dev/fu
 status_into "a failed check into /dev/full is still 1" 1 /dev/full "$MPROF" check --max-peak 1M fn.dat
 contains "and says why" "$scratch/.err" "exceeds the limit"
 
+# 2. A reader that went away, or a closed stdout or stderr, stops neither the recording
+# nor the checks; the program still meets SIGPIPE as it would bare.
+# closed_pipe PIDFILE FD COMMAND...: COMMAND with FD (1 or 2) a pipe whose reader has
+# already closed (no race with a reader that has not exited yet); exits as COMMAND did.
+# COMMAND's process id goes into PIDFILE.
+closed_pipe() {
+	local pidfile=$1 fd=$2; shift 2
+	"$PY" -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+fd = int(sys.argv[1])
+rc = subprocess.call(sys.argv[2:], stdout=w if fd == 1 else None,
+                     stderr=w if fd == 2 else None)
+sys.exit(128 - rc if rc < 0 else rc)' "$fd" sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@"
+}
+# no_channel_of PIDFILE: no channel of that launcher is left (removed if one was).
+no_channel_of() {
+	local left
+	left=$(ls /dev/shm/mprof-channel-"$(cat "$1")"-* /tmp/mprof-channel-"$(cat "$1")"-* 2>/dev/null)
+	rm -f $left
+	test -z "$left"
+}
+yes | head -1 >/dev/null
+bare=${PIPESTATUS[0]}
+sh -c 'echo $$ >pid1; exec "$0" run -o yes.dat yes 2>&1; ' "$MPROF" | head -1 >head.out
+st=${PIPESTATUS[0]}
+check "run ... 2>&1 | head -1: the status is the program's ($bare, as bare)" test "$st" = "$bare"
+check "the recording is complete: an EXIT line with the program's status" grep -q "^EXIT $bare " yes.dat
+check "no channel of that launcher left" no_channel_of pid1
+sh -c '"$0" run -q -o yes2.dat yes; echo $? >st2' "$MPROF" | head -1 >/dev/null
+check "run ... | head -1: the program still dies of SIGPIPE ($(cat st2) = $bare)" test "$(cat st2)" = "$bare"
+check "and its recording is complete" grep -q "^EXIT $bare " yes2.dat
+expect_status "stderr a pipe nobody reads: the limit still fails the run (1)" 1 closed_pipe pid3 2 "$MPROF" run --max-peak 1K -o cp.dat "$PROGS/alloc_hold" 10 0.1
+check "its recording is complete" grep -q "^EXIT 0 " cp.dat
+check "no channel of that launcher left" no_channel_of pid3
+expect_status "and within the limit it passes (0)" 0 closed_pipe pid4 2 "$MPROF" run --max-peak 1G -o cp2.dat "$PROGS/alloc_hold" 10 0.1
+check "no channel of that launcher left" no_channel_of pid4
+expect_status "stdout a pipe nobody reads: the baseline table is not written, so 1" 1 closed_pipe pid5 1 "$MPROF" run --baseline cp2.dat --tolerance 1000 -o cp3.dat "$PROGS/alloc_hold" 10 0.1
+contains "saying so" "$scratch/.err" "mprof: cannot write to standard output: Broken pipe"
+check "no channel of that launcher left" no_channel_of pid5
+status_into "stderr closed (2>&-): the limit still fails the run (1)" 1 /dev/null sh -c 'exec "$0" run --max-peak 1K -o c1.dat "$1"/alloc_hold 10 0.1 2>&-' "$MPROF" "$PROGS"
+check "the recording is whole, and holds no message" sh -c 'grep -q "^EXIT 0 " c1.dat && ! grep -q mprof: c1.dat'
+status_into "stdout closed (>&-): the limit still fails the run (1)" 1 - "$MPROF" run --max-peak 1K -o c2.dat "$PROGS/alloc_hold" 10 0.1
+contains "and says so" "$scratch/.err" "peak RSS"
+# closed_fds: which of the descriptors 0, 1, 2 the process finds closed, into fds.txt.
+cat >fds.py <<'PY'
+import fcntl
+closed = []
+for fd in (0, 1, 2):
+    try:
+        fcntl.fcntl(fd, fcntl.F_GETFD)
+    except OSError:
+        closed.append(str(fd))
+with open("fds.txt", "w") as f:
+    f.write(" ".join(closed) + "\n")
+PY
+"$PY" fds.py >&- 2>&-
+mv fds.txt fds-bare.txt
+"$MPROF" run -q --nopython -o fds.dat "$PY" fds.py >&- 2>&-
+check "a program run with stdout and stderr closed finds them closed, as bare ($(cat fds-bare.txt))" sh -c 'test "$(cat fds.txt)" = "$(cat fds-bare.txt)" && test "$(cat fds.txt)" = "1 2"'
+
 # 5. A file that cannot be opened says why, whatever ran after the failed call.
 for cmd in peak summary plot report "check --max-peak 1G"; do
 	# shellcheck disable=SC2086
