@@ -113,6 +113,46 @@ mv fds.txt fds-bare.txt
 "$MPROF" run -q --nopython -o fds.dat "$PY" fds.py >&- 2>&-
 check "a program run with stdout and stderr closed finds them closed, as bare ($(cat fds-bare.txt))" sh -c 'test "$(cat fds.txt)" = "$(cat fds-bare.txt)" && test "$(cat fds.txt)" = "1 2"'
 
+# 3. --func NAME as a user types it: exact, else the one function it ends after a '.'
+# or '::'; several or none is an error, and peak never prints NaN.
+cat >mean.py <<'PY'
+import time
+@profile
+def compute_mean(n):
+    data = [float(i) for i in range(n)]
+    time.sleep(1)  # many samples (-T 0.02) fall within the call
+    return sum(data) / len(data)
+print(compute_mean(1000000))
+PY
+expect_status "a Python script with a @profile'd compute_mean" 0 "$MPROF" run -q -T 0.02 -o mean.dat "$PY" mean.py
+check "its bracket is __main__.compute_mean" grep -q '^FUNC __main__.compute_mean ' mean.dat
+expect_status "peak --func compute_mean: 0" 0 "$MPROF" peak --func compute_mean mean.dat
+short=$(cut -f2 "$scratch/.out")
+"$MPROF" peak --func __main__.compute_mean mean.dat >whole.out
+check "it is the peak of __main__.compute_mean ($short)" test "$short" = "$(cut -f2 whole.out)"
+check "a number of MiB, not NaN" sh -c 'echo "$0" | grep -Eq "^[0-9]+\.[0-9]{3} MiB$"' "$short"
+expect_status "check --func compute_mean within a limit: 0" 0 "$MPROF" check --func compute_mean --max-peak 1G mean.dat
+expect_status "check --func compute_mean over a limit: 1" 1 "$MPROF" check --func compute_mean --max-peak 1K mean.dat
+contains "naming the function in full" "$scratch/.err" "peak RSS in '__main__.compute_mean'"
+# with_func CMD NAME: 'peak --func NAME fn.dat', or 'check --func NAME --max-peak 1G fn.dat'.
+with_func() {
+	if [ "$1" = peak ]; then "$MPROF" peak --func "$2" fn.dat; else "$MPROF" check --func "$2" --max-peak 1G fn.dat; fi
+}
+for cmd in peak check; do
+	expect_status "$cmd --func nope: 1" 1 with_func $cmd nope
+	check "$cmd --func nope: one clear line" test "$(cat "$scratch/.err")" = "mprof: no function 'nope' in 'fn.dat'"
+	check "$cmd --func nope: nothing on stdout" test ! -s "$scratch/.out"
+	expect_status "$cmd --func load (a.load, b.load): 1" 1 with_func $cmd load
+	contains "$cmd --func load: ambiguous, listing both" "$scratch/.err" "function 'load' is ambiguous in 'fn.dat': a.load, b.load"
+	expect_status "$cmd --func shortlived (no sample within its call): 1" 1 with_func $cmd shortlived
+	contains "$cmd --func shortlived: says no sample fell within" "$scratch/.err" "no sample fell within"
+	check "$cmd --func shortlived: never NaN" sh -c '! grep -qi nan "$0" "$1"' "$scratch/.out" "$scratch/.err"
+done
+"$MPROF" peak --func parse fn.dat >parse.out
+check "peak --func parse finds ns::parse (30.000 MiB)" test "$(cut -f2 parse.out)" = "30.000 MiB"
+expect_status "check --func compute_median: stats.compute_median's 70 MiB is over 60M" 1 "$MPROF" check --func compute_median --max-peak 60M fn.dat
+contains "naming it in full" "$scratch/.err" "peak RSS in 'stats.compute_median' 70.0 MiB"
+
 # 5. A file that cannot be opened says why, whatever ran after the failed call.
 for cmd in peak summary plot report "check --max-peak 1G"; do
 	# shellcheck disable=SC2086
