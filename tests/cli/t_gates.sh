@@ -153,6 +153,22 @@ check "peak --func parse finds ns::parse (30.000 MiB)" test "$(cut -f2 parse.out
 expect_status "check --func compute_median: stats.compute_median's 70 MiB is over 60M" 1 "$MPROF" check --func compute_median --max-peak 60M fn.dat
 contains "naming it in full" "$scratch/.err" "peak RSS in 'stats.compute_median' 70.0 MiB"
 
+# 4. report --sort total: a site's share is of every byte the process allocated.
+expect_status "run --stacks=all the sites program" 0 "$MPROF" run -q --stacks=all -o sites.dat "$PROGS/sites"
+"$MPROF" report --sort total --top 0 sites.dat >total.txt
+"$MPROF" report --sort total --json sites.dat >total.json
+# The share column of the first section (the sites under --sort).
+awk '/^Allocation sites/ { on = 1; next } on && /^$/ { exit } on { for (i = 1; i <= NF; i++) if ($i ~ /%$/) { sub("%", "", $i); print $i; break } }' total.txt >shares.txt
+check "the sites have shares" test -s shares.txt
+between "the shares add up to 100%" "$(awk '{ s += $1 } END { print s }' shares.txt)" 99.5 100.5
+want=$("$PY" -c '
+import json
+d = json.load(open("total.json"))
+b = sorted((s["allocated_bytes"] for s in d["sites"]), reverse=True)
+print("%.1f" % (100 * b[0] / sum(b)))')
+check "the largest site's share is its bytes over all bytes allocated ($want%)" test "$(head -1 shares.txt)" = "$want"
+contains "the help says what the share is of" <("$MPROF" report --help) "share is of"
+
 # 5. A file that cannot be opened says why, whatever ran after the failed call.
 for cmd in peak summary plot report "check --max-peak 1G"; do
 	# shellcheck disable=SC2086
