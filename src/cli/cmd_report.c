@@ -304,8 +304,6 @@ int cmd_report(int argc, char **argv)
 	} else if (!out) {
 		print_text(&v, paths[0], (size_t)top, min_pct);
 	}
-	if (fflush(stdout))
-		rc = EXIT_FAIL;
 release:
 	stk_data_release(&d);
 out:
