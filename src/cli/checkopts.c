@@ -9,6 +9,7 @@
 
 #include "cli/cmds.h"
 #include "cli/opts.h"
+#include "core/funcname.h"
 #include "core/report.h"
 #include "core/units.h"
 
@@ -163,12 +164,27 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		report("%s", e.msg);
 		return EXIT_FAIL;
 	}
+	/* --func names as typed become the recording's own (funcname_resolve). */
+	struct check_limit *limits = xcalloc(o->nlimits + 1, sizeof(*limits));
+	size_t nlimits = 0;
+	for (; nlimits < o->nlimits; nlimits++) {
+		limits[nlimits] = o->limits[nlimits];
+		const char *name = NULL;
+		if (limits[nlimits].func &&
+		    !(name = funcname_resolve(&r, limits[nlimits].func, &e))) {
+			report("%s", e.msg);
+			break;
+		}
+		limits[nlimits].func = name ? xstrdup(name) : NULL;
+	}
 	struct summary s, base;
 	summary_of(&r, &s);
 	dat_recording_release(&r);
 	int have_base = 0, rc = EXIT_FAIL;
 	struct check_result *res = NULL;
 	size_t n = 0;
+	if (nlimits < o->nlimits)
+		goto out;
 	if (o->baseline) {
 		if (summary_load_baseline(o->baseline, &base, &e)) {
 			report("--baseline: %s", e.msg);
@@ -176,8 +192,7 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		}
 		have_base = 1;
 	}
-	if (check_run(&s, o->limits, o->nlimits, have_base ? &base : NULL, o->tolerance, &res, &n,
-		      &e)) {
+	if (check_run(&s, limits, nlimits, have_base ? &base : NULL, o->tolerance, &res, &n, &e)) {
 		report("%s", e.msg);
 		goto out;
 	}
@@ -229,6 +244,9 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		print_table(res, n, o->tolerance);
 	}
 out:
+	for (size_t i = 0; i < nlimits; i++)
+		free((char *)limits[i].func);
+	free(limits);
 	free(res);
 	summary_release(&s);
 	if (have_base)

@@ -7,6 +7,7 @@
 #include "cli/cmds.h"
 #include "cli/opts.h"
 #include "core/dat.h"
+#include "core/funcname.h"
 #include "core/summary.h"
 
 static const char help[] =
@@ -18,7 +19,9 @@ static const char help[] =
     "peak heap when the recording has it, and each child's peak.\n"
     "\n"
     "options:\n"
-    "  --func NAME   the peak within the calls of function NAME only\n";
+    "  --func NAME   the peak within the calls of function NAME only: its whole\n"
+    "                name, or the end of it after a '.' or '::' when only one\n"
+    "                function ends so (compute_mean for __main__.compute_mean)\n";
 
 static int peak_one(const char *path, const char *func)
 {
@@ -30,11 +33,19 @@ static int peak_one(const char *path, const char *func)
 	}
 	int rc = EXIT_OK;
 	if (func) {
-		double p = summary_func_peak(&r, func);
-		if (isnan(p))
-			printf("%s\tNaN MiB\n", path);
-		else
+		const char *name = funcname_resolve(&r, func, &e);
+		double p = name ? summary_func_peak(&r, name) : NAN;
+		if (!name) {
+			report("%s", e.msg);
+			rc = EXIT_FAIL;
+		} else if (isnan(p)) {
+			report("no sample fell within the calls of '%s' in '%s' (each shorter than "
+			       "the sampling interval: record with a smaller -T)",
+			       name, path);
+			rc = EXIT_FAIL;
+		} else {
 			printf("%s\t%.3f MiB\n", path, p);
+		}
 	} else {
 		double heap = dat_peak_heap(&r, NULL);
 		printf("%s\t%.3f MiB", path, dat_peak_rss(&r, NULL));

@@ -20,7 +20,9 @@ static const char help[] =
     "options:\n"
     "      --sort peak|leak|total  what the sites, tree, folded stacks and chart measure:\n"
     "                         memory at the heap peak (default), still allocated at\n"
-    "                         exit, or ever allocated\n"
+    "                         exit, or ever allocated; a site's share is of the\n"
+    "                         process's whole: its heap peak, its leak, or all\n"
+    "                         the bytes it allocated\n"
     "      --top N            sites listed (default 10; 0 for all)\n"
     "      --min PCT          call tree branches below PCT percent are left out (1)\n"
     "      --pid PID          the process (default: the one with the largest heap peak)\n"
@@ -133,10 +135,10 @@ static void print_text(const struct view *v, const char *path, size_t top, doubl
 			   : v->m == RM_LEAK ? "still allocated at exit"
 					     : "allocated in all";
 	printf("\nAllocation sites %s:\n", what);
-	print_sites(v, v->m, top, v->m == RM_PEAK ? im->peak : v->m == RM_LEAK ? im->leak : 0);
+	print_sites(v, v->m, top, report_whole(d, v->image, v->m));
 	if (v->m != RM_LEAK) {
 		printf("\nLeaks (still allocated at exit%s):\n", d->all ? "" : ", estimated");
-		print_sites(v, RM_LEAK, top, im->leak);
+		print_sites(v, RM_LEAK, top, report_whole(d, v->image, RM_LEAK));
 	}
 	struct report_node root;
 	report_tree(d, v->image, v->m, &root);
@@ -302,8 +304,6 @@ int cmd_report(int argc, char **argv)
 	} else if (!out) {
 		print_text(&v, paths[0], (size_t)top, min_pct);
 	}
-	if (fflush(stdout))
-		rc = EXIT_FAIL;
 release:
 	stk_data_release(&d);
 out:

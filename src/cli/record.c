@@ -18,8 +18,11 @@
 
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t stop_flag;
-static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+/* The signals whose disposition mprof changes, and what they were: the program gets
+ * them back before exec. The last, SIGPIPE, mprof ignores (see ignore_sigpipe). */
+static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 #define NHANDLED ((int)(sizeof(handled) / sizeof(handled[0])))
+#define NFORWARDED (NHANDLED - 1)
 static struct sigaction saved[NHANDLED];
 
 /* Signals someone sent to mprof go on to the program. Those the terminal sent
@@ -37,9 +40,26 @@ static void stop(int sig)
 	stop_flag = 1;
 }
 
+/* A reader that went away (mprof run ... 2>&1 | head -1) or a closed stderr must not
+ * stop the recording or the checks: mprof ignores SIGPIPE from the start of a session
+ * to its exit, and its writes there fail harmlessly. The program gets the disposition
+ * mprof was given (saved[NFORWARDED]), so it still dies of SIGPIPE as it would bare. */
+static void ignore_sigpipe(void)
+{
+	static int done;
+	if (done)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, &saved[NFORWARDED]);
+	done = 1;
+}
+
 static void install_signals(int attach)
 {
-	for (int i = 0; i < NHANDLED; i++) {
+	for (int i = 0; i < NFORWARDED; i++) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof(sa));
 		sigemptyset(&sa.sa_mask);
@@ -55,7 +75,7 @@ static void install_signals(int attach)
 
 static void restore_signals(void)
 {
-	for (int i = 0; i < NHANDLED; i++)
+	for (int i = 0; i < NFORWARDED; i++)
 		sigaction(handled[i], &saved[i], NULL);
 }
 
@@ -242,6 +262,7 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
+	ignore_sigpipe();
 	char *libdir = launch_libdir();
 	char *bootstrap;
 	char **args = program_argv(o, argv, libdir, &bootstrap);
@@ -345,10 +366,11 @@ out:
 int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
+	ignore_sigpipe();
 	char *cmdline = proc_cmdline(pid);
-	if (!cmdline || kill(pid, 0)) {
-		report("cannot attach to process %d: %s", (int)pid,
-		       strerror(errno ? errno : ESRCH));
+	int err = kill(pid, 0) ? errno : cmdline ? 0 : ESRCH;
+	if (err) {
+		report("cannot attach to process %d: %s", (int)pid, strerror(err));
 		free(cmdline);
 		return EXIT_FAIL;
 	}

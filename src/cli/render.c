@@ -37,9 +37,10 @@ int render_to_file(const char *script, const char *out)
 	char *tmp = xmalloc(strlen(dir) + 32);
 	sprintf(tmp, "%s/.mprof-plot-XXXXXX", dir);
 	int fd = mkostemp(tmp, O_CLOEXEC);
+	int saved = errno;
 	free(copy);
 	if (fd < 0) {
-		report("cannot write '%s': %s", out, strerror(errno));
+		report("cannot write '%s': %s", out, strerror(saved));
 		free(tmp);
 		return EXIT_FAIL;
 	}

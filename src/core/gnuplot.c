@@ -40,8 +40,9 @@ int gp_run(const char *script, int out_fd, struct err *e)
 	char errpath[] = "/tmp/mprof-gnuplot-err-XXXXXX";
 	int errfd = mkostemp(errpath, O_CLOEXEC);
 	if (errfd < 0) {
+		err_sys(e, errno, "cannot create a temporary file");
 		free(exe);
-		return err_sys(e, errno, "cannot create a temporary file");
+		return -1;
 	}
 	unlink(errpath);
 	pid_t pid = fork();

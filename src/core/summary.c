@@ -334,7 +334,10 @@ static int need_data(const struct summary *s, enum check_metric m, const char *f
 			       "(attached, or mprof was stopped before the program)",
 			       what, s->file);
 	if (m == CHECK_FUNC_PEAK && isnan(measure(s, m, func)))
-		return err_set(e, "--func '%s': no call of it in '%s'", func, s->file);
+		return err_set(e,
+			       "--func '%s': no sample fell within its calls in '%s' (each "
+			       "shorter than the sampling interval)",
+			       func, s->file);
 	return 0;
 }
 

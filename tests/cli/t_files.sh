@@ -48,7 +48,7 @@ MEM 80 1.3
 MEM 200 1.5
 DAT
 check "peak --func is the peak within the calls" test "$("$MPROF" peak --func work func.dat | cut -f2)" = "80.000 MiB"
-check "an unknown function prints NaN like the original" test "$("$MPROF" peak --func nope func.dat | cut -f2)" = "NaN MiB"
+expect_status "an unknown function is an error, not NaN (t_gates.sh has more)" 1 "$MPROF" peak --func nope func.dat
 
 # rm and clean delete recordings and nothing else.
 expect_status "rm with nothing to remove is a usage error" 2 "$MPROF" rm
