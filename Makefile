@@ -138,18 +138,27 @@ $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -pthread -o $@ $<
 
+DOCS   := $(sort $(wildcard docs/*.md))
+DOCDIR  = $(PREFIX)/share/doc/mprof
+
+# The man page names where the documentation is: /usr/local/share/doc/mprof in the
+# source, the real DOCDIR once installed.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mprof \
-	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BUILD)/mprof $(DESTDIR)$(PREFIX)/bin/mprof
 	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/mprof/
 	install -m 644 $(BUILD)/lib/mprof/mprof_bootstrap.py $(DESTDIR)$(PREFIX)/lib/mprof/mprof_bootstrap.py
 	install -m 644 include/mprof.h $(DESTDIR)$(PREFIX)/include/mprof.h
-	install -m 644 docs/mprof.1 $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
+	sed 's|/usr/local/share/doc/mprof|$(DOCDIR)|g' docs/mprof.1 >$(BUILD)/mprof.1
+	install -m 644 $(BUILD)/mprof.1 $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/mprof $(DESTDIR)$(PREFIX)/include/mprof.h \
 	    $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 	rm -rf $(DESTDIR)$(PREFIX)/lib/mprof
 
 # libFuzzer on the parsers (clang); found inputs go to tests/fuzz/corpus, replayed by make test.

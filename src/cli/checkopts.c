@@ -25,6 +25,20 @@ void checkopts_release(struct check_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
+int checkopts_finish(const struct check_opts *o)
+{
+	if (o->tolerance_set && !o->baseline) {
+		report("--tolerance: no --baseline to apply it to");
+		return -1;
+	}
+	if (o->func_unused) {
+		report("--func '%s': give the --max-peak that applies within its calls after it",
+		       o->func);
+		return -1;
+	}
+	return 0;
+}
+
 int checkopts_any(const struct check_opts *o)
 {
 	return o->nlimits > 0 || o->baseline;
@@ -54,6 +68,7 @@ int checkopts_apply(struct check_opts *o, int id, const char *arg)
 	double v;
 	switch (id) {
 	case CO_MAX_PEAK:
+		o->func_unused = 0;
 		return size_limit(o, o->func ? CHECK_FUNC_PEAK : CHECK_PEAK, "--max-peak", arg);
 	case CO_MAX_HEAP:
 		return size_limit(o, CHECK_HEAP, "--max-heap", arg);
@@ -67,6 +82,7 @@ int checkopts_apply(struct check_opts *o, int id, const char *arg)
 		return add_limit(o, CHECK_DURATION, v);
 	case CO_FUNC:
 		o->func = arg;
+		o->func_unused = 1;
 		return 0;
 	case CO_BASELINE:
 		o->baseline = arg;
@@ -77,6 +93,7 @@ int checkopts_apply(struct check_opts *o, int id, const char *arg)
 			return -1;
 		}
 		o->tolerance = v;
+		o->tolerance_set = 1;
 		return 0;
 	case CO_JSON:
 		o->json = 1;

@@ -16,12 +16,16 @@ static const char help[] =
     "Prints the true peak memory of each recording (the newest without arguments):\n"
     "the largest of the samples, the kernel's maximum RSS within every interval and\n"
     "the whole-run maximum, so a spike between two samples still counts. Then the\n"
-    "peak heap when the recording has it, and each child's peak.\n"
-    "\n"
-    "options:\n"
-    "  --func NAME   the peak within the calls of function NAME only: its whole\n"
-    "                name, or the end of it after a '.' or '::' when only one\n"
-    "                function ends so (compute_mean for __main__.compute_mean)\n";
+    "peak heap when the recording has it, and each child's peak.\n";
+
+static const struct opt opts[] = {
+    OPT_VALUE(0, "func", 1, "NAME",
+	      "the peak within the calls of function NAME only: its whole name, or the end of "
+	      "it after a '.' or '::' when only one function ends so (compute_mean for "
+	      "__main__.compute_mean)"),
+    OPT_HELP(2),
+    {0},
+};
 
 static int peak_one(const char *path, const char *func)
 {
@@ -64,8 +68,6 @@ static int peak_one(const char *path, const char *func)
 
 int cmd_peak(int argc, char **argv)
 {
-	static const struct opt opts[] = {
-	    {"func", 0, OPT_REQUIRED, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, "peak", 0);
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
@@ -77,7 +79,7 @@ int cmd_peak(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		if (id == 2) {
-			print_help(help);
+			print_help(help, opts, NULL);
 			free(words);
 			return EXIT_OK;
 		}

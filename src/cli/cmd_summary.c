@@ -14,8 +14,13 @@ static const char help[] =
     "\n"
     "Prints what a recording (the newest without FILE) measured: command, start,\n"
     "duration, samples, peak RSS (true and sampled) and when, final RSS, peak heap,\n"
-    "heap at exit, allocation counts, slope, functions and children. --json prints\n"
-    "the same as JSON with stable keys (docs/json.md).\n";
+    "heap at exit, allocation counts, slope, functions and children.\n";
+
+static const struct opt opts[] = {
+    OPT_FLAG(0, "json", 1, "the same as JSON with stable keys (json.md)"),
+    OPT_HELP(2),
+    {0},
+};
 
 static void print_text(const struct summary *s)
 {
@@ -63,8 +68,6 @@ static void print_text(const struct summary *s)
 
 int cmd_summary(int argc, char **argv)
 {
-	static const struct opt opts[] = {
-	    {"json", 0, OPT_NONE, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, "summary", 0);
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
@@ -73,7 +76,7 @@ int cmd_summary(int argc, char **argv)
 		if (id == OPT_ERROR)
 			goto out;
 		if (id == 2) {
-			print_help(help);
+			print_help(help, opts, NULL);
 			rc = EXIT_OK;
 			goto out;
 		}

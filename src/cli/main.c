@@ -41,11 +41,6 @@ void report(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void print_help(const char *text)
-{
-	fputs(text, stdout);
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: mprof <command> [options] [args]\n\ncommands:\n");

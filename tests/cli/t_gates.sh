@@ -169,7 +169,7 @@ print("%.1f" % (100 * b[0] / sum(b)))')
 check "the largest site's share is its bytes over all bytes allocated ($want%)" test "$(head -1 shares.txt)" = "$want"
 status_into "report --folded > /dev/full: status 1" 1 /dev/full "$MPROF" report --folded sites.dat
 check "report --folded > /dev/full: one line with the cause" test "$(cat "$scratch/.err")" = "mprof: cannot write to standard output: No space left on device"
-contains "the help says what the share is of" <("$MPROF" report --help) "share is of"
+contains "the help says what the share is of" <("$MPROF" report --help | tr -s " \n" "  ") "share is of"
 
 # 5. A file that cannot be opened says why, whatever ran after the failed call.
 for cmd in peak summary plot report "check --max-peak 1G"; do
