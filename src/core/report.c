@@ -313,9 +313,11 @@ int report_flame_write(const struct stk_data *d, size_t image, enum report_metri
 			       : "bytes allocated",
 		qd);
 	free(qd);
-	int bad = fclose(f.data) | fclose(f.script);
+	int bad = plot_fclose(f.data), saved = errno;
+	if (plot_fclose(f.script) && !bad)
+		bad = -1, saved = errno;
 	report_tree_release(&root);
 	if (bad)
-		return err_sys(e, errno, "cannot write in '%s'", dir);
+		return err_sys(e, saved, "cannot write in '%s'", dir);
 	return 0;
 }
