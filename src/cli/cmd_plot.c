@@ -61,14 +61,16 @@ static int parse_window(const char *s, struct plot_opts *o)
 
 /* Renders ASCII into a file in our directory and copies it to stdout without the
  * form feed gnuplot's dumb terminal starts with. */
-static int render_ascii(const char *script, const char *dir)
+static int render_ascii(const char *script, const char *dir, const struct plot_opts *o)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/ascii.txt", dir);
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	struct err e;
-	if (fd < 0 || gp_run(script, fd, &e)) {
-		report("%s", fd < 0 ? strerror(errno) : e.msg);
+	if (fd < 0 || gp_run(script, fd, &e) || plot_output_check(fd, o, path, &e)) {
+		if (fd < 0)
+			err_sys(&e, errno, "cannot write '%s'", path);
+		report("%s", e.msg);
 		if (fd >= 0)
 			close(fd);
 		return EXIT_FAIL;
@@ -222,7 +224,7 @@ int cmd_plot(int argc, char **argv)
 	} else {
 		char script[sizeof(dir) + 16];
 		snprintf(script, sizeof(script), "%s/plot.gp", dir);
-		rc = out ? render_to_file(script, out) : render_ascii(script, dir);
+		rc = out ? render_to_file(script, out, &o) : render_ascii(script, dir, &o);
 	}
 	if (!getenv("MPROF_KEEP_PLOT"))
 		remove_tree(dir);

@@ -172,7 +172,7 @@ static int draw(const struct view *v, const char *path, const char *out, struct 
 	} else {
 		char script[sizeof(dir) + 16];
 		snprintf(script, sizeof(script), "%s/flame.gp", dir);
-		rc = render_to_file(script, out);
+		rc = render_to_file(script, out, o);
 	}
 	remove_tree(dir);
 	return rc;

@@ -41,6 +41,20 @@ void report(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Prints a warning from core/ once: a command that reads a recording twice (plot,
+ * check) would otherwise say the same thing twice. */
+static void warn_once(const char *msg)
+{
+	static char *said[16];
+	static size_t nsaid;
+	for (size_t i = 0; i < nsaid; i++)
+		if (!strcmp(said[i], msg))
+			return;
+	if (nsaid < sizeof(said) / sizeof(said[0]))
+		said[nsaid++] = xstrdup(msg);
+	fprintf(stderr, "mprof: warning: %s\n", msg);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: mprof <command> [options] [args]\n\ncommands:\n");
@@ -133,6 +147,7 @@ static int run(int argc, char **argv)
 		printf("mprof %s\n", MPROF_VERSION);
 		return EXIT_OK;
 	}
+	core_warn_hook = warn_once;
 	const struct command *c = find(name);
 	if (!c) {
 		report("'%s' is not a command; see 'mprof help'", name);

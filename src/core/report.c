@@ -325,9 +325,9 @@ int report_flame_write(const struct stk_data *d, size_t image, enum report_metri
 			       : "bytes allocated",
 		qd);
 	free(qd);
-	int bad = fclose(f.data);
+	int bad = plot_fclose(f.data);
 	int saved = bad ? errno : 0;
-	if (fclose(f.script) && !bad)
+	if (plot_fclose(f.script) && !bad)
 		bad = 1, saved = errno;
 	report_tree_release(&root);
 	if (bad)
