@@ -2,6 +2,7 @@
  * engine. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -156,10 +157,14 @@ static void resolve(void)
 		}
 	}
 	/* An executable that defines malloc itself (a statically linked allocator)
-	 * comes before us: the program's allocations never reach these hooks. */
+	 * comes before us: the program's allocations never reach these hooks. Only a
+	 * symbol defined there counts: an executable that takes malloc's address has
+	 * an undefined one whose value is its PLT entry, which calls us. */
 	void *own = dlsym(RTLD_DEFAULT, "malloc");
-	if (own && dladdr((void *)is_libc, &me) && dladdr(own, &def) &&
-	    def.dli_fbase != me.dli_fbase)
+	const ElfW(Sym) *sym = NULL;
+	if (own && dladdr((void *)is_libc, &me) &&
+	    dladdr1(own, &def, (void **)&sym, RTLD_DL_SYMENT) && def.dli_fbase != me.dli_fbase &&
+	    sym && sym->st_shndx != SHN_UNDEF)
 		engine_notes |= MPROF_PN_OWN_MALLOC;
 	engine_tl.in_hook = 0;
 	atomic_store(&resolved, 2);

@@ -19,6 +19,10 @@ for lib in libjemalloc.so.2 libtcmalloc_minimal.so.4 libmimalloc.so.2; do
 done
 "$MPROF" run -q -o glibc.dat "$PROGS/heap_exact" malloc 2>/dev/null
 check "glibc's own malloc gets no allocator NOTE" sh -c '! grep -q "^NOTE heap" glibc.dat'
+# python3 takes malloc's address: its executable has an undefined malloc whose value
+# is a PLT entry, which is not a malloc of its own.
+"$MPROF" run -q -o py.dat /usr/bin/python3 -c 'print(1)' >/dev/null 2>&1
+check "python3's malloc is seen (no 'heap unavailable' NOTE)" sh -c '! grep -q "^NOTE heap" py.dat'
 
 # A program linked with jemalloc: Debian's redis-server, stopped by a bounded command
 # once its log says it is ready (or after 60 s at most).
