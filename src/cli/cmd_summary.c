@@ -50,6 +50,8 @@ static void print_text(const struct summary *s)
 			printf("heap at exit  %.3f MiB\n", s->heap_exit_mib);
 		printf("allocations   %llu (frees %llu)\n", (unsigned long long)s->allocs,
 		       (unsigned long long)s->frees);
+	} else if (s->heap_note) {
+		printf("heap          unavailable: %s\n", s->heap_note);
 	} else {
 		printf("heap          no hook data\n");
 	}

@@ -218,6 +218,45 @@ static void set_patterns(struct chan *ch, const struct record_opts *o, const cha
 	ch->map->flags |= MPROF_CF_FUNC_RANGES;
 }
 
+/* What the hooked processes had to say (they never write to the program's
+ * descriptors): a NOTE each in the recording, a line each on our stderr. */
+static void write_proc_notes(const struct record_opts *o, struct dat_writer *w, uint32_t notes)
+{
+	static const struct {
+		uint32_t bit;
+		int warn; /* said even with -q: data is missing */
+		const char *say, *note;
+	} says[] = {
+	    {MPROF_PN_FOREIGN_ALLOC, 0,
+	     "note: the program's malloc is not glibc's: heap is that allocator's usable bytes "
+	     "(malloc_usable_size), which can exceed the bytes requested",
+	     "heap: malloc is not glibc's; sizes from that allocator's malloc_usable_size"},
+	    {MPROF_PN_NO_USABLE, 1,
+	     "warning: heap unavailable: the program's allocator has no malloc_usable_size",
+	     "heap unavailable: the allocator is not glibc's and has no malloc_usable_size"},
+	    {MPROF_PN_OWN_MALLOC, 1,
+	     "warning: heap unavailable: the program defines its own malloc, which the hooks "
+	     "cannot see",
+	     "heap unavailable: the executable defines its own malloc"},
+	    {MPROF_PN_NO_UNWIND, 1, "warning: libunwind.so.8 not found: allocation stacks off",
+	     "stacks off: libunwind.so.8 not found"},
+	    {MPROF_PN_NO_AREA, 1,
+	     "warning: no stack area free: allocation stacks off in some processes",
+	     "stacks off in some processes: no stack area free"},
+	    {MPROF_PN_FORK_NO_STACKS, 1,
+	     "warning: a fork met a stack capture that did not end: no allocation stacks in "
+	     "that child",
+	     "stacks off in a forked child: a capture was in progress at the fork"},
+	};
+	for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++) {
+		if (!(notes & says[i].bit))
+			continue;
+		if (says[i].warn || !o->quiet)
+			report("%s", says[i].say);
+		dat_writef(w, "NOTE %s", says[i].note);
+	}
+}
+
 static int finish(const struct record_opts *o, struct dat_writer *w, struct sampler_result *res,
 		  struct record_outcome *out, int sampler_rc, struct err *se,
 		  struct stk_session *stk)
@@ -239,6 +278,9 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 				   (unsigned long long)stk_lost(stk));
 		}
 	}
+	write_proc_notes(o, w, res->notes);
+	if (res->notes & (MPROF_PN_NO_USABLE | MPROF_PN_OWN_MALLOC))
+		res->heap_peak_mib = -1; /* not the program's heap: say nothing of it */
 	if (res->procs_lost) {
 		report(
 		    "warning: %u processes found no free slot in the channel and were not hooked",

@@ -145,8 +145,11 @@ static void drain_all(struct state *s)
 		return;
 	for (uint32_t i = 0, n = chan_used(s->ch); i < n; i++) {
 		struct mprof_proc *p = &s->ch->map->procs[i];
-		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE)
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE) {
 			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
+			s->res->notes |=
+			    atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
+		}
 	}
 }
 
@@ -165,6 +168,8 @@ static void retire_dead(struct state *s)
 		s->seen_descendants = 1;
 		if (kill(pid, 0) == -1 && errno == ESRCH) {
 			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
+			s->res->notes |=
+			    atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
 			chan_retire(s->ch, p);
 		}
 	}

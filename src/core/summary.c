@@ -67,6 +67,15 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 	summary_trend(r->mem.v, r->mem.n, s->start, &s->slope_mib_s, &icept);
 	s->has_heap = r->heap.n > 0;
 	s->heap_exit_mib = -1;
+	/* The library or the launcher said the heap could not be seen: its lines, if
+	 * any, are not the program's heap. */
+	static const char *const absent[] = {"heap unavailable: ", "hooks unavailable: "};
+	for (size_t i = 0; i < r->nnotes && !s->heap_note; i++)
+		for (size_t k = 0; k < 2; k++)
+			if (!strncmp(r->notes[i], absent[k], strlen(absent[k]))) {
+				s->heap_note = xstrdup(r->notes[i] + strlen(absent[k]));
+				s->has_heap = 0;
+			}
 	if (s->has_heap) {
 		s->heap_peak_mib = dat_peak_heap(r, &t);
 		s->heap_peak_t_s = t - s->start;
@@ -102,6 +111,7 @@ void summary_release(struct summary *s)
 {
 	free(s->file);
 	free(s->cmdline);
+	free(s->heap_note);
 	for (size_t i = 0; i < s->nfuncs; i++)
 		free(s->funcs[i].name);
 	free(s->funcs);
