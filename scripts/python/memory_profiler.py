@@ -1,35 +1,36 @@
 # memory_profiler.py - mprof's memory_profiler under 'mprof run': @profile and profile.timestamp() bracket through libmprof.so.
 #
-# 'mprof run' puts this directory first on PYTHONPATH; its sitecustomize.py registers
-# this module as memory_profiler and its profile as the builtin, in every Python
-# process of the run (so multiprocessing workers started with spawn or forkserver
-# have it too). It wins over an installed memory_profiler: brackets go to the
-# recording, no line-by-line table is printed; every other name of the installed
-# module (memory_usage, LineProfiler, ...) is loaded from it on first use.
+# 'mprof run' puts this directory first on PYTHONPATH, so this module is the
+# memory_profiler that Python programs of the run import, and sitecustomize.py
+# beside it makes its profile the builtin in every Python process of the run (so
+# multiprocessing workers started with spawn or forkserver have it too). It wins
+# over an installed memory_profiler: brackets go to the recording, no line-by-line
+# table is printed; every other name of the installed module (memory_usage,
+# LineProfiler, ...) is loaded from it on first use.
 #
 # Each call of a decorated function becomes a FUNC line named <module>.<function>,
 # and each profile.timestamp("name") block one named .name, as in the original. The
 # brackets go through mprof_enter_id/mprof_leave_id of the preloaded library: they
 # pair by an id, not by a per-thread stack, so overlapping async calls keep their
 # own spans; the nesting depth is kept per thread and per asyncio task.
-import contextvars
-import functools
-import itertools
+# Nothing more is imported until @profile is first used.
 import os
 import sys
 
 _lib = None  # None: not resolved yet; False: not under 'mprof run'
-_depth = contextvars.ContextVar("mprof_depth", default=0)
-_ids = itertools.count(1)
+_depth = None  # the nesting depth, per thread and per asyncio task
+_ids = None
 _CO_COROUTINE = 0x80
 
 
 def _functions():
-    global _lib
+    global _lib, _depth, _ids
     if _lib is None:
         _lib = False
         try:
+            import contextvars
             import ctypes
+            import itertools
 
             lib = ctypes.CDLL(None)
             enter, leave = lib.mprof_enter_id, lib.mprof_leave_id
@@ -38,6 +39,8 @@ def _functions():
         enter.argtypes = [ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_int]
         leave.argtypes = [ctypes.c_ulonglong]
         enter.restype = leave.restype = None
+        _depth = contextvars.ContextVar("mprof_depth", default=0)
+        _ids = itertools.count(1)
         _lib = (enter, leave)
     return _lib
 
@@ -82,6 +85,8 @@ class _Profile(object):
             return lambda f: self(f)
         if not _functions():
             return func
+        import functools
+
         name = ("%s.%s" % (getattr(func, "__module__", None), getattr(func, "__name__", "?")))
         name = name.encode("utf-8", "replace")
         code = getattr(func, "__code__", None)

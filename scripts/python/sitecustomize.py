@@ -1,32 +1,38 @@
 # sitecustomize.py - first on PYTHONPATH under 'mprof run': gives each Python process of the run @profile, then runs the sitecustomize it hides.
 #
-# Registers mprof's memory_profiler.py (beside this file) as the module
-# memory_profiler and its profile as a builtin, so the program, the modules it
-# imports and the interpreters it starts (multiprocessing spawn and forkserver
-# workers, subprocesses) find @profile as the original's 'mprof run' gives it to the
-# script. Anything that fails here leaves the process as it would be without mprof.
+# 'mprof run' puts this directory first on PYTHONPATH for a Python program, so the
+# program and the interpreters it starts (multiprocessing spawn and forkserver
+# workers, subprocesses) find the original's @profile builtin, and
+# 'import memory_profiler' finds mprof's memory_profiler.py beside this file. Every
+# process of the run pays for this file only: memory_profiler.py is read when
+# @profile is first used. Anything that fails here leaves the process as it would
+# be without mprof.
 
 
-def _mprof_install():
-    import builtins
-    import importlib.util
-    import os
-    import sys
+class _MprofProfile(object):
+    """The builtin profile until first used; then memory_profiler's own."""
 
-    here = os.path.dirname(os.path.abspath(__file__))
-    spec = importlib.util.spec_from_file_location(
-        "memory_profiler", os.path.join(here, "memory_profiler.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    sys.modules["memory_profiler"] = mod
-    if not hasattr(builtins, "profile"):
-        builtins.profile = mod.profile
+    def _real(self):
+        import builtins
+
+        import memory_profiler
+
+        if builtins.__dict__.get("profile") is self:
+            builtins.profile = memory_profiler.profile
+        return memory_profiler.profile
+
+    def __call__(self, *args, **kwargs):
+        return self._real()(*args, **kwargs)
+
+    def timestamp(self, *args, **kwargs):
+        return self._real().timestamp(*args, **kwargs)
 
 
 def _mprof_chain():
     """Runs the sitecustomize this one hides (Debian's, a virtualenv's), if any."""
+    # importlib.machinery, not importlib.util: that would cost every process of the
+    # run milliseconds (it imports contextlib and collections).
     import importlib.machinery
-    import importlib.util
     import os
     import sys
 
@@ -35,13 +41,17 @@ def _mprof_chain():
     spec = importlib.machinery.PathFinder.find_spec("sitecustomize", path)
     if spec is None:
         return
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["sitecustomize"] = mod
+    mod = type(sys)(spec.name)
+    mod.__spec__, mod.__loader__, mod.__file__ = spec, spec.loader, spec.origin
+    sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
 
 
 try:
-    _mprof_install()
+    import builtins
+
+    if not hasattr(builtins, "profile"):
+        builtins.profile = _MprofProfile()
 except Exception:
     pass
 _mprof_chain()
