@@ -75,7 +75,7 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 	s->peak_sampled_mib = dat_peak_sampled(r, &t);
 	s->peak_sampled_t_s = t - s->start;
 	s->final_mib = r->mem.n ? r->mem.v[r->mem.n - 1].mib : 0;
-	double icept;
+	double icept; /* the RSS trend: least-squares slope of the samples over the run */
 	summary_trend(r->mem.v, r->mem.n, s->start, &s->slope_mib_s, &icept);
 	s->has_heap = r->heap.n > 0;
 	s->heap_exit_mib = -1;

@@ -33,10 +33,10 @@ struct summary {
 	int true_peak; /* 1 measured, 0 samples only (dat_peak_is_sampled), -1 unknown */
 	double peak_sampled_mib, peak_sampled_t_s;
 	double final_mib;
-	double slope_mib_s; /* least-squares trend of the RSS samples over the run */
+	double slope_mib_s;
 	int has_heap;
-	double heap_peak_mib, heap_peak_t_s; /* when first within 0.1% of the peak */
-	double heap_exit_mib;		     /* < 0 without an EXIT line */
+	double heap_peak_mib, heap_peak_t_s;
+	double heap_exit_mib; /* < 0 without an EXIT line */
 	uint64_t allocs, frees;
 	struct summary_func *funcs;
 	size_t nfuncs;
