@@ -14,7 +14,7 @@ static const char help[] =
     "\n"
     "Prints what a recording (the newest without FILE) measured: command, start,\n"
     "duration, samples, peak RSS (true and sampled) and when, final RSS, peak heap,\n"
-    "heap at exit, allocation counts, slope, functions and children.\n";
+    "heap at exit, allocation counts, RSS trend, functions and children.\n";
 
 static const struct opt opts[] = {
     OPT_FLAG(0, "json", 1, "the same as JSON with stable keys (json.md)"),
@@ -43,7 +43,10 @@ static void print_text(const struct summary *s)
 	if (s->true_peak == 0)
 		printf("              %s\n", SUMMARY_NO_TRUE_PEAK);
 	printf("final RSS     %.1f MiB\n", s->final_mib);
-	printf("slope         %+.3f MiB/s\n", s->slope_mib_s);
+	if (s->samples >= 3) /* a line through two points says nothing of a trend */
+		printf(
+		    "RSS trend     %+.3f MiB/s over the run (least-squares fit of the samples)\n",
+		    s->slope_mib_s);
 	if (s->has_heap) {
 		printf("peak heap     %.1f MiB at %.2f s\n", s->heap_peak_mib, s->heap_peak_t_s);
 		if (s->heap_exit_mib >= 0)

@@ -13,6 +13,7 @@
 
 #include "cli/cmds.h"
 #include "core/launch.h"
+#include "core/pyrun.h"
 #include "core/stacks.h"
 #include "core/symbols.h"
 
@@ -150,51 +151,6 @@ static void print_outcome(const struct record_opts *o, const char *path,
 		r->peak_mib, heap, r->t_end - r->t_start, (long long)r->samples);
 }
 
-static int is_python_name(const char *argv0)
-{
-	const char *base = strrchr(argv0, '/');
-	base = base ? base + 1 : argv0;
-	return strncmp(base, "python", 6) == 0;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Builds the argv to execute: Python scripts get the bootstrap that provides @profile. */
-static char **program_argv(const struct record_opts *o, char **argv, const char *libdir,
-			   char **bootstrap)
-{
-	int argc = 0;
-	while (argv[argc])
-		argc++;
-	int script_first = ends_with(argv[0], ".py");
-	int interp_first = is_python_name(argv[0]) && argc > 1 && argv[1][0] != '-';
-	int want = o->python > 0 || (o->python == 0 &&
-				     (script_first || (interp_first && ends_with(argv[1], ".py"))));
-	*bootstrap = NULL;
-	char **out = xcalloc((size_t)argc + 3, sizeof(*out));
-	if (!want || !libdir || o->python < 0 || (!script_first && !interp_first)) {
-		memcpy(out, argv, (size_t)argc * sizeof(*out));
-		return out;
-	}
-	*bootstrap = xmalloc(strlen(libdir) + 32);
-	sprintf(*bootstrap, "%s/mprof_bootstrap.py", libdir);
-	int n = 0;
-	if (script_first) {
-		out[n++] = (char *)"python3";
-	} else {
-		out[n++] = argv[0];
-		argv++;
-	}
-	out[n++] = *bootstrap;
-	while (*argv)
-		out[n++] = *argv++;
-	return out;
-}
-
 /* --func: the matching functions of the executable become address ranges that the
  * library keeps calls of (and no others); without it, calls lasting a few sampling
  * intervals are kept, so the file stays small and the plot readable. */
@@ -305,9 +261,20 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
 	ignore_sigpipe();
+	struct pyrun py;
+	struct err e;
+	if (pyrun_plan(argv, (enum pyrun_mode)o->python, &py, &e)) {
+		report("%s", e.msg);
+		return EXIT_NOEXEC;
+	}
 	char *libdir = launch_libdir();
-	char *bootstrap;
-	char **args = program_argv(o, argv, libdir, &bootstrap);
+	char **args = py.argv;
+	char *pythonpath = NULL;
+	if (py.python && libdir) {
+		/* sitecustomize.py there gives every Python process of the run @profile. */
+		pythonpath = xmalloc(strlen(libdir) + 8);
+		sprintf(pythonpath, "%s/python", libdir);
+	}
 	char *cmdline = dat_join_cmdline(argv);
 	char *exe = launch_find_program(args[0]);
 	int status = EXIT_FAIL;
@@ -322,7 +289,6 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		goto out;
 	struct chan ch = {0};
 	struct stk_session *stk = NULL;
-	struct err e;
 	char preload[PATH_MAX + 32] = "";
 	int hooks = libdir && !blocker;
 	if (hooks) {
@@ -353,8 +319,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		report("warning: libmprof.so not found next to mprof; recording RSS only");
 
 	install_signals(0);
-	struct launch_opts lo = {hooks ? preload : NULL, hooks ? ch.path : NULL, handled, saved,
-				 NHANDLED};
+	struct launch_opts lo = {
+	    hooks ? preload : NULL, hooks ? ch.path : NULL, pythonpath, handled, saved, NHANDLED};
 	int exec_errno;
 	pid_t pid = launch_start(args, &lo, &exec_errno, &e);
 	if (pid < 0) {
@@ -399,8 +365,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 out:
 	free(exe);
 	free(cmdline);
-	free(args);
-	free(bootstrap);
+	pyrun_release(&py);
+	free(pythonpath);
 	free(libdir);
 	return status;
 }

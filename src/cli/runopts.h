@@ -47,7 +47,8 @@ enum {
 #define RUNOPTS_HOOKED_TABLE                                                                       \
 	OPT_FLAG('E', "exit-code", RO_EXITCODE,                                                    \
 		 "accepted for compatibility; the program's status always passes through"),        \
-	    OPT_FLAG(0, "python", RO_PYTHON, "run as a Python script with @profile available"),    \
+	    OPT_FLAG(0, "python", RO_PYTHON,                                                       \
+		     "a Python program with @profile: also MODULE (python3 -m)"),                  \
 	    OPT_FLAG(0, "nopython", RO_NOPYTHON, "never treat the program as a Python script"),    \
 	    OPT_VALUE(0, "func", RO_FUNC, "GLOB",                                                  \
 		      "keep brackets of -finstrument-functions calls whose name matches GLOB "     \

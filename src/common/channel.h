@@ -60,7 +60,8 @@ struct mprof_event {
 	uint32_t pad_;
 	int64_t t_ns;	   /* CLOCK_REALTIME of enter/leave, or of entry for CALL */
 	int64_t t_exit_ns; /* CALL only */
-	uint64_t addr;	   /* CALL only: function address in this process */
+	uint64_t addr;	   /* CALL: function address in this process; ENTER/LEAVE: the
+			      caller's bracket id (mprof_enter_id), 0 for stack pairing */
 	char name[MPROF_NAME_MAX];
 };
 

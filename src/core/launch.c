@@ -213,18 +213,19 @@ const char *launch_preload_blocker(const char *path)
 	return elf_blocker(path);
 }
 
-static void set_preload(const char *lib)
+/* Puts value first in the ':'-separated list of environment variable var. */
+static void prepend_env(const char *var, const char *value)
 {
-	const char *old = getenv("LD_PRELOAD");
+	const char *old = getenv(var);
 	if (!old || !*old) {
-		setenv("LD_PRELOAD", lib, 1);
+		setenv(var, value, 1);
 		return;
 	}
-	char *both = malloc(strlen(lib) + strlen(old) + 2);
+	char *both = malloc(strlen(value) + strlen(old) + 2);
 	if (!both)
 		return;
-	sprintf(both, "%s:%s", lib, old);
-	setenv("LD_PRELOAD", both, 1);
+	sprintf(both, "%s:%s", value, old);
+	setenv(var, both, 1);
 	free(both);
 }
 
@@ -249,7 +250,9 @@ pid_t launch_start(char *const argv[], const struct launch_opts *o, int *exec_er
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (o->preload)
-			set_preload(o->preload);
+			prepend_env("LD_PRELOAD", o->preload);
+		if (o->pythonpath)
+			prepend_env("PYTHONPATH", o->pythonpath);
 		if (o->channel)
 			setenv("MPROF_CHANNEL", o->channel, 1);
 		execvp(argv[0], argv);

@@ -8,8 +8,9 @@
 #include "core/util.h"
 
 struct launch_opts {
-	const char *preload; /* absolute path of libmprof.so, NULL: no hooks */
-	const char *channel; /* channel path for MPROF_CHANNEL, NULL: none */
+	const char *preload;	/* absolute path of libmprof.so, NULL: no hooks */
+	const char *channel;	/* channel path for MPROF_CHANNEL, NULL: none */
+	const char *pythonpath; /* directory to put first on PYTHONPATH, NULL: none */
 	/* Dispositions to restore in the program for signals the launcher handles. */
 	const int *signals;
 	const struct sigaction *saved;

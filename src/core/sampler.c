@@ -36,6 +36,7 @@ struct open_bracket {
 	pid_t pid;
 	int32_t tid;
 	int depth;
+	uint64_t id; /* mprof_enter_id's id, paired by it; 0: by thread and depth */
 	double t_in, mem_in;
 	char name[MPROF_NAME_MAX];
 };
@@ -106,13 +107,15 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 		b->pid = pid;
 		b->tid = ev->tid;
 		b->depth = ev->depth;
+		b->id = ev->addr;
 		b->t_in = t;
 		b->mem_in = mem_at(s, t);
 		memcpy(b->name, ev->name, sizeof(b->name));
 	} else if (ev->kind == MPROF_EV_LEAVE) {
 		for (size_t i = s->nbr; i-- > 0;) {
 			struct open_bracket *b = &s->br[i];
-			if (b->pid != pid || b->tid != ev->tid || b->depth != ev->depth)
+			if (b->pid != pid || b->id != ev->addr ||
+			    (!b->id && (b->tid != ev->tid || b->depth != ev->depth)))
 				continue;
 			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_at(s, t), t,
 				       b->depth);

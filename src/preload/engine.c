@@ -486,6 +486,24 @@ void engine_leave(void)
 	emit(MPROF_EV_LEAVE, NULL, --t->depth, now_ns(), 0, 0);
 }
 
+/* Brackets paired by the caller's id (in the event's addr), not by the thread's
+ * stack: for calls that interleave on one thread, such as asyncio tasks. */
+void engine_enter_id(const char *name, uint64_t id, int depth)
+{
+	if (atomic_load_explicit(&init_state, memory_order_acquire) != 2)
+		engine_init();
+	if (!engine_proc || !id)
+		return;
+	emit(MPROF_EV_ENTER, name, depth, now_ns(), 0, id);
+}
+
+void engine_leave_id(uint64_t id)
+{
+	if (!engine_proc || !id)
+		return;
+	emit(MPROF_EV_LEAVE, NULL, 0, now_ns(), 0, id);
+}
+
 /* -finstrument-functions: a per-thread stack of open calls; only calls that last
  * long enough (or all, with --func) become events, named after the run. */
 #define CALL_STACK 256

@@ -80,6 +80,8 @@ void engine_note_mremap(void *old_addr, void *new_addr, size_t new_len) MPROF_HI
 /* Bracket events. */
 void engine_enter(const char *name) MPROF_HIDDEN;
 void engine_leave(void) MPROF_HIDDEN;
+void engine_enter_id(const char *name, uint64_t id, int depth) MPROF_HIDDEN;
+void engine_leave_id(uint64_t id) MPROF_HIDDEN;
 void engine_func_enter(void *fn) MPROF_HIDDEN;
 void engine_func_exit(void *fn) MPROF_HIDDEN;
 

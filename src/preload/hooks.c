@@ -22,6 +22,8 @@ EXPORT void free_sized(void *p, size_t size);
 EXPORT void free_aligned_sized(void *p, size_t alignment, size_t size);
 EXPORT void mprof_enter(const char *name);
 EXPORT void mprof_leave(void);
+EXPORT void mprof_enter_id(const char *name, unsigned long long id, int depth);
+EXPORT void mprof_leave_id(unsigned long long id);
 EXPORT void __cyg_profile_func_enter(void *fn, void *site);
 EXPORT void __cyg_profile_func_exit(void *fn, void *site);
 
@@ -507,6 +509,16 @@ EXPORT void mprof_enter(const char *name)
 EXPORT void mprof_leave(void)
 {
 	engine_leave();
+}
+
+EXPORT void mprof_enter_id(const char *name, unsigned long long id, int depth)
+{
+	engine_enter_id(name, id, depth);
+}
+
+EXPORT void mprof_leave_id(unsigned long long id)
+{
+	engine_leave_id(id);
 }
 
 EXPORT __attribute__((no_instrument_function)) void __cyg_profile_func_enter(void *fn, void *site)

@@ -3,7 +3,7 @@
 
 make -s -C "$MPROF_TOP" install DESTDIR="$scratch/root" PREFIX=/opt/mp >install.log 2>&1
 check "make install succeeds" test $? -eq 0
-for f in bin/mprof lib/mprof/libmprof.so lib/mprof/libmprof-stacks.so lib/mprof/mprof_bootstrap.py include/mprof.h share/man/man1/mprof.1 share/doc/mprof/format.md share/doc/mprof/json.md; do
+for f in bin/mprof lib/mprof/libmprof.so lib/mprof/libmprof-stacks.so lib/mprof/python/sitecustomize.py lib/mprof/python/memory_profiler.py include/mprof.h share/man/man1/mprof.1 share/doc/mprof/format.md share/doc/mprof/json.md; do
 	check "installs $f" test -f "$scratch/root/opt/mp/$f"
 done
 # The help pages and the man page name where the documentation was installed.
