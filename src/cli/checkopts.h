@@ -16,6 +16,7 @@ enum {
 	CO_BASELINE,
 	CO_TOLERANCE,
 	CO_JSON,
+	CO_MAX_LOST,
 };
 
 /* Rows for a struct opt table. --func is left to the command: run uses it for brackets. */
@@ -23,6 +24,7 @@ enum {
 	{"max-peak", 0, OPT_REQUIRED, CO_MAX_PEAK}, {"max-heap", 0, OPT_REQUIRED, CO_MAX_HEAP},    \
 	    {"max-leak", 0, OPT_REQUIRED, CO_MAX_LEAK},                                            \
 	    {"max-duration", 0, OPT_REQUIRED, CO_MAX_DURATION},                                    \
+	    {"max-lost", 0, OPT_REQUIRED, CO_MAX_LOST},                                            \
 	    {"baseline", 0, OPT_REQUIRED, CO_BASELINE},                                            \
 	{                                                                                          \
 		"tolerance", 0, OPT_REQUIRED, CO_TOLERANCE                                         \

@@ -19,6 +19,8 @@ static const char help[] =
     "  --max-heap SIZE         the peak heap in use (needs hook data)\n"
     "  --max-leak SIZE         the heap still allocated at exit (needs hook data)\n"
     "  --max-duration SECONDS  the run's length\n"
+    "  --max-lost N            items of data the recording lost (its 'NOTE lost'\n"
+    "                          lines: bracket events, stacks, samples...)\n"
     "  --func NAME             following --max-peak options limit the peak within\n"
     "                          the calls of function NAME\n"
     "baseline:\n"

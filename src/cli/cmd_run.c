@@ -37,7 +37,7 @@ static const char help[] =
     "\n"
     "checks after the run (see 'mprof check --help'; SIZE like 500M or 1.5GiB):\n"
     "  --max-peak SIZE, --max-heap SIZE, --max-leak SIZE, --max-duration SECONDS,\n"
-    "  --baseline FILE, --tolerance PCT\n"
+    "  --max-lost N, --baseline FILE, --tolerance PCT\n"
     "  A failed check makes the status 1, unless the program itself failed: its\n"
     "  own non-zero status comes first.\n";
 

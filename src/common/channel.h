@@ -190,10 +190,12 @@ struct mprof_channel {
 	_Atomic uint32_t procs_used; /* slots [0, procs_used) have ever been claimed */
 	uint64_t exe_dev, exe_ino;   /* the executable the ranges belong to */
 	uint32_t nranges;
-	uint32_t stk_mode;     /* enum mprof_stk_mode */
-	uint64_t sample_bytes; /* sample mode: mean bytes between two samples */
-	int32_t launcher_pid;  /* a hook waiting for ring room gives up once it is gone */
-	uint32_t nareas;       /* stack areas after the process slots (0 without --stacks) */
+	uint32_t stk_mode;	     /* enum mprof_stk_mode */
+	uint64_t sample_bytes;	     /* sample mode: mean bytes between two samples */
+	int32_t launcher_pid;	     /* a hook waiting for ring room gives up once it is gone */
+	uint32_t nareas;	     /* stack areas after the process slots (0 without --stacks) */
+	_Atomic uint32_t areas_lost; /* process images that found no free stack area */
+	uint32_t pad2_;
 	struct mprof_range ranges[MPROF_RANGES_MAX];
 	struct mprof_proc procs[];
 };

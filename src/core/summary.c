@@ -127,6 +127,32 @@ static void func_totals(const struct dat_recording *r, struct summary *s)
 	free(q.tree);
 }
 
+static struct summary_lost *lost_kind(struct summary *s, const char *kind)
+{
+	for (size_t i = 0; i < s->nlost; i++)
+		if (!strcmp(s->lost[i].kind, kind))
+			return &s->lost[i];
+	if (s->nlost == SUMMARY_LOST_MAX)
+		return NULL;
+	struct summary_lost *l = &s->lost[s->nlost++];
+	snprintf(l->kind, sizeof(l->kind), "%s", kind);
+	l->count = 0;
+	return l;
+}
+
+void summary_add_lost_note(struct summary *s, const char *note)
+{
+	char kind[24];
+	unsigned long long n;
+	int end = 0;
+	if (sscanf(note, "lost %23[a-z_] %llu%n", kind, &n, &end) != 2 || note[end] != ':')
+		return;
+	struct summary_lost *l = lost_kind(s, kind);
+	if (l)
+		l->count += n;
+	s->lost_total += n;
+}
+
 void summary_of(const struct dat_recording *r, struct summary *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -168,6 +194,11 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 		s->children[i].peak_mib = dat_child_peak(&r->children[i]);
 	}
 	s->nchildren = r->nchildren;
+	static const char *const kinds[] = SUMMARY_LOST_KINDS;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		lost_kind(s, kinds[i]);
+	for (size_t i = 0; i < r->nnotes; i++)
+		summary_add_lost_note(s, r->notes[i]);
 }
 
 void summary_release(struct summary *s)
@@ -249,6 +280,9 @@ cJSON *summary_json(const struct summary *s)
 				!isnan(s->funcs[i].peak_mib));
 		cJSON_AddItemToArray(funcs, f);
 	}
+	cJSON *lost = cJSON_AddObjectToObject(o, "lost");
+	for (size_t i = 0; i < s->nlost; i++)
+		cJSON_AddNumberToObject(lost, s->lost[i].kind, (double)s->lost[i].count);
 	cJSON *kids = cJSON_AddArrayToObject(o, "children");
 	for (size_t i = 0; i < s->nchildren; i++) {
 		cJSON *c = cJSON_CreateObject();
@@ -335,6 +369,8 @@ const char *check_metric_label(enum check_metric m)
 		return "duration";
 	case CHECK_FUNC_PEAK:
 		return "peak RSS in";
+	case CHECK_LOST:
+		return "items lost";
 	}
 	return "?";
 }
@@ -352,6 +388,8 @@ const char *check_metric_key(enum check_metric m)
 		return "duration";
 	case CHECK_FUNC_PEAK:
 		return "function_peak_rss";
+	case CHECK_LOST:
+		return "lost";
 	}
 	return "?";
 }
@@ -373,6 +411,8 @@ static double measure(const struct summary *s, enum check_metric m, const char *
 			if (!strcmp(s->funcs[i].name, func))
 				return s->funcs[i].peak_mib;
 		return NAN;
+	case CHECK_LOST:
+		return (double)s->lost_total;
 	}
 	return NAN;
 }
@@ -410,8 +450,8 @@ int check_run(const struct summary *s, const struct check_limit *limits, size_t 
 {
 	*res = NULL;
 	*nres = 0;
-	static const char *const opt[] = {"--max-peak", "--max-heap", "--max-leak",
-					  "--max-duration", "--max-peak"};
+	static const char *const opt[] = {"--max-peak",	    "--max-heap", "--max-leak",
+					  "--max-duration", "--max-peak", "--max-lost"};
 	for (size_t i = 0; i < nlimits; i++) {
 		const struct check_limit *l = &limits[i];
 		if (need_data(s, l->metric, l->func, opt[l->metric], e)) {
@@ -470,7 +510,10 @@ cJSON *check_json(const struct summary *s, const struct check_result *res, size_
 		cJSON_AddStringToObject(j, "metric", check_metric_key(c->metric));
 		if (c->func)
 			cJSON_AddStringToObject(j, "function", c->func);
-		cJSON_AddStringToObject(j, "unit", c->metric == CHECK_DURATION ? "s" : "MiB");
+		cJSON_AddStringToObject(j, "unit",
+					c->metric == CHECK_DURATION ? "s"
+					: c->metric == CHECK_LOST   ? "items"
+								    : "MiB");
 		cJSON_AddStringToObject(j, "kind", isnan(c->baseline) ? "limit" : "baseline");
 		cJSON_AddNumberToObject(j, "measured", r3(c->measured));
 		cJSON_AddNumberToObject(j, "limit", r3(c->limit));

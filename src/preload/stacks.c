@@ -161,8 +161,10 @@ void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_
 		chan = NULL;
 		return;
 	}
-	if (claim_area(fd, proc_index, generation))
+	if (claim_area(fd, proc_index, generation)) {
+		atomic_fetch_add(&c->areas_lost, 1); /* the launcher notes it */
 		engine_say("warning: no stack area free: allocation stacks off in this process");
+	}
 }
 
 void stacks_after_fork(uint32_t proc_index, uint32_t generation)
@@ -174,10 +176,10 @@ void stacks_after_fork(uint32_t proc_index, uint32_t generation)
 	area = NULL;
 	/* The descriptor lives only for this call, in a child with a single thread. */
 	int fd = open(chan_path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	claim_area(fd, proc_index, generation);
-	close(fd);
+	if (fd < 0 || claim_area(fd, proc_index, generation))
+		atomic_fetch_add(&chan->areas_lost, 1); /* the launcher notes it */
+	if (fd >= 0)
+		close(fd);
 }
 
 /* ---- the stack table ---- */
@@ -257,19 +259,21 @@ static int wait_room(struct mprof_stk_event *e, uint64_t want)
 	}
 }
 
-static void send(uint64_t ptr, uint64_t word)
+/* Sends one event; -1 when it could not be sent (the recording stopped). */
+static int send(uint64_t ptr, uint64_t word)
 {
 	struct mprof_stk_area *a = area;
 	if (!a || atomic_load_explicit(&a->dead, memory_order_relaxed))
-		return;
+		return -1;
 	uint64_t idx = atomic_fetch_add_explicit(&a->head, 1, memory_order_relaxed);
 	struct mprof_stk_event *e = &a->ring[idx % MPROF_STK_EVENTS];
 	uint64_t lap = idx / MPROF_STK_EVENTS;
 	if (wait_room(e, 2 * lap))
-		return;
+		return -1;
 	e->ptr = ptr;
 	e->word = word;
 	atomic_store_explicit(&e->seq, 2 * lap + 1, memory_order_release);
+	return 0;
 }
 
 /* ---- sampling ---- */
@@ -338,8 +342,8 @@ void stacks_sampled(void *p, size_t n)
 		id = keep > 0 ? stack_id(f + skip, keep) : MPROF_STK_UNKNOWN;
 		t->in_hook = 0;
 	}
-	if (id == MPROF_STK_UNKNOWN)
-		atomic_fetch_add_explicit(&area->lost, 1, memory_order_relaxed);
+	/* Each allocation the profile lacks a stack for counts once in lost: recorded
+	 * without its stack, or not recorded at all. Frees never count. */
 	uint64_t size = n < (1ULL << MPROF_STK_SIZE_BITS) ? n : (1ULL << MPROF_STK_SIZE_BITS) - 1;
 	if (stacks_on == MPROF_STK_SAMPLE) {
 		/* Its free must be sent: its address goes in the filter, first. */
@@ -358,7 +362,9 @@ void stacks_sampled(void *p, size_t n)
 		}
 		atomic_fetch_add_explicit(&area->filter[home], 1, memory_order_release);
 	}
-	send((uint64_t)(uintptr_t)p, (uint64_t)id << MPROF_STK_SIZE_BITS | size);
+	if (send((uint64_t)(uintptr_t)p, (uint64_t)id << MPROF_STK_SIZE_BITS | size) ||
+	    id == MPROF_STK_UNKNOWN)
+		atomic_fetch_add_explicit(&area->lost, 1, memory_order_relaxed);
 }
 
 void stacks_freed(void *p)

@@ -18,3 +18,32 @@ awk 'BEGIN { print "CMDLINE x"; print "MPROF 1 interval=0.1 backend=rss"
 expect_status "summary of 300,000 function names finishes" 0 timeout 60 "$MPROF" summary --json names.dat
 contains "every name is in the summary" "$scratch/.out" '"f299999"'
 expect_status "plot of 300,000 function names finishes" 0 timeout 120 "$MPROF" plot -o names.png names.dat
+
+# The frame pool of a stack area holds 2^20 frames: 20,000 stacks of 64 frames
+# overflow it, and every allocation whose stack found no room is counted and noted.
+"$MPROF" run -q --stacks=all -o deep.dat "$PROGS/deep_stacks" 20000 2>/dev/null
+unstored=$(awk '$1 == "STK" && $9 == "-" { n += $8 } END { print n + 0 }' deep.dat)
+lost=$(awk '$1 == "STKIMG" { print $7 }' deep.dat)
+between "some stacks overflow the frame pool" "$unstored" 1 20000
+check "STKIMG counts each allocation without its stack as lost" test "$lost" = "$unstored"
+check "a NOTE says so with the count" grep -q "^NOTE lost stacks $unstored: " deep.dat
+"$MPROF" summary --json deep.dat >deep.json
+check "summary --json reports it" grep -q "\"stacks\":.*$unstored" deep.json
+expect_status "check --max-lost fails above the limit" 1 "$MPROF" check --max-lost 0 deep.dat
+contains "and names what was lost" "$scratch/.err" "stacks $unstored"
+expect_status "check --max-lost passes at the limit" 0 "$MPROF" check --max-lost "$unstored" deep.dat
+
+# 60 children with stacks at once: 32 areas; every image is recorded or counted,
+# and images that ended before mprof saw them are counted as unnamed.
+"$MPROF" run -q --stacks=all -o kids.dat "$PROGS/children" 60 1 0.3 2>/dev/null
+imgs=$(grep -c '^STKIMG' kids.dat)
+noarea=$(awk '$1 == "NOTE" && $2 == "lost" && $3 == "stack_images" { print $4 + 0 }' kids.dat)
+between "each child's image is recorded or counted as lost" "$((imgs + ${noarea:-0}))" 60 61
+unnamed=$(grep -c '^STKIMG .* ?$' kids.dat)
+named=$(awk '$1 == "NOTE" && $2 == "lost" && $3 == "symbols" { print $4 + 0 }' kids.dat)
+check "images without an executable are counted ($unnamed)" test "$unnamed" = "${named:-0}"
+
+# Samples the sampler could not take on time are counted: at -T 0.00001 most are.
+"$MPROF" run -q -T 0.00001 -o fast.dat "$PROGS/alloc_hold" 20 0.2 2>/dev/null
+missed=$(awk '$1 == "NOTE" && $2 == "lost" && $3 == "samples" { print $4 + 0 }' fast.dat)
+between "missed samples are noted" "${missed:-0}" 1 100000000
