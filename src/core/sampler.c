@@ -24,6 +24,11 @@
  * plain RSS read, and the mark accumulates in between, so nothing is missed. */
 #define HWM_EVERY_NS (10 * 1000000LL)
 
+/* Between samples, bracket rings are looked at this often when busy, backing off
+ * to the longest when idle: a ring (MPROF_RING_EVENTS) never waits long for room. */
+#define DRAIN_MIN_NS (1000000LL)
+#define DRAIN_MAX_NS (16 * 1000000LL)
+
 #define HIST 8192 /* samples kept for brackets: 13 min at 0.1 s, 8 s at 1 ms */
 
 struct tracked {
@@ -62,6 +67,7 @@ struct state {
 	int hwm_now; /* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
 	int64_t last_retire_ns, last_scan_ns;
+	int64_t drain_ns; /* how long to wait before looking at the rings again */
 };
 
 int sampler_exit_code(int st)
@@ -336,6 +342,46 @@ static int sample_once(struct state *s, double t)
 
 /* ---- waiting ---- */
 
+/* Whether a bracket ring holds events the launcher has not read. */
+static int rings_pending(struct state *s)
+{
+	for (uint32_t i = 0, n = chan_used(s->ch); i < n; i++) {
+		struct mprof_proc *p = &s->ch->map->procs[i];
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE &&
+		    atomic_load_explicit(&p->ev_head, memory_order_relaxed) !=
+			atomic_load_explicit(&p->ev_tail, memory_order_relaxed))
+			return 1;
+	}
+	return 0;
+}
+
+static int wait_until(int pidfd, int64_t deadline_ns);
+
+/* wait_until, draining bracket rings meanwhile: often while the program sends
+ * events, so its ring does not fill between samples; rarely when it is quiet. */
+static int wait_draining(struct state *s, int pidfd, int64_t deadline_ns)
+{
+	if (!s->ch || !s->ch->map)
+		return wait_until(pidfd, deadline_ns);
+	if (!s->drain_ns)
+		s->drain_ns = DRAIN_MIN_NS;
+	for (;;) {
+		int64_t until = time_mono_ns() + s->drain_ns;
+		if (until >= deadline_ns)
+			return wait_until(pidfd, deadline_ns);
+		if (wait_until(pidfd, until) && pidfd >= 0)
+			return 1;
+		if (rings_pending(s)) {
+			dat_writer_hold(s->w); /* one write(2) for the lot */
+			drain_all(s);
+			dat_writer_flush(s->w);
+			s->drain_ns = DRAIN_MIN_NS;
+		} else if (s->drain_ns < DRAIN_MAX_NS) {
+			s->drain_ns *= 2;
+		}
+	}
+}
+
 static int pidfd_open_compat(pid_t pid)
 {
 #ifdef SYS_pidfd_open
@@ -479,7 +525,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 			k = due;
 			deadline = start + k * interval;
 		}
-		maybe_ended = wait_until(pidfd, deadline);
+		maybe_ended = wait_draining(st, pidfd, deadline);
 	}
 	res->t_end = (double)time_real_ns() / 1e9;
 	if (ch && ch->map)

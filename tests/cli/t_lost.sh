@@ -47,3 +47,27 @@ check "images without an executable are counted ($unnamed)" test "$unnamed" = "$
 "$MPROF" run -q -T 0.00001 -o fast.dat "$PROGS/alloc_hold" 20 0.2 2>/dev/null
 missed=$(awk '$1 == "NOTE" && $2 == "lost" && $3 == "samples" { print $4 + 0 }' fast.dat)
 between "missed samples are noted" "${missed:-0}" 1 100000000
+
+# Brackets: the ring holds 512 events, and mprof drains it as fast as the program
+# fills it; a program that calls faster than that waits for room, losing nothing.
+cat >many.py <<'PY'
+@profile
+def small():
+    return 1
+
+@profile
+def after():
+    return 2
+
+for i in range(3000):
+    small()
+after()
+PY
+"$MPROF" run -q -T 1 -o many.dat /usr/bin/python3 many.py
+check "a function called 3000 times between two samples has 3000 brackets" test "$(grep -c '^FUNC .*small ' many.dat)" = 3000
+check "and the function called after it has its bracket" grep -q '^FUNC .*after ' many.dat
+check "nothing is noted lost" sh -c "! grep -q '^NOTE lost brackets' many.dat"
+"$MPROF" run -q -T 1 -o tight.dat "$PROGS/brackets" 100000
+calls=$(grep -c '^FUNC tight ' tight.dat)
+lost=$(awk '$1 == "NOTE" && $2 == "lost" && $3 == "brackets" { print $4 + 0 }' tight.dat)
+check "100000 mprof_enter/leave in a tight loop lose none ($calls brackets, ${lost:-0} events noted lost)" test "$calls" = 100000
