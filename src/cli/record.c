@@ -240,6 +240,9 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 	}
 	note_lost(w, "processes", res->procs_lost,
 		  "processes not hooked: no free channel slot (%d at once)", MPROF_MAX_PROCS);
+	note_lost(w, "left_tree", res->left_running,
+		  "hooked processes still running when the program ended (daemons, or "
+		  "children it left behind): not recorded after that");
 	note_lost(w, "brackets", res->events_dropped,
 		  "bracket events dropped: the program outran mprof and the ring stayed full");
 	note_lost(w, "samples", (uint64_t)res->missed,

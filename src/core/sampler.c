@@ -186,12 +186,69 @@ static struct tracked *kid_find(struct state *s, pid_t pid)
 	return NULL;
 }
 
+/* Processes of the run that left the program's tree (a daemon's double fork and
+ * setsid re-parents it to init) are still hooked: their channel slots name them,
+ * so they are followed while they live. Appends them to pids[0..n); returns the
+ * new count. */
+static size_t add_hooked_strays(struct state *s, pid_t **pids, size_t n)
+{
+	if (!s->ch || !s->ch->map)
+		return n;
+	size_t cap = n;
+	for (uint32_t i = 0, used = chan_used(s->ch); i < used; i++) {
+		struct mprof_proc *p = &s->ch->map->procs[i];
+		if (atomic_load_explicit(&p->state, memory_order_acquire) != MPROF_PROC_LIVE)
+			continue;
+		pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
+		size_t k = 0;
+		while (k < n && (*pids)[k] != pid)
+			k++;
+		if (pid <= 0 || pid == s->pid || k < n || kill(pid, 0))
+			continue;
+		xgrow((void **)pids, &cap, n + 1, sizeof(**pids));
+		(*pids)[n++] = pid;
+	}
+	return n;
+}
+
+static int is_zombie(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *paren = strrchr(buf, ')');
+	return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
+}
+
+/* Hooked processes other than the program still running: after it has ended,
+ * what they do is not recorded. */
+static uint32_t hooked_survivors(struct state *s)
+{
+	uint32_t alive = 0;
+	if (!s->ch || !s->ch->map)
+		return 0;
+	for (uint32_t i = 0, used = chan_used(s->ch); i < used; i++) {
+		struct mprof_proc *p = &s->ch->map->procs[i];
+		pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE &&
+		    pid > 0 && pid != s->pid && kill(pid, 0) == 0 && !is_zombie(pid))
+			alive++;
+	}
+	return alive;
+}
+
 /* Brings the list of tracked descendants up to date with /proc. */
 static void scan_children(struct state *s)
 {
 	pid_t *pids;
 	size_t n;
 	proc_descendants(s->pid, &pids, &n);
+	n = add_hooked_strays(s, &pids, n);
 	if (n)
 		s->seen_descendants = 1;
 	for (size_t i = 0; i < s->nkids; i++)
@@ -420,6 +477,7 @@ static void finish_exit(struct state *s, int wait_status, const struct rusage *r
 	sample_heap(s, t); /* the heap at exit: the library's counters outlive it */
 	drain_all(s);
 	retire_dead(s);
+	s->res->left_running = hooked_survivors(s);
 	double peak = -1;
 	/* wait4 reports the largest RSS of the program or of any process it reaped:
 	 * it speaks for MEM only when the program started no other process. */
