@@ -195,10 +195,12 @@ static void set_patterns(struct chan *ch, const struct record_opts *o, const cha
 	ch->map->flags |= MPROF_CF_FUNC_RANGES;
 }
 
-/* Writes "NOTE lost <kind> <n>: <why>" (docs/format.md) and says it on stderr. */
-static void note_lost(struct dat_writer *w, const char *kind, uint64_t n, const char *why, ...)
-    __attribute__((format(printf, 4, 5)));
-static void note_lost(struct dat_writer *w, const char *kind, uint64_t n, const char *why, ...)
+/* Writes "NOTE lost <kind> <n>: <why>" (docs/format.md) and, unless quiet, says it
+ * on stderr. */
+static void note_lost(struct dat_writer *w, int quiet, const char *kind, uint64_t n,
+		      const char *why, ...) __attribute__((format(printf, 5, 6)));
+static void note_lost(struct dat_writer *w, int quiet, const char *kind, uint64_t n,
+		      const char *why, ...)
 {
 	if (!n)
 		return;
@@ -208,7 +210,7 @@ static void note_lost(struct dat_writer *w, const char *kind, uint64_t n, const 
 	vsnprintf(text, sizeof(text), why, ap);
 	va_end(ap);
 	dat_writef(w, "NOTE lost %s %llu: %s", kind, (unsigned long long)n, text);
-	if (strcmp(kind, "samples")) /* a late sample is common on a busy machine */
+	if (!quiet && strcmp(kind, "samples")) /* a late sample is common on a busy machine */
 		report("warning: lost %s %llu: %s", kind, (unsigned long long)n, text);
 }
 
@@ -228,24 +230,24 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 		stk_write(stk, w);
 		struct stk_losses sl;
 		stk_losses(stk, &sl);
-		note_lost(w, "stacks", sl.stacks,
+		note_lost(w, o->quiet, "stacks", sl.stacks,
 			  "allocations recorded without their stack (the stack table or frame pool "
 			  "was full, or the recorder fell behind and the hooks gave up)");
-		note_lost(w, "stack_images", sl.images,
+		note_lost(w, o->quiet, "stack_images", sl.images,
 			  "process images recorded without stacks: no free stack area (%d at once)",
 			  MPROF_STK_AREAS);
-		note_lost(w, "symbols", sl.unnamed,
+		note_lost(w, o->quiet, "symbols", sl.unnamed,
 			  "process images that ended before mprof could read their executable and "
 			  "mappings: their frames are raw addresses");
 	}
-	note_lost(w, "processes", res->procs_lost,
+	note_lost(w, o->quiet, "processes", res->procs_lost,
 		  "processes not hooked: no free channel slot (%d at once)", MPROF_MAX_PROCS);
-	note_lost(w, "left_tree", res->left_running,
+	note_lost(w, o->quiet, "left_tree", res->left_running,
 		  "hooked processes still running when the program ended (daemons, or "
 		  "children it left behind): not recorded after that");
-	note_lost(w, "brackets", res->events_dropped,
+	note_lost(w, o->quiet, "brackets", res->events_dropped,
 		  "bracket events dropped: the program outran mprof and the ring stayed full");
-	note_lost(w, "samples", (uint64_t)res->missed,
+	note_lost(w, o->quiet, "samples", (uint64_t)res->missed,
 		  "samples not taken on time: sampling overran the interval (a longer -T lifts "
 		  "it)");
 	if (dat_writer_close(w, &e)) {
