@@ -105,7 +105,8 @@ enum mprof_channel_flags {
  * to module and offset while the process lives), and send one event per recorded
  * allocation and free through the area's ring. The launcher alone keeps the map of
  * live blocks, so the program carries no per-block state. */
-#define MPROF_STK_AREAS 32	    /* process images with stacks at once */
+#define MPROF_STK_AREAS 64 /* process images with stacks at once (claimed ones only take memory)   \
+			    */
 #define MPROF_STK_EVENTS (1u << 15) /* ring entries per area */
 #define MPROF_STK_TABLE (1u << 15)  /* unique stacks per area (ids 1..) */
 #define MPROF_STK_FRAMES (1u << 20) /* frame words per area */
