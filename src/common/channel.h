@@ -105,8 +105,9 @@ enum mprof_channel_flags {
  * to module and offset while the process lives), and send one event per recorded
  * allocation and free through the area's ring. The launcher alone keeps the map of
  * live blocks, so the program carries no per-block state. */
-#define MPROF_STK_AREAS 64 /* process images with stacks at once (claimed ones only take memory)   \
-			    */
+#define MPROF_STK_AREAS                                                                            \
+	64 /* process images with stacks at once (claimed ones only take memory)                   \
+	    */
 #define MPROF_STK_EVENTS (1u << 15) /* ring entries per area */
 #define MPROF_STK_TABLE (1u << 15)  /* unique stacks per area (ids 1..) */
 #define MPROF_STK_FRAMES (1u << 20) /* frame words per area */
@@ -152,7 +153,7 @@ struct mprof_stk_area {
 	uint32_t proc_index;   /* the owner's process slot */
 	uint32_t generation;   /* that slot's generation when claimed: an exec ends the area */
 	_Atomic uint32_t dead; /* the owner stopped recording: the launcher did not keep up */
-	uint32_t pad_;
+	_Atomic uint32_t seen; /* the launcher has read the owner's executable and mappings */
 	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
 	_Alignas(64) _Atomic uint64_t head; /* events reserved by the owner's threads */
 	_Alignas(64) _Atomic uint64_t frames_used;

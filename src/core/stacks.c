@@ -259,6 +259,7 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 	if (!strcmp(im->exe, "?"))
 		s->unnamed++;
 	sym_snapshot(&s->sym, im->pid); /* this image's mappings (an exec changes them) */
+	atomic_store_explicit(&a->seen, 1, memory_order_release); /* its owner may go on */
 	return im;
 }
 

@@ -108,6 +108,21 @@ static uint64_t area_bytes(void)
 	return (sizeof(struct mprof_stk_area) + 4095) & ~(uint64_t)4095;
 }
 
+static int launcher_gone(void);
+
+/* Waits (at most 250 ms) until the launcher has read this image's executable and
+ * mappings: a process that ends within milliseconds is then still named and
+ * symbolised. Called once per image, in its constructor or forked child. */
+static void wait_seen(struct mprof_stk_area *a)
+{
+	for (int i = 0; i < 2500 && !atomic_load_explicit(&a->seen, memory_order_acquire); i++) {
+		struct timespec ts = {0, 100000};
+		nanosleep(&ts, NULL);
+		if (i % 100 == 99 && launcher_gone())
+			return;
+	}
+}
+
 /* Claims a free area for this image and reserves its memory; 0 or -1. */
 static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 {
@@ -127,6 +142,7 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		a->generation = generation;
 		atomic_store(&a->pid, (int32_t)getpid());
 		atomic_store(&a->dead, 0);
+		atomic_store(&a->seen, 0);
 		atomic_store(&a->lost, 0);
 		atomic_store_explicit(&a->state, MPROF_AREA_LIVE, memory_order_release);
 		area = a;
@@ -139,6 +155,7 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		 * may have counted down to "off" already: it starts afresh. */
 		engine_tl.sample_armed = 0;
 		*engine_countdown(&engine_tl) = 0;
+		wait_seen(a);
 		return 0;
 	}
 	return -1;

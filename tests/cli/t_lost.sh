@@ -79,3 +79,9 @@ dpid=$("$MPROF" run -q -M -o daemon.dat "$PROGS/daemon" 30 1.5 0.8 2>/dev/null)
 between "-M follows the daemon's memory" "$(awk -v p="$dpid" '$1 == "CHLD" && $2 == p && $3 > m { m = $3 } END { print m + 0 }' daemon.dat)" 25 200
 check "a NOTE says it was still running when the program ended" grep -q '^NOTE lost left_tree 1: ' daemon.dat
 while kill -0 "$dpid" 2>/dev/null; do sleep 0.1; done
+
+# Short-lived children are named: each new image waits (a few ms, at most 250 ms)
+# until mprof has read its executable and mappings.
+"$MPROF" run -q --stacks=all -o quick.dat "$PROGS/children" 40 1 0 2>/dev/null
+check "40 children that exit at once each have stacks" test "$(grep -c '^STKIMG' quick.dat)" -ge 40
+between "and at most a few are unnamed" "$(grep -c '^STKIMG .* ?$' quick.dat)" 0 4
