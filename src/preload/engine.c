@@ -439,7 +439,7 @@ static int32_t my_tid(struct engine_thread *t)
 /* Waits (outside any allocation hook: brackets are the program's own calls) for
  * the launcher, which drains rings within a few milliseconds, to make room. -1
  * when it is gone or has not moved the tail for a second. */
-static int ring_wait(struct mprof_proc *p, uint64_t tail, unsigned *spins)
+static int ring_wait(uint64_t tail, unsigned *spins)
 {
 	if (atomic_load_explicit(&stalled_tail, memory_order_relaxed) == tail)
 		return -1;
@@ -456,7 +456,6 @@ static int ring_wait(struct mprof_proc *p, uint64_t tail, unsigned *spins)
 		atomic_store_explicit(&stalled_tail, tail, memory_order_relaxed);
 		return -1;
 	}
-	(void)p;
 	return 0;
 }
 
@@ -474,7 +473,7 @@ static struct mprof_event *ring_reserve(struct mprof_proc *p, uint64_t *idx)
 				last_tail = tail;
 				spins = 0; /* the launcher is draining: keep waiting */
 			}
-			if (ring_wait(p, tail, &spins)) {
+			if (ring_wait(tail, &spins)) {
 				atomic_fetch_add_explicit(&p->ev_dropped, 1, memory_order_relaxed);
 				return NULL;
 			}
