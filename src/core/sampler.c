@@ -211,20 +211,6 @@ static size_t add_hooked_strays(struct state *s, pid_t **pids, size_t n)
 	return n;
 }
 
-static int is_zombie(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *paren = strrchr(buf, ')');
-	return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
-}
-
 /* Hooked processes other than the program still running: after it has ended,
  * what they do is not recorded. */
 static uint32_t hooked_survivors(struct state *s)
@@ -236,7 +222,7 @@ static uint32_t hooked_survivors(struct state *s)
 		struct mprof_proc *p = &s->ch->map->procs[i];
 		pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
 		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE &&
-		    pid > 0 && pid != s->pid && kill(pid, 0) == 0 && !is_zombie(pid))
+		    pid > 0 && pid != s->pid && kill(pid, 0) == 0 && !proc_is_zombie(pid))
 			alive++;
 	}
 	return alive;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/proc.h"
 #include "core/symbols.h"
 
 /* One call stack's share of an image's heap. Sample mode keeps estimates. */
@@ -410,7 +411,14 @@ static int owner_gone(struct stk_session *s, const struct image *im)
 	if (atomic_load(&p->state) != MPROF_PROC_LIVE || atomic_load(&p->pid) != im->pid ||
 	    atomic_load(&p->generation) != im->generation)
 		return 1;
-	return kill(im->pid, 0) == -1 && errno == ESRCH;
+	if (kill(im->pid, 0) == -1 && errno == ESRCH)
+		return 1;
+	/* An ended child its parent has not reaped yet holds its area: when every
+	 * area is taken, a zombie (which sends nothing more) gives its area back. */
+	for (uint32_t i = 0; i < s->ch->map->nareas && i < MPROF_STK_AREAS; i++)
+		if (!s->live[i])
+			return 0;
+	return proc_is_zombie(im->pid);
 }
 
 /* One pass over the areas; returns the events read. */
