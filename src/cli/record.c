@@ -19,8 +19,11 @@
 
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t stop_flag;
-static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+/* The signals whose disposition mprof changes, and what they were: the program gets
+ * them back before exec. The last, SIGPIPE, mprof ignores (see ignore_sigpipe). */
+static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 #define NHANDLED ((int)(sizeof(handled) / sizeof(handled[0])))
+#define NFORWARDED (NHANDLED - 1)
 static struct sigaction saved[NHANDLED];
 
 /* Signals someone sent to mprof go on to the program. Those the terminal sent
@@ -38,9 +41,26 @@ static void stop(int sig)
 	stop_flag = 1;
 }
 
+/* A reader that went away (mprof run ... 2>&1 | head -1) or a closed stderr must not
+ * stop the recording or the checks: mprof ignores SIGPIPE from the start of a session
+ * to its exit, and its writes there fail harmlessly. The program gets the disposition
+ * mprof was given (saved[NFORWARDED]), so it still dies of SIGPIPE as it would bare. */
+static void ignore_sigpipe(void)
+{
+	static int done;
+	if (done)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, &saved[NFORWARDED]);
+	done = 1;
+}
+
 static void install_signals(int attach)
 {
-	for (int i = 0; i < NHANDLED; i++) {
+	for (int i = 0; i < NFORWARDED; i++) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof(sa));
 		sigemptyset(&sa.sa_mask);
@@ -56,7 +76,7 @@ static void install_signals(int attach)
 
 static void restore_signals(void)
 {
-	for (int i = 0; i < NHANDLED; i++)
+	for (int i = 0; i < NFORWARDED; i++)
 		sigaction(handled[i], &saved[i], NULL);
 }
 
@@ -103,16 +123,20 @@ static int open_output(const struct record_opts *o, struct dat_writer *w)
 	return rc;
 }
 
+/* hwm=: whether the true peak can be measured (the rss backend, and pid lets us reset
+ * its high-water mark); a refusal later is a NOTE of the sampler's. */
 static void write_header(const struct record_opts *o, struct dat_writer *w, const char *cmdline,
-			 int hooks)
+			 int hooks, pid_t pid)
 {
+	int hwm = o->cfg.backend == PROC_RSS && proc_hwm_resettable(pid);
 	dat_write_cmdline(w, cmdline);
-	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d", DAT_FORMAT_VERSION,
-		   (double)o->cfg.interval_ns / 1e9, proc_backend_name(o->cfg.backend),
+	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d hwm=%d",
+		   DAT_FORMAT_VERSION, (double)o->cfg.interval_ns / 1e9,
+		   proc_backend_name(o->cfg.backend),
 		   o->cfg.multiprocess	     ? "split"
 		   : o->cfg.include_children ? "sum"
 					     : "none",
-		   hooks);
+		   hooks, hwm);
 }
 
 static void print_outcome(const struct record_opts *o, const char *path,
@@ -214,6 +238,45 @@ static void note_lost(struct dat_writer *w, int quiet, const char *kind, uint64_
 		report("warning: lost %s %llu: %s", kind, (unsigned long long)n, text);
 }
 
+/* What the hooked processes had to say (they never write to the program's
+ * descriptors): a NOTE each in the recording, a line each on our stderr. */
+static void write_proc_notes(const struct record_opts *o, struct dat_writer *w, uint32_t notes)
+{
+	static const struct {
+		uint32_t bit;
+		int warn; /* said even with -q: data is missing */
+		const char *say, *note;
+	} says[] = {
+	    {MPROF_PN_FOREIGN_ALLOC, 0,
+	     "note: the program's malloc is not glibc's: heap is that allocator's usable bytes "
+	     "(malloc_usable_size), which can exceed the bytes requested",
+	     "heap: malloc is not glibc's; sizes from that allocator's malloc_usable_size"},
+	    {MPROF_PN_NO_USABLE, 1,
+	     "warning: heap unavailable: the program's allocator has no malloc_usable_size",
+	     "heap unavailable: the allocator is not glibc's and has no malloc_usable_size"},
+	    {MPROF_PN_OWN_MALLOC, 1,
+	     "warning: heap unavailable: the program defines its own malloc, which the hooks "
+	     "cannot see",
+	     "heap unavailable: the executable defines its own malloc"},
+	    {MPROF_PN_NO_UNWIND, 1, "warning: libunwind.so.8 not found: allocation stacks off",
+	     "stacks off: libunwind.so.8 not found"},
+	    {MPROF_PN_NO_AREA, 1,
+	     "warning: no stack area free: allocation stacks off in some processes",
+	     "stacks off in some processes: no stack area free"},
+	    {MPROF_PN_FORK_NO_STACKS, 1,
+	     "warning: a fork met a stack capture that did not end: no allocation stacks in "
+	     "that child",
+	     "stacks off in a forked child: a capture was in progress at the fork"},
+	};
+	for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++) {
+		if (!(notes & says[i].bit))
+			continue;
+		if (says[i].warn || !o->quiet)
+			report("%s", says[i].say);
+		dat_writef(w, "NOTE %s", says[i].note);
+	}
+}
+
 static int finish(const struct record_opts *o, struct dat_writer *w, struct sampler_result *res,
 		  struct record_outcome *out, int sampler_rc, struct err *se,
 		  struct stk_session *stk)
@@ -240,6 +303,9 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 			  "process images that ended before mprof could read their executable and "
 			  "mappings: their frames are raw addresses");
 	}
+	write_proc_notes(o, w, res->notes);
+	if (res->notes & (MPROF_PN_NO_USABLE | MPROF_PN_OWN_MALLOC))
+		res->heap_peak_mib = -1; /* not the program's heap: say nothing of it */
 	note_lost(w, o->quiet, "processes", res->procs_lost,
 		  "processes not hooked: no free channel slot (%d at once)", MPROF_MAX_PROCS);
 	note_lost(w, o->quiet, "left_tree", res->left_running,
@@ -263,6 +329,7 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
+	ignore_sigpipe();
 	char *libdir = launch_libdir();
 	char *bootstrap;
 	char **args = program_argv(o, argv, libdir, &bootstrap);
@@ -305,15 +372,10 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		report("warning: allocation stacks disabled: %s", e.msg);
 	if (!hooks && o->stacks.mode && !o->quiet)
 		report("warning: --stacks needs the allocation hooks: no stacks recorded");
-	write_header(o, &w, cmdline, hooks);
-	if (blocker) {
-		if (!o->quiet)
-			report("cannot hook '%s': %s; recording RSS only", args[0], blocker);
-		dat_writef(&w, "NOTE hooks unavailable: %s", blocker);
-	} else if (!libdir) {
+	if (blocker && !o->quiet)
+		report("cannot hook '%s': %s; recording RSS only", args[0], blocker);
+	else if (!blocker && !libdir)
 		report("warning: libmprof.so not found next to mprof; recording RSS only");
-		dat_writef(&w, "NOTE hooks unavailable: libmprof.so not found");
-	}
 
 	install_signals(0);
 	struct launch_opts lo = {hooks ? preload : NULL, hooks ? ch.path : NULL, handled, saved,
@@ -323,7 +385,7 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	if (pid < 0) {
 		restore_signals();
 		report("%s", e.msg);
-		/* The program never ran: the header alone is not a recording. */
+		/* The program never ran: an empty file is not a recording. */
 		unlink(w.path);
 		dat_writer_close(&w, NULL);
 		stk_free(stk);
@@ -331,6 +393,12 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		status = exec_errno ? EXIT_NOEXEC : EXIT_FAIL;
 		goto out;
 	}
+	/* The header once the program runs: whether its peak can be reset is its own. */
+	write_header(o, &w, cmdline, hooks, pid);
+	if (blocker)
+		dat_writef(&w, "NOTE hooks unavailable: %s", blocker);
+	else if (!libdir)
+		dat_writef(&w, "NOTE hooks unavailable: libmprof.so not found");
 	child_pid = pid;
 	struct status_line sl = {isatty(2) && !o->quiet, 0, 0};
 	o->cfg.func_patterns = o->func_patterns;
@@ -365,10 +433,11 @@ out:
 int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
+	ignore_sigpipe();
 	char *cmdline = proc_cmdline(pid);
-	if (!cmdline || kill(pid, 0)) {
-		report("cannot attach to process %d: %s", (int)pid,
-		       strerror(errno ? errno : ESRCH));
+	int err = kill(pid, 0) ? errno : cmdline ? 0 : ESRCH;
+	if (err) {
+		report("cannot attach to process %d: %s", (int)pid, strerror(err));
 		free(cmdline);
 		return EXIT_FAIL;
 	}
@@ -377,7 +446,7 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 		free(cmdline);
 		return EXIT_FAIL;
 	}
-	write_header(o, &w, cmdline, 0);
+	write_header(o, &w, cmdline, 0, pid);
 	dat_writef(&w, "NOTE attached to running process %d", (int)pid);
 	free(cmdline);
 	stop_flag = 0;

@@ -70,12 +70,27 @@ enum mprof_proc_state {
 	MPROF_PROC_LIVE = 2,
 };
 
+/* What a process's library has to say. It never writes to the program's own
+ * descriptors: it sets a bit here, and the launcher writes a NOTE into the
+ * recording and a line on its own stderr. */
+enum mprof_proc_note {
+	MPROF_PN_FOREIGN_ALLOC = 1u
+				 << 0, /* malloc is not glibc's: sized by its malloc_usable_size */
+	MPROF_PN_NO_USABLE = 1u << 1,  /* ... and it has none: heap not counted */
+	MPROF_PN_OWN_MALLOC = 1u << 2, /* the executable defines malloc: the hooks never see it */
+	MPROF_PN_NO_UNWIND = 1u << 3,  /* --stacks: libunwind could not be loaded */
+	MPROF_PN_NO_AREA = 1u << 4,    /* --stacks: no stack area was free */
+	MPROF_PN_FORK_NO_STACKS = 1u
+				  << 5, /* a fork met a capture in progress: child's stacks off */
+	MPROF_PN_ALL = (1u << 6) - 1,
+};
+
 struct mprof_proc {
 	_Atomic uint32_t state;
 	_Atomic int32_t pid;
 	int32_t ppid;
 	_Atomic uint32_t generation; /* bumped when an exec reuses the slot */
-	_Atomic uint32_t flags_unused;
+	_Atomic uint32_t notes;	     /* enum mprof_proc_note bits: what the launcher must say */
 	uint32_t pad0_;
 	/* Net bytes that threads have flushed so far: a running estimate of the live
 	 * heap from which each thread computes candidate peaks. Read on every

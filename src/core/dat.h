@@ -9,6 +9,10 @@
 
 #define DAT_FORMAT_VERSION 1
 
+/* The NOTE that says a process refused the peak-RSS reset: from that line on the
+ * recording holds no MAXRSS (the reader turns hwm off on it). */
+#define DAT_NOTE_NO_HWM "peak RSS reset refused"
+
 struct dat_point {
 	double t;   /* epoch seconds */
 	double mib; /* MiB */
@@ -53,7 +57,8 @@ struct dat_recording {
 	int version;	 /* MPROF header version, 0 for a file of the original */
 	double interval; /* seconds, 0 when unknown */
 	char backend[16];
-	int hwm; /* 1: MAXRSS lines are kernel maxima, 0: unknown or sampled */
+	int hwm; /* 1: MAXRSS lines are kernel maxima; 0: the reset was refused at the start
+		  * (hwm=0) or later (a DAT_NOTE_NO_HWM note); -1: the file does not say */
 	struct dat_series mem;
 	struct dat_series maxrss;
 	struct dat_heap_series heap;
@@ -70,8 +75,11 @@ struct dat_recording {
 };
 
 /* Parses the file at path into r (which it initialises). Lines of kinds it does not
- * know are skipped, like the original reader does. On error returns -1 with
- * "FILE:LINE: what was expected" in e, and r holds nothing to release. */
+ * know are skipped, like the original reader does. A last line cut short (no newline,
+ * a NUL tail, or fields that do not parse: a disk that filled up, a power loss) is
+ * left out with a warning through core_warn; anywhere else, such a line is an error.
+ * Numbers are decimal and finite (no inf, nan, hex floats or 1e999). On error returns
+ * -1 with "FILE:LINE: what was expected" in e, and r holds nothing to release. */
 int dat_read(const char *path, struct dat_recording *r, struct err *e);
 
 /* dat_read for the commands that need samples: a recording without MEM lines is
@@ -82,12 +90,26 @@ int dat_read_samples(const char *path, struct dat_recording *r, struct err *e);
 int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
 	      struct err *e);
 
+/* Where the last line of text starts (the line before a final newline): the only
+ * one a crash or a full disk can cut. Cannot fail. */
+size_t dat_last_line(const char *text, size_t len);
+
+/* Warns through core_warn that line lineno of the recording name, its last, is
+ * incomplete and was left out. Every reader says it in these words, so a command
+ * that reads a file twice says it once. */
+void dat_warn_cut(const char *name, size_t lineno);
+
 /* Frees everything r owns. Safe on a zeroed recording. */
 void dat_recording_release(struct dat_recording *r);
 
 /* The true RSS peak of the main series: the largest of MEM, MAXRSS and the exit
  * rusage figure. Sets *t to when it happened (the exit time for rusage). 0 when empty. */
 double dat_peak_rss(const struct dat_recording *r, double *t);
+
+/* 1 when the recording says its true peak could not be measured: the kernel's
+ * maximum was unavailable (hwm=0 or a refused reset) and no EXIT figure covers the
+ * gap, so the peak is the largest sample. 0 otherwise, also when the file is silent. */
+int dat_peak_is_sampled(const struct dat_recording *r);
 
 /* The largest sampled MEM value (what the original reports). */
 double dat_peak_sampled(const struct dat_recording *r, double *t);
@@ -140,6 +162,8 @@ void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h);
 void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
 		    double mem_out, double t_out, int depth);
 void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib);
+/* The DAT_NOTE_NO_HWM note for pid, with why (an errno). Cannot fail (see dat_writef). */
+void dat_write_no_hwm(struct dat_writer *w, int pid, int why);
 
 /* Holds the following lines in memory until dat_writer_flush, which writes them
  * with one write(2): a sample's lines land together. Cannot fail. */

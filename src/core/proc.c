@@ -56,7 +56,17 @@ int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err 
 		}
 	}
 	h->clear_refs_fd = open_proc_file(pid, "clear_refs", O_WRONLY);
+	h->clear_refs_errno = h->clear_refs_fd < 0 ? errno : 0;
 	return 0;
+}
+
+int proc_hwm_resettable(pid_t pid)
+{
+	int fd = open_proc_file(pid, "clear_refs", O_WRONLY);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 /* Reads a /proc text. These files come whole in one read when the buffer is large
@@ -88,6 +98,21 @@ static uint64_t field_kb(const char *text, const char *key)
 	return 0;
 }
 
+/* smaps_rollup belongs to the address space it was opened on: once the process
+ * execs, the old one is gone and reads fail (ESRCH). The status file follows the
+ * process, so it still says the process lives: open the new image's rollup.
+ * -1 when that fails (the process is exiting). */
+static int reopen_rollup(struct proc_handle *h)
+{
+	int fd = open_proc_file(h->pid, "smaps_rollup", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (h->rollup_fd >= 0)
+		close(h->rollup_fd);
+	h->rollup_fd = fd;
+	return 0;
+}
+
 int proc_read(struct proc_handle *h, struct proc_mem *m)
 {
 	char buf[8192];
@@ -103,7 +128,8 @@ int proc_read(struct proc_handle *h, struct proc_mem *m)
 		return -1; /* kernel threads and exiting processes */
 	m->value = m->rss;
 	if (h->backend != PROC_RSS) {
-		if (pread_all(h->rollup_fd, buf, sizeof(buf)) <= 0)
+		if (pread_all(h->rollup_fd, buf, sizeof(buf)) <= 0 &&
+		    (reopen_rollup(h) || pread_all(h->rollup_fd, buf, sizeof(buf)) <= 0))
 			return -1;
 		if (h->backend == PROC_PSS)
 			m->value = field_kb(buf, "Pss");
@@ -140,6 +166,7 @@ int proc_reset_hwm(struct proc_handle *h)
 	if (pwrite(h->clear_refs_fd, "5", 1, 0) != 1) {
 		if (errno == ESRCH)
 			return -1;
+		h->clear_refs_errno = errno;
 		close(h->clear_refs_fd);
 		h->clear_refs_fd = -1;
 		return -1;

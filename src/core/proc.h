@@ -13,14 +13,16 @@ enum proc_backend { PROC_RSS, PROC_PSS, PROC_USS };
 int proc_backend_parse(const char *s, enum proc_backend *b);
 const char *proc_backend_name(enum proc_backend b);
 
-/* A process being watched. Keeps its /proc files open between samples. */
+/* A process being watched. Keeps its /proc files open between samples (smaps_rollup is
+ * reopened when the process execs: it belongs to one address space). */
 struct proc_handle {
 	pid_t pid;
 	enum proc_backend backend;
-	int status_fd;	   /* /proc/PID/status: RSS and the high-water mark, ~7 us a read */
-	int statm_fd;	   /* /proc/PID/statm: RSS alone, ~1 us a read */
-	int rollup_fd;	   /* /proc/PID/smaps_rollup, for pss/uss */
-	int clear_refs_fd; /* /proc/PID/clear_refs, -1 when not permitted */
+	int status_fd;	      /* /proc/PID/status: RSS and the high-water mark, ~7 us a read */
+	int statm_fd;	      /* /proc/PID/statm: RSS alone, ~1 us a read */
+	int rollup_fd;	      /* /proc/PID/smaps_rollup, for pss/uss */
+	int clear_refs_fd;    /* /proc/PID/clear_refs, -1 when not permitted */
+	int clear_refs_errno; /* why clear_refs_fd is -1 */
 };
 
 struct proc_mem {
@@ -41,6 +43,10 @@ int proc_read_rss(struct proc_handle *h, struct proc_mem *m);
 /* Resets the kernel's high-water mark to the current RSS. -1 when not permitted;
  * after the first failure the handle stops trying. */
 int proc_reset_hwm(struct proc_handle *h);
+
+/* 1 when pid's high-water mark may be reset by us (its clear_refs opens for
+ * writing), 0 when not permitted or gone. */
+int proc_hwm_resettable(pid_t pid);
 
 /* Closes the handle's files. Cannot fail. */
 void proc_close(struct proc_handle *h);

@@ -151,8 +151,11 @@ static void drain_all(struct state *s)
 		return;
 	for (uint32_t i = 0, n = chan_used(s->ch); i < n; i++) {
 		struct mprof_proc *p = &s->ch->map->procs[i];
-		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE)
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE) {
 			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
+			s->res->notes |=
+			    atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
+		}
 	}
 }
 
@@ -171,6 +174,8 @@ static void retire_dead(struct state *s)
 		s->seen_descendants = 1;
 		if (kill(pid, 0) == -1 && errno == ESRCH) {
 			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
+			s->res->notes |=
+			    atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
 			chan_retire(s->ch, p);
 		}
 	}
@@ -321,6 +326,14 @@ static void sample_heap(struct state *s, double t)
 
 /* ---- one sample ---- */
 
+/* h's process refused the peak-RSS reset: the recording says so and holds samples
+ * only from here on (a MAXRSS line that left a process out would bound nothing). */
+static void hwm_refused(struct state *s, const struct proc_handle *h)
+{
+	s->res->hwm = 0;
+	dat_write_no_hwm(s->w, (int)h->pid, h->clear_refs_errno);
+}
+
 /* Reads one process: its value and its maximum since the previous reset. */
 static int read_one(struct state *s, struct proc_handle *h, uint64_t *value, uint64_t *max)
 {
@@ -333,8 +346,8 @@ static int read_one(struct state *s, struct proc_handle *h, uint64_t *value, uin
 	if (s->res->hwm && s->hwm_now && h->backend == PROC_RSS) {
 		if (proc_reset_hwm(h) == 0)
 			*max = m.hwm;
-		else if (h == &s->main)
-			s->res->hwm = 0; /* not permitted here: fall back to samples */
+		else if (h->clear_refs_fd < 0)
+			hwm_refused(s, h); /* not a process that just ended */
 	}
 	return 0;
 }
@@ -466,8 +479,9 @@ static void finish_exit(struct state *s, int wait_status, const struct rusage *r
 	s->res->left_running = hooked_survivors(s);
 	double peak = -1;
 	/* wait4 reports the largest RSS of the program or of any process it reaped:
-	 * it speaks for MEM only when the program started no other process. */
-	if (ru && !s->seen_descendants) {
+	 * it speaks for MEM only when the program started no other process, and only
+	 * when MEM is RSS (with pss or uss it would raise the peak by shared pages). */
+	if (ru && !s->seen_descendants && s->cfg->backend == PROC_RSS) {
 		peak = (double)ru->ru_maxrss / 1024.0;
 		if (peak > s->res->peak_mib)
 			s->res->peak_mib = peak;
@@ -498,8 +512,8 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		free(st);
 		return -1;
 	}
-	if (st->main.clear_refs_fd < 0)
-		res->hwm = 0;
+	if (res->hwm && st->main.clear_refs_fd < 0)
+		hwm_refused(st, &st->main);
 	int pidfd = pidfd_open_compat(pid);
 	int64_t start = time_mono_ns(), interval = cfg->interval_ns;
 	int64_t term_sent = 0;

@@ -171,6 +171,7 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 	double t;
 	s->peak_mib = dat_peak_rss(r, &t);
 	s->peak_t_s = t - s->start;
+	s->true_peak = dat_peak_is_sampled(r) ? 0 : r->hwm < 0 ? -1 : 1;
 	s->peak_sampled_mib = dat_peak_sampled(r, &t);
 	s->peak_sampled_t_s = t - s->start;
 	s->final_mib = r->mem.n ? r->mem.v[r->mem.n - 1].mib : 0;
@@ -178,6 +179,15 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 	summary_trend(r->mem.v, r->mem.n, s->start, &s->slope_mib_s, &icept);
 	s->has_heap = r->heap.n > 0;
 	s->heap_exit_mib = -1;
+	/* The library or the launcher said the heap could not be seen: its lines, if
+	 * any, are not the program's heap. */
+	static const char *const absent[] = {"heap unavailable: ", "hooks unavailable: "};
+	for (size_t i = 0; i < r->nnotes && !s->heap_note; i++)
+		for (size_t k = 0; k < 2; k++)
+			if (!strncmp(r->notes[i], absent[k], strlen(absent[k]))) {
+				s->heap_note = xstrdup(r->notes[i] + strlen(absent[k]));
+				s->has_heap = 0;
+			}
 	if (s->has_heap) {
 		s->heap_peak_mib = dat_peak_heap(r, &t);
 		s->heap_peak_t_s = t - s->start;
@@ -205,6 +215,7 @@ void summary_release(struct summary *s)
 {
 	free(s->file);
 	free(s->cmdline);
+	free(s->heap_note);
 	for (size_t i = 0; i < s->nfuncs; i++)
 		free(s->funcs[i].name);
 	free(s->funcs);
@@ -255,6 +266,12 @@ cJSON *summary_json(const struct summary *s)
 	cJSON *rss = cJSON_AddObjectToObject(o, "rss");
 	cJSON_AddNumberToObject(rss, "peak_mib", r3(s->peak_mib));
 	cJSON_AddNumberToObject(rss, "peak_time_s", r4(s->peak_t_s));
+	if (s->true_peak < 0)
+		cJSON_AddNullToObject(rss, "true_peak");
+	else
+		cJSON_AddBoolToObject(rss, "true_peak", s->true_peak);
+	if (s->true_peak == 0)
+		cJSON_AddStringToObject(rss, "note", SUMMARY_NO_TRUE_PEAK);
 	cJSON_AddNumberToObject(rss, "peak_sampled_mib", r3(s->peak_sampled_mib));
 	cJSON_AddNumberToObject(rss, "peak_sampled_time_s", r4(s->peak_sampled_t_s));
 	cJSON_AddNumberToObject(rss, "final_mib", r3(s->final_mib));
@@ -440,7 +457,10 @@ static int need_data(const struct summary *s, enum check_metric m, const char *f
 			       "(attached, or mprof was stopped before the program)",
 			       what, s->file);
 	if (m == CHECK_FUNC_PEAK && isnan(measure(s, m, func)))
-		return err_set(e, "--func '%s': no call of it in '%s'", func, s->file);
+		return err_set(e,
+			       "--func '%s': no sample fell within its calls in '%s' (each "
+			       "shorter than the sampling interval)",
+			       func, s->file);
 	return 0;
 }
 

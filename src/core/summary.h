@@ -11,6 +11,9 @@
 
 #define SUMMARY_JSON_VERSION 1
 
+/* What peak and summary say of a recording whose true peak could not be measured. */
+#define SUMMARY_NO_TRUE_PEAK "true peak unavailable: samples only"
+
 struct summary_func {
 	char *name;
 	size_t calls;
@@ -41,10 +44,12 @@ struct summary {
 	char backend[16];
 	int has_exit, exit_status;
 	double peak_mib, peak_t_s; /* true peak, seconds from start */
+	int true_peak; /* 1 measured, 0 samples only (dat_peak_is_sampled), -1 unknown */
 	double peak_sampled_mib, peak_sampled_t_s;
 	double final_mib;
 	double slope_mib_s;
 	int has_heap;
+	char *heap_note; /* why there is no heap data, from a NOTE; NULL when not said */
 	double heap_peak_mib, heap_peak_t_s;
 	double heap_exit_mib; /* < 0 without an EXIT line */
 	uint64_t allocs, frees;

@@ -29,23 +29,13 @@ static int have_key;
  * stays there, events are dropped at once instead of waited for again. */
 static _Atomic uint64_t stalled_tail = UINT64_MAX;
 
-void engine_say(const char *msg)
+void engine_note(uint32_t bits)
 {
-	char buf[256];
-	size_t n = 0;
-	for (const char *s = "mprof: "; *s && n < sizeof(buf) - 1; s++)
-		buf[n++] = *s;
-	for (const char *s = msg; *s && n < sizeof(buf) - 1; s++)
-		buf[n++] = *s;
-	buf[n++] = '\n';
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(2, buf + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		off += (size_t)w;
-	}
+	struct mprof_proc *p = engine_proc;
+	if (p)
+		atomic_fetch_or(&p->notes, bits);
+	else
+		engine_notes |= bits;
 }
 
 static int64_t now_ns(void)
@@ -78,6 +68,7 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		struct mprof_proc *p = &chan->procs[i];
 		if (atomic_load(&p->state) == MPROF_PROC_LIVE && atomic_load(&p->pid) == pid) {
 			reset_slot_counters(p); /* exec: the old image's heap is gone */
+			atomic_fetch_or(&p->notes, engine_notes);
 			atomic_fetch_add(&p->generation, 1);
 			return p;
 		}
@@ -92,6 +83,7 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		atomic_store(&p->ev_tail, head); /* nothing left to drain from a retired owner */
 		atomic_store(&p->ev_dropped, 0);
 		atomic_store(&p->generation, 0);
+		atomic_store(&p->notes, engine_notes);
 		p->ppid = ppid;
 		atomic_store(&p->pid, pid);
 		atomic_store_explicit(&p->state, MPROF_PROC_LIVE, memory_order_release);
