@@ -2,6 +2,8 @@
  * verdict they print. */
 #include "cli/checkopts.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +82,16 @@ int checkopts_apply(struct check_opts *o, int id, const char *arg)
 			return -1;
 		}
 		return add_limit(o, CHECK_DURATION, v);
+	case CO_MAX_LOST: {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(arg, &end, 10);
+		if (!isdigit((unsigned char)*arg) || *end || errno) {
+			report("--max-lost: '%s' is not a count (e.g. 0)", arg);
+			return -1;
+		}
+		return add_limit(o, CHECK_LOST, (double)n);
+	}
 	case CO_FUNC:
 		o->func = arg;
 		o->func_unused = 1;
@@ -108,6 +120,8 @@ static void fmt_value(char *buf, size_t n, enum check_metric m, double v)
 		snprintf(buf, n, "-");
 	else if (m == CHECK_DURATION)
 		snprintf(buf, n, "%.2f s", v);
+	else if (m == CHECK_LOST)
+		snprintf(buf, n, "%.0f", v);
 	else
 		snprintf(buf, n, "%.1f MiB", v);
 }
@@ -233,6 +247,19 @@ int checkopts_run(const struct check_opts *o, const char *path)
 			leak_sites(path, sites, sizeof(sites), NULL);
 			report("%s %s exceeds the limit %s in '%s'%s",
 			       check_metric_label(c->metric), v, l, path, sites);
+		} else if (c->metric == CHECK_LOST) {
+			char kinds[512];
+			size_t len = 0;
+			kinds[0] = '\0';
+			for (size_t k = 0; k < s.nlost && len < sizeof(kinds); k++)
+				if (s.lost[k].count)
+					len += (size_t)snprintf(
+					    kinds + len, sizeof(kinds) - len, "%s%s %llu",
+					    len ? ", " : " (", s.lost[k].kind,
+					    (unsigned long long)s.lost[k].count);
+			report("%s %s exceeds the limit %s in '%s'%s%s",
+			       check_metric_label(c->metric), v, l, path, kinds,
+			       len ? "; see its NOTE lines)" : "");
 		} else
 			report("%s %s exceeds the limit %s in '%s'", check_metric_label(c->metric),
 			       v, l, path);

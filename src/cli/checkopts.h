@@ -16,6 +16,7 @@ enum {
 	CO_BASELINE,
 	CO_TOLERANCE,
 	CO_JSON,
+	CO_MAX_LOST,
 };
 
 /* Rows for a struct opt table, in three parts so that a command offers only what applies
@@ -24,7 +25,10 @@ enum {
  * for brackets. */
 #define CHECKOPTS_LIMITS_TABLE                                                                     \
 	OPT_VALUE(0, "max-peak", CO_MAX_PEAK, "SIZE", "the true peak RSS"),                        \
-	    OPT_VALUE(0, "max-duration", CO_MAX_DURATION, "SECONDS", "the run's length")
+	    OPT_VALUE(0, "max-duration", CO_MAX_DURATION, "SECONDS", "the run's length"),          \
+	    OPT_VALUE(0, "max-lost", CO_MAX_LOST, "N",                                             \
+		      "items of data the recording lost (its 'NOTE lost' lines: bracket events, "  \
+		      "stacks, samples...)")
 
 #define CHECKOPTS_HEAP_TABLE                                                                       \
 	OPT_VALUE(0, "max-heap", CO_MAX_HEAP, "SIZE", "the peak heap in use (needs hook data)"),   \

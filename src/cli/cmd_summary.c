@@ -66,6 +66,14 @@ static void print_text(const struct summary *s)
 			printf(", peak %.1f MiB", f->peak_mib);
 		printf("\n");
 	}
+	if (s->lost_total) {
+		printf("lost         ");
+		for (size_t i = 0, shown = 0; i < s->nlost; i++)
+			if (s->lost[i].count)
+				printf("%s %s %llu", shown++ ? "," : "", s->lost[i].kind,
+				       (unsigned long long)s->lost[i].count);
+		printf(" (see the NOTE lines)\n");
+	}
 	for (size_t i = 0; i < s->nchildren; i++)
 		printf("child         %s: peak %.1f MiB\n", s->children[i].id,
 		       s->children[i].peak_mib);

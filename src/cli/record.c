@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -174,6 +175,25 @@ static void set_patterns(struct chan *ch, const struct record_opts *o, const cha
 	ch->map->flags |= MPROF_CF_FUNC_RANGES;
 }
 
+/* Writes "NOTE lost <kind> <n>: <why>" (docs/format.md) and, unless quiet, says it
+ * on stderr. */
+static void note_lost(struct dat_writer *w, int quiet, const char *kind, uint64_t n,
+		      const char *why, ...) __attribute__((format(printf, 5, 6)));
+static void note_lost(struct dat_writer *w, int quiet, const char *kind, uint64_t n,
+		      const char *why, ...)
+{
+	if (!n)
+		return;
+	char text[512];
+	va_list ap;
+	va_start(ap, why);
+	vsnprintf(text, sizeof(text), why, ap);
+	va_end(ap);
+	dat_writef(w, "NOTE lost %s %llu: %s", kind, (unsigned long long)n, text);
+	if (!quiet && strcmp(kind, "samples")) /* a late sample is common on a busy machine */
+		report("warning: lost %s %llu: %s", kind, (unsigned long long)n, text);
+}
+
 /* What the hooked processes had to say (they never write to the program's
  * descriptors): a NOTE each in the recording, a line each on our stderr. */
 static void write_proc_notes(const struct record_opts *o, struct dat_writer *w, uint32_t notes)
@@ -227,30 +247,35 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 	if (stk) {
 		stk_stop(stk);
 		stk_write(stk, w);
-		if (stk_lost(stk)) {
-			report("warning: %llu allocations were recorded without their stack",
-			       (unsigned long long)stk_lost(stk));
-			dat_writef(w, "NOTE %llu allocations were recorded without their stack",
-				   (unsigned long long)stk_lost(stk));
-		}
+		struct stk_losses sl;
+		stk_losses(stk, &sl);
+		note_lost(w, o->quiet, "stacks", sl.stacks,
+			  "allocations recorded without their stack (the stack table or frame pool "
+			  "was full, or the recorder fell behind and the hooks gave up)");
+		note_lost(w, o->quiet, "stack_images", sl.images,
+			  "process images recorded without stacks: no free stack area (%d at once)",
+			  MPROF_STK_AREAS);
+		note_lost(w, o->quiet, "symbols", sl.unnamed,
+			  "process images that ended before mprof could read their executable and "
+			  "mappings: their frames are raw addresses");
 	}
 	write_proc_notes(o, w, res->notes);
 	if (res->notes & (MPROF_PN_NO_USABLE | MPROF_PN_OWN_MALLOC))
 		res->heap_peak_mib = -1; /* not the program's heap: say nothing of it */
-	if (res->procs_lost) {
-		report(
-		    "warning: %u processes found no free slot in the channel and were not hooked",
-		    res->procs_lost);
-		dat_writef(w, "NOTE %u processes were not hooked: no free channel slot",
-			   res->procs_lost);
-	}
+	note_lost(w, o->quiet, "processes", res->procs_lost,
+		  "processes not hooked: no free channel slot (%d at once)", MPROF_MAX_PROCS);
+	note_lost(w, o->quiet, "left_tree", res->left_running,
+		  "hooked processes still running when the program ended (daemons, or "
+		  "children it left behind): not recorded after that");
+	note_lost(w, o->quiet, "brackets", res->events_dropped,
+		  "bracket events dropped: the program outran mprof and the ring stayed full");
+	note_lost(w, o->quiet, "samples", (uint64_t)res->missed,
+		  "samples not taken on time: sampling overran the interval (a longer -T lifts "
+		  "it)");
 	if (dat_writer_close(w, &e)) {
 		report("%s", e.msg);
 		rc = -1;
 	}
-	if (res->events_dropped)
-		report("warning: %llu bracket events were dropped (ring full)",
-		       (unsigned long long)res->events_dropped);
 	print_outcome(o, path, res);
 	out->path = path;
 	out->res = *res;

@@ -121,7 +121,9 @@ enum mprof_channel_flags {
  * to module and offset while the process lives), and send one event per recorded
  * allocation and free through the area's ring. The launcher alone keeps the map of
  * live blocks, so the program carries no per-block state. */
-#define MPROF_STK_AREAS 32	    /* process images with stacks at once */
+#define MPROF_STK_AREAS                                                                            \
+	64 /* process images with stacks at once (claimed ones only take memory)                   \
+	    */
 #define MPROF_STK_EVENTS (1u << 15) /* ring entries per area */
 #define MPROF_STK_TABLE (1u << 15)  /* unique stacks per area (ids 1..) */
 #define MPROF_STK_FRAMES (1u << 20) /* frame words per area */
@@ -167,7 +169,7 @@ struct mprof_stk_area {
 	uint32_t proc_index;   /* the owner's process slot */
 	uint32_t generation;   /* that slot's generation when claimed: an exec ends the area */
 	_Atomic uint32_t dead; /* the owner stopped recording: the launcher did not keep up */
-	uint32_t pad_;
+	_Atomic uint32_t seen; /* the launcher has read the owner's executable and mappings */
 	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
 	_Alignas(64) _Atomic uint64_t head; /* events reserved by the owner's threads */
 	_Alignas(64) _Atomic uint64_t frames_used;
@@ -206,10 +208,12 @@ struct mprof_channel {
 	_Atomic uint32_t procs_used; /* slots [0, procs_used) have ever been claimed */
 	uint64_t exe_dev, exe_ino;   /* the executable the ranges belong to */
 	uint32_t nranges;
-	uint32_t stk_mode;     /* enum mprof_stk_mode */
-	uint64_t sample_bytes; /* sample mode: mean bytes between two samples */
-	int32_t launcher_pid;  /* a hook waiting for ring room gives up once it is gone */
-	uint32_t nareas;       /* stack areas after the process slots (0 without --stacks) */
+	uint32_t stk_mode;	     /* enum mprof_stk_mode */
+	uint64_t sample_bytes;	     /* sample mode: mean bytes between two samples */
+	int32_t launcher_pid;	     /* a hook waiting for ring room gives up once it is gone */
+	uint32_t nareas;	     /* stack areas after the process slots (0 without --stacks) */
+	_Atomic uint32_t areas_lost; /* process images that found no free stack area */
+	uint32_t pad2_;
 	struct mprof_range ranges[MPROF_RANGES_MAX];
 	struct mprof_proc procs[];
 };

@@ -538,6 +538,8 @@ void dat_writef(struct dat_writer *w, const char *fmt, ...)
 		return;
 	if ((size_t)n > sizeof(buf) - 2)
 		n = sizeof(buf) - 2; /* an over-long line is cut, never split */
+	buf[n] = '\0';
+	dat_escape_text(buf); /* a name holding a newline must not start a line of its own */
 	buf[n++] = '\n';
 	emit(w, buf, (size_t)n);
 }
@@ -691,6 +693,13 @@ int dat_writer_close(struct dat_writer *w, struct err *e)
 	return rc;
 }
 
+void dat_escape_text(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			*s = '?';
+}
+
 void dat_sanitize_name(char *s)
 {
 	for (; *s; s++)
@@ -712,10 +721,11 @@ char *dat_join_cmdline(char *const argv[])
 		if (quote)
 			out[n++] = '\'';
 		for (; *a; a++)
-			out[n++] = ((unsigned char)*a < ' ' || *a == 0x7f) ? '?' : *a;
+			out[n++] = *a;
 		if (quote)
 			out[n++] = '\'';
 	}
 	out[n] = '\0';
+	dat_escape_text(out);
 	return out;
 }

@@ -148,7 +148,8 @@ int dat_writer_create(struct dat_writer *w, const char *path, struct err *e);
  * -1 with e filled on failure. */
 int dat_writer_create_default(struct dat_writer *w, const char *dir, struct err *e);
 
-/* Writes one line formatted by fmt (the newline is added). A failure is remembered
+/* Writes one line formatted by fmt (the newline is added; control bytes in the
+ * text become '?', see dat_escape_text). A failure is remembered
  * in w->failed and later writes are skipped. */
 void dat_writef(struct dat_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -175,6 +176,10 @@ int dat_writer_close(struct dat_writer *w, struct err *e);
 /* Builds the CMDLINE text the original writes: arguments joined by spaces, those
  * containing blanks single-quoted. Control characters become '?'. Caller frees. */
 char *dat_join_cmdline(char *const argv[]);
+
+/* Replaces control bytes (a newline among them) with '?' in place: what every
+ * line written by dat_writef goes through, so no text can start a line of its own. */
+void dat_escape_text(char *s);
 
 /* Replaces characters that would break a one-line field (space for names, control
  * bytes everywhere) in place. */

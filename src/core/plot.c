@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/gnuplot.h"
+#include "core/names.h"
 #include "core/summary.h"
 
 static const char *const line_colors[] = {"#000000", "#1f77b4", "#d62728", "#2ca02c",
@@ -21,7 +22,8 @@ static const char *const line_colors[] = {"#000000", "#1f77b4", "#d62728", "#2ca
 static const char *const func_colors[] = {"#17becf", "#bcbd22", "#2ca02c", "#d62728",
 					  "#1f77b4", "#9467bd", "#e377c2", "#ff7f0e"};
 #define NCOLORS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_CALL_KEYS 16 /* legend entries for calls before they are grouped */
+#define MAX_CALL_KEYS 16   /* legend entries for calls before they are grouped */
+#define MAX_FUNC_SERIES 64 /* functions drawn as series of their own; the rest share one */
 
 int plot_format_of(const char *path, enum plot_format *f)
 {
@@ -312,22 +314,37 @@ static void band_clause(struct gp *g, const struct dat_recording *r, double t0)
 static void bracket_clauses(struct gp *g, const struct dat_recording *r, double t0)
 {
 	double hs = (g->x1 - g->x0) / 60.0, vs = g->y1 / 20.0;
-	/* Functions in order of first appearance give the colours. */
-	const char **names = xcalloc(r->nfuncs + 1, sizeof(*names));
-	size_t nnames = 0, ncalls = 0;
+	/* Functions in order of first appearance give the colours; each function's
+	 * calls are listed together (a counting sort), so the work is linear. */
+	struct names tab = {0};
+	size_t ncalls = 0;
+	size_t *id = xcalloc(r->nfuncs + 1, sizeof(*id));
 	for (size_t i = 0; i < r->nfuncs; i++) {
 		const struct dat_func *fn = &r->funcs[i];
+		id[i] = SIZE_MAX;
 		if (!in_window(g, fn->t_in - t0) && !in_window(g, fn->t_out - t0))
 			continue;
 		ncalls++;
-		size_t k = 0;
-		while (k < nnames && strcmp(names[k], fn->name))
-			k++;
-		if (k == nnames)
-			names[nnames++] = fn->name;
+		id[i] = names_id(&tab, fn->name);
 	}
+	size_t nnames = tab.n;
+	const char **names = tab.list;
+	size_t *first = xcalloc(nnames + 2, sizeof(*first)),
+	       *order = xcalloc(ncalls + 1, sizeof(*order));
+	for (size_t i = 0; i < r->nfuncs; i++)
+		if (id[i] != SIZE_MAX)
+			first[id[i] + 2]++;
+	for (size_t k = 0; k < nnames; k++)
+		first[k + 2] += first[k + 1];
+	for (size_t i = 0; i < r->nfuncs; i++)
+		if (id[i] != SIZE_MAX)
+			order[first[id[i] + 1]++] = i;
+	/* Now the calls of name k are order[first[k] .. first[k + 1]). */
 	int per_call = ncalls <= MAX_CALL_KEYS;
-	for (size_t k = 0; k < nnames; k++) {
+	/* Past MAX_FUNC_SERIES functions, the rest share one series: gnuplot's time
+	 * grows with the number of series, and a legend that long says nothing. */
+	size_t nseries = nnames > MAX_FUNC_SERIES ? MAX_FUNC_SERIES + 1 : nnames;
+	for (size_t k = 0; k < nseries; k++) {
 		char name[4096];
 		FILE *f = data_file(g, name, sizeof(name));
 		if (!f)
@@ -335,10 +352,9 @@ static void bracket_clauses(struct gp *g, const struct dat_recording *r, double 
 		int block = 0;
 		double total = 0;
 		size_t count = 0;
-		for (size_t i = 0; i < r->nfuncs; i++) {
-			const struct dat_func *fn = &r->funcs[i];
-			if (strcmp(fn->name, names[k]))
-				continue;
+		size_t end = k == MAX_FUNC_SERIES ? first[nnames] : first[k + 1];
+		for (size_t c = first[k]; c < end; c++) {
+			const struct dat_func *fn = &r->funcs[order[c]];
 			double xi = fn->t_in - t0, xo = fn->t_out - t0;
 			int show_in = in_window(g, xi), show_out = in_window(g, xo);
 			if (!show_in && !show_out)
@@ -363,11 +379,8 @@ static void bracket_clauses(struct gp *g, const struct dat_recording *r, double 
 		const char *color = func_colors[k % NCOLORS(func_colors)];
 		if (per_call) {
 			size_t idx = 0;
-			for (size_t i = 0; i < r->nfuncs; i++) {
-				const struct dat_func *fn = &r->funcs[i];
-				if (strcmp(fn->name, names[k]) ||
-				    (!in_window(g, fn->t_in - t0) && !in_window(g, fn->t_out - t0)))
-					continue;
+			for (size_t c = first[k]; c < first[k + 1]; c++) {
+				const struct dat_func *fn = &r->funcs[order[c]];
 				char label[256];
 				snprintf(label, sizeof(label), "%s %.3fs", fn->name,
 					 fn->t_out - fn->t_in);
@@ -380,14 +393,22 @@ static void bracket_clauses(struct gp *g, const struct dat_recording *r, double 
 			}
 		} else {
 			char label[256];
-			snprintf(label, sizeof(label), "%s x%zu %.3fs", names[k], count, total);
+			if (k == MAX_FUNC_SERIES)
+				snprintf(label, sizeof(label), "%zu other functions x%zu %.3fs",
+					 nnames - k, count, total);
+			else
+				snprintf(label, sizeof(label), "%s x%zu %.3fs", names[k], count,
+					 total);
 			char *q = gp_quote(label);
 			clause(g, "'%s' using 1:2 with lines lw 2 lc rgb '%s' title %s", name,
 			       color, q);
 			free(q);
 		}
 	}
-	free(names);
+	names_release(&tab);
+	free(id);
+	free(first);
+	free(order);
 }
 
 void plot_terminal(FILE *s, const struct plot_opts *o)
@@ -554,19 +575,14 @@ static void flame_plot(struct gp *g, const struct dat_recording *r)
 	if (!f)
 		return;
 	int maxdepth = 0, labels = 0;
-	const char **names = xcalloc(r->nfuncs + 1, sizeof(*names));
-	size_t nnames = 0;
+	struct names tab = {0};
 	double px_per_s = g->o->width * 0.8 / (g->x1 - g->x0);
 	for (size_t i = 0; i < r->nfuncs; i++) {
 		const struct dat_func *fn = &r->funcs[i];
 		double xi = fmax(fn->t_in - t0, g->x0), xo = fmin(fn->t_out - t0, g->x1);
 		if (xo < xi)
 			continue;
-		size_t k = 0;
-		while (k < nnames && strcmp(names[k], fn->name))
-			k++;
-		if (k == nnames)
-			names[nnames++] = fn->name;
+		size_t k = names_id(&tab, fn->name);
 		int d = fn->depth < 0 ? 0 : fn->depth;
 		if (d > maxdepth)
 			maxdepth = d;
@@ -581,7 +597,7 @@ static void flame_plot(struct gp *g, const struct dat_recording *r)
 			free(q);
 		}
 	}
-	free(names);
+	names_release(&tab);
 	if (close_data(g, f))
 		return;
 	fprintf(s,

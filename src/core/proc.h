@@ -62,4 +62,7 @@ char *proc_cmdline(pid_t pid);
  * contains name. 0 when none. */
 pid_t proc_find_by_name(const char *name);
 
+/* Whether pid has ended but not been reaped (or is gone): it runs no more code. */
+int proc_is_zombie(pid_t pid);
+
 #endif

@@ -24,6 +24,11 @@
  * plain RSS read, and the mark accumulates in between, so nothing is missed. */
 #define HWM_EVERY_NS (10 * 1000000LL)
 
+/* Between samples, bracket rings are looked at this often when busy, backing off
+ * to the longest when idle: a ring (MPROF_RING_EVENTS) never waits long for room. */
+#define DRAIN_MIN_NS (1000000LL)
+#define DRAIN_MAX_NS (16 * 1000000LL)
+
 #define HIST 8192 /* samples kept for brackets: 13 min at 0.1 s, 8 s at 1 ms */
 
 struct tracked {
@@ -63,6 +68,7 @@ struct state {
 	int hwm_now; /* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
 	int64_t last_retire_ns, last_scan_ns;
+	int64_t drain_ns; /* how long to wait before looking at the rings again */
 };
 
 int sampler_exit_code(int st)
@@ -188,12 +194,55 @@ static struct tracked *kid_find(struct state *s, pid_t pid)
 	return NULL;
 }
 
+/* Processes of the run that left the program's tree (a daemon's double fork and
+ * setsid re-parents it to init) are still hooked: their channel slots name them,
+ * so they are followed while they live. Appends them to pids[0..n); returns the
+ * new count. */
+static size_t add_hooked_strays(struct state *s, pid_t **pids, size_t n)
+{
+	if (!s->ch || !s->ch->map)
+		return n;
+	size_t cap = n;
+	for (uint32_t i = 0, used = chan_used(s->ch); i < used; i++) {
+		struct mprof_proc *p = &s->ch->map->procs[i];
+		if (atomic_load_explicit(&p->state, memory_order_acquire) != MPROF_PROC_LIVE)
+			continue;
+		pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
+		size_t k = 0;
+		while (k < n && (*pids)[k] != pid)
+			k++;
+		if (pid <= 0 || pid == s->pid || k < n || kill(pid, 0))
+			continue;
+		xgrow((void **)pids, &cap, n + 1, sizeof(**pids));
+		(*pids)[n++] = pid;
+	}
+	return n;
+}
+
+/* Hooked processes other than the program still running: after it has ended,
+ * what they do is not recorded. */
+static uint32_t hooked_survivors(struct state *s)
+{
+	uint32_t alive = 0;
+	if (!s->ch || !s->ch->map)
+		return 0;
+	for (uint32_t i = 0, used = chan_used(s->ch); i < used; i++) {
+		struct mprof_proc *p = &s->ch->map->procs[i];
+		pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE &&
+		    pid > 0 && pid != s->pid && kill(pid, 0) == 0 && !proc_is_zombie(pid))
+			alive++;
+	}
+	return alive;
+}
+
 /* Brings the list of tracked descendants up to date with /proc. */
 static void scan_children(struct state *s)
 {
 	pid_t *pids;
 	size_t n;
 	proc_descendants(s->pid, &pids, &n);
+	n = add_hooked_strays(s, &pids, n);
 	if (n)
 		s->seen_descendants = 1;
 	for (size_t i = 0; i < s->nkids; i++)
@@ -352,6 +401,46 @@ static int sample_once(struct state *s, double t)
 
 /* ---- waiting ---- */
 
+/* Whether a bracket ring holds events the launcher has not read. */
+static int rings_pending(struct state *s)
+{
+	for (uint32_t i = 0, n = chan_used(s->ch); i < n; i++) {
+		struct mprof_proc *p = &s->ch->map->procs[i];
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE &&
+		    atomic_load_explicit(&p->ev_head, memory_order_relaxed) !=
+			atomic_load_explicit(&p->ev_tail, memory_order_relaxed))
+			return 1;
+	}
+	return 0;
+}
+
+static int wait_until(int pidfd, int64_t deadline_ns);
+
+/* wait_until, draining bracket rings meanwhile: often while the program sends
+ * events, so its ring does not fill between samples; rarely when it is quiet. */
+static int wait_draining(struct state *s, int pidfd, int64_t deadline_ns)
+{
+	if (!s->ch || !s->ch->map)
+		return wait_until(pidfd, deadline_ns);
+	if (!s->drain_ns)
+		s->drain_ns = DRAIN_MIN_NS;
+	for (;;) {
+		int64_t until = time_mono_ns() + s->drain_ns;
+		if (until >= deadline_ns)
+			return wait_until(pidfd, deadline_ns);
+		if (wait_until(pidfd, until) && pidfd >= 0)
+			return 1;
+		if (rings_pending(s)) {
+			dat_writer_hold(s->w); /* one write(2) for the lot */
+			drain_all(s);
+			dat_writer_flush(s->w);
+			s->drain_ns = DRAIN_MIN_NS;
+		} else if (s->drain_ns < DRAIN_MAX_NS) {
+			s->drain_ns *= 2;
+		}
+	}
+}
+
 static int pidfd_open_compat(pid_t pid)
 {
 #ifdef SYS_pidfd_open
@@ -390,6 +479,7 @@ static void finish_exit(struct state *s, int wait_status, const struct rusage *r
 	sample_heap(s, t); /* the heap at exit: the library's counters outlive it */
 	drain_all(s);
 	retire_dead(s);
+	s->res->left_running = hooked_survivors(s);
 	double peak = -1;
 	/* wait4 reports the largest RSS of the program or of any process it reaped:
 	 * it speaks for MEM only when the program started no other process, and only
@@ -496,7 +586,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 			k = due;
 			deadline = start + k * interval;
 		}
-		maybe_ended = wait_until(pidfd, deadline);
+		maybe_ended = wait_draining(st, pidfd, deadline);
 	}
 	res->t_end = (double)time_real_ns() / 1e9;
 	if (ch && ch->map)

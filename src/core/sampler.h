@@ -49,8 +49,9 @@ struct sampler_result {
 	int hwm;	      /* the kernel's interval maxima were available */
 	int hooked;	      /* the main process registered in the channel */
 	uint64_t events_dropped;
-	uint32_t procs_lost; /* processes the channel had no slot for: not hooked */
-	uint32_t notes;	     /* enum mprof_proc_note bits some hooked process set */
+	uint32_t procs_lost;   /* processes the channel had no slot for: not hooked */
+	uint32_t notes;	       /* enum mprof_proc_note bits some hooked process set */
+	uint32_t left_running; /* hooked processes still running when the program ended */
 };
 
 /* Records pid into w until it exits, the timeout passes (then, for our own child,

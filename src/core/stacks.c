@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/proc.h"
 #include "core/symbols.h"
 
 /* One call stack's share of an image's heap. Sample mode keeps estimates. */
@@ -23,6 +24,7 @@ struct site {
 	double peak_b, peak_n;	 /* in use at the image's heap peak */
 	double total_b, total_n; /* ever allocated */
 	uint64_t stamp;		 /* event number of its last change */
+	uint64_t allocs;	 /* allocation events recorded, unweighted */
 	uint32_t *frames;	 /* frame indexes, innermost first */
 	uint16_t nframes;
 	uint8_t resolved;
@@ -86,6 +88,7 @@ struct stk_session {
 	uint32_t *frame_index; /* open addressing over frames, 0 empty */
 	size_t frame_index_cap;
 	uint64_t lost;
+	uint64_t unnamed; /* images gone before their executable could be read */
 };
 
 /* ---- blocks: open addressing, backward-shift deletion ---- */
@@ -254,7 +257,10 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 	im->generation = a->generation;
 	im->sites = xcalloc((size_t)MPROF_STK_TABLE + 1, sizeof(*im->sites));
 	im->exe = read_exe(im->pid);
+	if (!strcmp(im->exe, "?"))
+		s->unnamed++;
 	sym_snapshot(&s->sym, im->pid); /* this image's mappings (an exec changes them) */
+	atomic_store_explicit(&a->seen, 1, memory_order_release); /* its owner may go on */
 	return im;
 }
 
@@ -323,6 +329,7 @@ static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_a
 	st->live_n += wn;
 	st->total_b += wb;
 	st->total_n += wn;
+	st->allocs++;
 	im->live += wb;
 	im->allocs++;
 	block_put(im, ptr, word);
@@ -355,9 +362,9 @@ static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_ar
 
 static void image_finish(struct stk_session *s, struct image *im, struct mprof_stk_area *a)
 {
-	uint64_t head = atomic_load(&a->head);
-	im->lost = atomic_load(&a->lost) + (head > im->tail ? head - im->tail : 0);
-	s->lost += im->lost;
+	/* The hooks count each allocation they sent without a stack, or could not
+	 * send, once; events still unread are not counted again (frees among them). */
+	im->lost = atomic_load(&a->lost);
 	struct result r = {im->pid, im->exe, im->peak, im->live, im->allocs, im->lost, NULL, 0};
 	im->exe = NULL;
 	size_t used = 0;
@@ -369,6 +376,8 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 		if (!st)
 			continue;
 		site_resolve(s, im, st, id, a);
+		if (id != 0 && st->nframes == 0)
+			im->lost += st->allocs; /* its frames found no room in the pool */
 		if (st->stamp <= im->peak_stamp) {
 			st->peak_b = st->live_b;
 			st->peak_n = st->live_n;
@@ -381,6 +390,8 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 			free(st->frames);
 		free(st);
 	}
+	r.lost = im->lost;
+	s->lost += im->lost;
 	if (r.nsites || r.allocs) {
 		xgrow((void **)&s->results, &s->results_cap, s->nresults + 1, sizeof(*s->results));
 		s->results[s->nresults++] = r;
@@ -400,7 +411,14 @@ static int owner_gone(struct stk_session *s, const struct image *im)
 	if (atomic_load(&p->state) != MPROF_PROC_LIVE || atomic_load(&p->pid) != im->pid ||
 	    atomic_load(&p->generation) != im->generation)
 		return 1;
-	return kill(im->pid, 0) == -1 && errno == ESRCH;
+	if (kill(im->pid, 0) == -1 && errno == ESRCH)
+		return 1;
+	/* An ended child its parent has not reaped yet holds its area: when every
+	 * area is taken, a zombie (which sends nothing more) gives its area back. */
+	for (uint32_t i = 0; i < s->ch->map->nareas && i < MPROF_STK_AREAS; i++)
+		if (!s->live[i])
+			return 0;
+	return proc_is_zombie(im->pid);
 }
 
 /* One pass over the areas; returns the events read. */
@@ -619,6 +637,16 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 uint64_t stk_lost(const struct stk_session *s)
 {
 	return s ? s->lost : 0;
+}
+
+void stk_losses(const struct stk_session *s, struct stk_losses *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (!s)
+		return;
+	l->stacks = s->lost;
+	l->images = atomic_load(&s->ch->map->areas_lost);
+	l->unnamed = s->unnamed;
 }
 
 void stk_free(struct stk_session *s)

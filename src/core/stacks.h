@@ -25,6 +25,16 @@ void stk_write(struct stk_session *s, struct dat_writer *w);
 /* Allocations recorded without their stack, and events the hooks could not send. */
 uint64_t stk_lost(const struct stk_session *s);
 
+/* What the stack recording lost, item by item (docs/format.md, NOTE lost). */
+struct stk_losses {
+	uint64_t stacks;  /* allocations without their stack: stk_lost */
+	uint64_t images;  /* process images that found no free stack area */
+	uint64_t unnamed; /* images gone before their executable and mappings were read */
+};
+
+/* Fills l (all zero for a NULL session). Cannot fail. */
+void stk_losses(const struct stk_session *s, struct stk_losses *l);
+
 void stk_free(struct stk_session *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* summary.c - the numbers of a recording that people and dashboards want, and the checks CI runs on
  * them. */
 #include "core/summary.h"
+#include "core/names.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,6 +54,117 @@ static double heap_peak_first(const struct dat_recording *r, double peak)
 	return r->heap.n ? r->heap.v[0].t : 0;
 }
 
+/* ---- per-function figures, in time linear in the calls (up to a log factor) ---- */
+
+static int by_time(const void *x, const void *y)
+{
+	const struct dat_point *a = x, *b = y;
+	return (a->t > b->t) - (a->t < b->t);
+}
+
+/* MEM and MAXRSS points sorted by time, with a max segment tree over them:
+ * the largest value within any time range in O(log n). */
+struct range_max {
+	struct dat_point *v;
+	double *tree; /* tree[m + i] = v[i].mib, tree[k] = max of its two children */
+	size_t m;
+};
+
+static void range_max_init(struct range_max *q, const struct dat_recording *r)
+{
+	q->m = r->mem.n + r->maxrss.n;
+	q->v = xmalloc((q->m + 1) * sizeof(*q->v));
+	if (r->mem.n)
+		memcpy(q->v, r->mem.v, r->mem.n * sizeof(*q->v));
+	if (r->maxrss.n)
+		memcpy(q->v + r->mem.n, r->maxrss.v, r->maxrss.n * sizeof(*q->v));
+	qsort(q->v, q->m, sizeof(*q->v), by_time);
+	q->tree = xmalloc((2 * q->m + 1) * sizeof(*q->tree));
+	for (size_t i = 0; i < q->m; i++)
+		q->tree[q->m + i] = q->v[i].mib;
+	for (size_t k = q->m; k-- > 1;)
+		q->tree[k] = fmax(q->tree[2 * k], q->tree[2 * k + 1]);
+}
+
+/* The first point at or after t (after, when strictly is set). */
+static size_t range_max_find(const struct range_max *q, double t, int strictly)
+{
+	size_t lo = 0, hi = q->m;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (q->v[mid].t < t || (strictly && q->v[mid].t == t))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The largest value of points with t_in <= t <= t_out; NAN when none. */
+static double range_max_query(const struct range_max *q, double t_in, double t_out)
+{
+	size_t lo = range_max_find(q, t_in, 0) + q->m, hi = range_max_find(q, t_out, 1) + q->m;
+	double best = NAN;
+	for (; lo < hi; lo /= 2, hi /= 2) {
+		if (lo & 1)
+			best = fmax(best, q->tree[lo++]);
+		if (hi & 1)
+			best = fmax(best, q->tree[--hi]);
+	}
+	return best;
+}
+
+static void func_totals(const struct dat_recording *r, struct summary *s)
+{
+	struct names names = {0};
+	struct range_max q;
+	range_max_init(&q, r);
+	s->funcs = xcalloc(r->nfuncs + 1, sizeof(*s->funcs));
+	for (size_t i = 0; i < r->nfuncs; i++) {
+		const struct dat_func *fn = &r->funcs[i];
+		size_t k = names_id(&names, fn->name);
+		if (k == s->nfuncs) {
+			s->funcs[k].name = xstrdup(fn->name);
+			s->funcs[k].peak_mib = NAN;
+			s->nfuncs++;
+		}
+		s->funcs[k].calls++;
+		s->funcs[k].total_s += fn->t_out - fn->t_in;
+		double p = range_max_query(&q, fn->t_in, fn->t_out);
+		if (!isnan(p) && !(p <= s->funcs[k].peak_mib))
+			s->funcs[k].peak_mib = p;
+	}
+	names_release(&names);
+	free(q.v);
+	free(q.tree);
+}
+
+static struct summary_lost *lost_kind(struct summary *s, const char *kind)
+{
+	for (size_t i = 0; i < s->nlost; i++)
+		if (!strcmp(s->lost[i].kind, kind))
+			return &s->lost[i];
+	if (s->nlost == SUMMARY_LOST_MAX)
+		return NULL;
+	struct summary_lost *l = &s->lost[s->nlost++];
+	snprintf(l->kind, sizeof(l->kind), "%s", kind);
+	l->count = 0;
+	return l;
+}
+
+void summary_add_lost_note(struct summary *s, const char *note)
+{
+	char kind[24];
+	unsigned long long n;
+	int end = 0;
+	if (sscanf(note, "lost %23[a-z_] %llu%n", kind, &n, &end) != 2 || note[end] != ':')
+		return;
+	struct summary_lost *l = lost_kind(s, kind);
+	if (l)
+		l->count += n;
+	s->lost_total += n;
+}
+
 void summary_of(const struct dat_recording *r, struct summary *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -97,26 +209,18 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 		s->allocs = last->allocs;
 		s->frees = last->frees;
 	}
-	s->funcs = xcalloc(r->nfuncs + 1, sizeof(*s->funcs));
-	for (size_t i = 0; i < r->nfuncs; i++) {
-		const struct dat_func *fn = &r->funcs[i];
-		size_t k = 0;
-		while (k < s->nfuncs && strcmp(s->funcs[k].name, fn->name))
-			k++;
-		if (k == s->nfuncs) {
-			s->funcs[k].name = xstrdup(fn->name);
-			s->funcs[k].peak_mib = summary_func_peak(r, fn->name);
-			s->nfuncs++;
-		}
-		s->funcs[k].calls++;
-		s->funcs[k].total_s += fn->t_out - fn->t_in;
-	}
+	func_totals(r, s);
 	s->children = xcalloc(r->nchildren + 1, sizeof(*s->children));
 	for (size_t i = 0; i < r->nchildren; i++) {
 		s->children[i].id = xstrdup(r->children[i].id);
 		s->children[i].peak_mib = dat_child_peak(&r->children[i]);
 	}
 	s->nchildren = r->nchildren;
+	static const char *const kinds[] = SUMMARY_LOST_KINDS;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		lost_kind(s, kinds[i]);
+	for (size_t i = 0; i < r->nnotes; i++)
+		summary_add_lost_note(s, r->notes[i]);
 }
 
 void summary_release(struct summary *s)
@@ -205,6 +309,9 @@ cJSON *summary_json(const struct summary *s)
 				!isnan(s->funcs[i].peak_mib));
 		cJSON_AddItemToArray(funcs, f);
 	}
+	cJSON *lost = cJSON_AddObjectToObject(o, "lost");
+	for (size_t i = 0; i < s->nlost; i++)
+		cJSON_AddNumberToObject(lost, s->lost[i].kind, (double)s->lost[i].count);
 	cJSON *kids = cJSON_AddArrayToObject(o, "children");
 	for (size_t i = 0; i < s->nchildren; i++) {
 		cJSON *c = cJSON_CreateObject();
@@ -291,6 +398,8 @@ const char *check_metric_label(enum check_metric m)
 		return "duration";
 	case CHECK_FUNC_PEAK:
 		return "peak RSS in";
+	case CHECK_LOST:
+		return "items lost";
 	}
 	return "?";
 }
@@ -308,6 +417,8 @@ const char *check_metric_key(enum check_metric m)
 		return "duration";
 	case CHECK_FUNC_PEAK:
 		return "function_peak_rss";
+	case CHECK_LOST:
+		return "lost";
 	}
 	return "?";
 }
@@ -329,6 +440,8 @@ static double measure(const struct summary *s, enum check_metric m, const char *
 			if (!strcmp(s->funcs[i].name, func))
 				return s->funcs[i].peak_mib;
 		return NAN;
+	case CHECK_LOST:
+		return (double)s->lost_total;
 	}
 	return NAN;
 }
@@ -369,8 +482,8 @@ int check_run(const struct summary *s, const struct check_limit *limits, size_t 
 {
 	*res = NULL;
 	*nres = 0;
-	static const char *const opt[] = {"--max-peak", "--max-heap", "--max-leak",
-					  "--max-duration", "--max-peak"};
+	static const char *const opt[] = {"--max-peak",	    "--max-heap", "--max-leak",
+					  "--max-duration", "--max-peak", "--max-lost"};
 	for (size_t i = 0; i < nlimits; i++) {
 		const struct check_limit *l = &limits[i];
 		if (need_data(s, l->metric, l->func, opt[l->metric], e)) {
@@ -429,7 +542,10 @@ cJSON *check_json(const struct summary *s, const struct check_result *res, size_
 		cJSON_AddStringToObject(j, "metric", check_metric_key(c->metric));
 		if (c->func)
 			cJSON_AddStringToObject(j, "function", c->func);
-		cJSON_AddStringToObject(j, "unit", c->metric == CHECK_DURATION ? "s" : "MiB");
+		cJSON_AddStringToObject(j, "unit",
+					c->metric == CHECK_DURATION ? "s"
+					: c->metric == CHECK_LOST   ? "items"
+								    : "MiB");
 		cJSON_AddStringToObject(j, "kind", isnan(c->baseline) ? "limit" : "baseline");
 		cJSON_AddNumberToObject(j, "measured", r3(c->measured));
 		cJSON_AddNumberToObject(j, "limit", r3(c->limit));

@@ -21,6 +21,20 @@ struct summary_func {
 	double peak_mib; /* NAN when no sample fell inside its calls */
 };
 
+/* The kinds of data a recording can say it lost ("NOTE lost <kind> <count>: ..."),
+ * always listed by summary --json; a kind from a newer writer is added after them. */
+#define SUMMARY_LOST_KINDS                                                                         \
+	{                                                                                          \
+		"brackets", "stacks", "samples", "processes", "stack_images", "symbols",           \
+		    "left_tree"                                                                    \
+	}
+#define SUMMARY_LOST_MAX 16
+
+struct summary_lost {
+	char kind[24];
+	uint64_t count;
+};
+
 struct summary {
 	char *file, *cmdline;
 	double start; /* epoch seconds of the first sample */
@@ -46,6 +60,9 @@ struct summary {
 		double peak_mib;
 	} * children;
 	size_t nchildren;
+	struct summary_lost lost[SUMMARY_LOST_MAX]; /* the known kinds first, then others */
+	size_t nlost;
+	uint64_t lost_total; /* every item of every kind */
 };
 
 /* Least squares slope (per second) and intercept of a series over x = t - t0. */
@@ -53,6 +70,10 @@ void summary_trend(const struct dat_point *v, size_t n, double t0, double *slope
 
 /* The peak of MEM and MAXRSS within the calls of function name; NAN when none. */
 double summary_func_peak(const struct dat_recording *r, const char *name);
+
+/* Adds the count of a "lost <kind> <count>: ..." NOTE text to s; other notes are
+ * ignored. Cannot fail. */
+void summary_add_lost_note(struct summary *s, const char *note);
 
 /* Computes s from r (which must have samples). Cannot fail; free with summary_release. */
 void summary_of(const struct dat_recording *r, struct summary *s);
@@ -66,11 +87,18 @@ int summary_load_baseline(const char *path, struct summary *s, struct err *e);
 
 /* ---- checks ---- */
 
-enum check_metric { CHECK_PEAK, CHECK_HEAP, CHECK_LEAK, CHECK_DURATION, CHECK_FUNC_PEAK };
+enum check_metric {
+	CHECK_PEAK,
+	CHECK_HEAP,
+	CHECK_LEAK,
+	CHECK_DURATION,
+	CHECK_FUNC_PEAK,
+	CHECK_LOST, /* items of data the recording says it lost */
+};
 
 struct check_limit {
 	enum check_metric metric;
-	double limit;	  /* MiB, or seconds for duration */
+	double limit;	  /* MiB, seconds for duration, items for lost */
 	const char *func; /* CHECK_FUNC_PEAK */
 };
 

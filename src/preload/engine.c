@@ -7,6 +7,8 @@
 #include <link.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,6 +25,9 @@ static pthread_key_t cell_key;
 static int ranges_here;	  /* --func ranges apply: this process runs their executable */
 static uint64_t exe_bias; /* its load bias: ranges are in unrelocated addresses */
 static int have_key;
+/* The ring's tail when the launcher last failed to make room in time: while it
+ * stays there, events are dropped at once instead of waited for again. */
+static _Atomic uint64_t stalled_tail = UINT64_MAX;
 
 void engine_note(uint32_t bits)
 {
@@ -248,6 +253,7 @@ static void atfork_child(void)
 	t->tid = 0;
 	t->sample_armed = 0;
 	t->sample_left = 0;
+	atomic_store(&stalled_tail, UINT64_MAX); /* a new slot, a new ring */
 	engine_proc = claim_slot(getpid(), getppid());
 	if (!engine_proc)
 		return;
@@ -422,15 +428,49 @@ static int32_t my_tid(struct engine_thread *t)
 	return t->tid;
 }
 
-/* Reserves the next ring entry, or returns NULL (and counts a drop) when full. */
+/* Waits (outside any allocation hook: brackets are the program's own calls) for
+ * the launcher, which drains rings within a few milliseconds, to make room. -1
+ * when it is gone or has not moved the tail for a second. */
+static int ring_wait(uint64_t tail, unsigned *spins)
+{
+	if (atomic_load_explicit(&stalled_tail, memory_order_relaxed) == tail)
+		return -1;
+	unsigned n = (*spins)++;
+	if (n < 64) {
+		sched_yield();
+		return 0;
+	}
+	struct timespec ts = {0, 50000};
+	nanosleep(&ts, NULL);
+	int gone = (n & 1023) == 0 && chan->launcher_pid > 0 && kill(chan->launcher_pid, 0) &&
+		   errno == ESRCH;
+	if (gone || n > 64 + 20000) { /* about a second without progress */
+		atomic_store_explicit(&stalled_tail, tail, memory_order_relaxed);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reserves the next ring entry, waiting for room when the ring is full; NULL (and
+ * a drop counted) when the launcher does not make room. */
 static struct mprof_event *ring_reserve(struct mprof_proc *p, uint64_t *idx)
 {
 	uint64_t h = atomic_load_explicit(&p->ev_head, memory_order_relaxed);
+	uint64_t last_tail = 0;
+	unsigned spins = 0;
 	for (;;) {
 		uint64_t tail = atomic_load_explicit(&p->ev_tail, memory_order_acquire);
 		if (h - tail >= MPROF_RING_EVENTS) {
-			atomic_fetch_add_explicit(&p->ev_dropped, 1, memory_order_relaxed);
-			return NULL;
+			if (tail != last_tail) {
+				last_tail = tail;
+				spins = 0; /* the launcher is draining: keep waiting */
+			}
+			if (ring_wait(tail, &spins)) {
+				atomic_fetch_add_explicit(&p->ev_dropped, 1, memory_order_relaxed);
+				return NULL;
+			}
+			h = atomic_load_explicit(&p->ev_head, memory_order_relaxed);
+			continue;
 		}
 		if (atomic_compare_exchange_weak_explicit(
 			&p->ev_head, &h, h + 1, memory_order_acq_rel, memory_order_relaxed))

@@ -166,6 +166,21 @@ static uint64_t area_bytes(void)
 	return (sizeof(struct mprof_stk_area) + 4095) & ~(uint64_t)4095;
 }
 
+static int launcher_gone(void);
+
+/* Waits (at most 250 ms) until the launcher has read this image's executable and
+ * mappings: a process that ends within milliseconds is then still named and
+ * symbolised. Called once per image, in its constructor or forked child. */
+static void wait_seen(struct mprof_stk_area *a)
+{
+	for (int i = 0; i < 2500 && !atomic_load_explicit(&a->seen, memory_order_acquire); i++) {
+		struct timespec ts = {0, 100000};
+		nanosleep(&ts, NULL);
+		if (i % 100 == 99 && launcher_gone())
+			return;
+	}
+}
+
 /* Claims a free area for this image and reserves its memory; 0 or -1. */
 static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 {
@@ -185,6 +200,7 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		a->generation = generation;
 		atomic_store(&a->pid, (int32_t)getpid());
 		atomic_store(&a->dead, 0);
+		atomic_store(&a->seen, 0);
 		atomic_store(&a->lost, 0);
 		atomic_store_explicit(&a->state, MPROF_AREA_LIVE, memory_order_release);
 		area = a;
@@ -197,6 +213,7 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		 * may have counted down to "off" already: it starts afresh. */
 		engine_tl.sample_armed = 0;
 		*engine_countdown(&engine_tl) = 0;
+		wait_seen(a);
 		return 0;
 	}
 	return -1;
@@ -220,8 +237,10 @@ void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_
 		return;
 	}
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
-	if (claim_area(fd, proc_index, generation))
+	if (claim_area(fd, proc_index, generation)) {
+		atomic_fetch_add(&c->areas_lost, 1); /* the launcher counts it */
 		engine_note(MPROF_PN_NO_AREA);
+	}
 }
 
 void stacks_after_fork(uint32_t proc_index, uint32_t generation)
@@ -237,11 +256,12 @@ void stacks_after_fork(uint32_t proc_index, uint32_t generation)
 	}
 	/* The descriptor lives only for this call, in a child with a single thread. */
 	int fd = open(chan_path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (claim_area(fd, proc_index, generation))
+	if (fd < 0 || claim_area(fd, proc_index, generation)) {
+		atomic_fetch_add(&chan->areas_lost, 1); /* the launcher counts it */
 		engine_note(MPROF_PN_NO_AREA);
-	close(fd);
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* ---- the stack table ---- */
@@ -321,19 +341,21 @@ static int wait_room(struct mprof_stk_event *e, uint64_t want)
 	}
 }
 
-static void send(uint64_t ptr, uint64_t word)
+/* Sends one event; -1 when it could not be sent (the recording stopped). */
+static int send(uint64_t ptr, uint64_t word)
 {
 	struct mprof_stk_area *a = area;
 	if (!a || atomic_load_explicit(&a->dead, memory_order_relaxed))
-		return;
+		return -1;
 	uint64_t idx = atomic_fetch_add_explicit(&a->head, 1, memory_order_relaxed);
 	struct mprof_stk_event *e = &a->ring[idx % MPROF_STK_EVENTS];
 	uint64_t lap = idx / MPROF_STK_EVENTS;
 	if (wait_room(e, 2 * lap))
-		return;
+		return -1;
 	e->ptr = ptr;
 	e->word = word;
 	atomic_store_explicit(&e->seq, 2 * lap + 1, memory_order_release);
+	return 0;
 }
 
 /* ---- sampling ---- */
@@ -402,8 +424,8 @@ void stacks_sampled(void *p, size_t n)
 		id = keep > 0 ? stack_id(f + skip, keep) : MPROF_STK_UNKNOWN;
 		t->in_hook = 0;
 	}
-	if (id == MPROF_STK_UNKNOWN)
-		atomic_fetch_add_explicit(&area->lost, 1, memory_order_relaxed);
+	/* Each allocation the profile lacks a stack for counts once in lost: recorded
+	 * without its stack, or not recorded at all. Frees never count. */
 	uint64_t size = n < (1ULL << MPROF_STK_SIZE_BITS) ? n : (1ULL << MPROF_STK_SIZE_BITS) - 1;
 	if (stacks_on == MPROF_STK_SAMPLE) {
 		/* Its free must be sent: its address goes in the filter, first. */
@@ -422,7 +444,9 @@ void stacks_sampled(void *p, size_t n)
 		}
 		atomic_fetch_add_explicit(&area->filter[home], 1, memory_order_release);
 	}
-	send((uint64_t)(uintptr_t)p, (uint64_t)id << MPROF_STK_SIZE_BITS | size);
+	if (send((uint64_t)(uintptr_t)p, (uint64_t)id << MPROF_STK_SIZE_BITS | size) ||
+	    id == MPROF_STK_UNKNOWN)
+		atomic_fetch_add_explicit(&area->lost, 1, memory_order_relaxed);
 }
 
 void stacks_freed(void *p)
