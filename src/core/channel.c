@@ -71,7 +71,7 @@ int chan_create(struct chan *c, const struct chan_stacks *st, struct err *e)
 	int fd = memfd_create("mprof-channel", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd >= 0) {
 		/* Sealed: nobody can shrink it under the launcher's mapping (SIGBUS). */
-		if (ftruncate(fd, (off_t)c->size) ||
+		if (fchmod(fd, 0600) || ftruncate(fd, (off_t)c->size) ||
 		    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
 			saved = errno;
 			close(fd);
