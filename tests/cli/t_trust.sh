@@ -110,3 +110,4 @@ else
 		pass "two users: skipped (useradd failed)"
 	fi
 fi
+rm -f "$gone1" "$gone2" "$gone3" "$gone4" "$live" # left only when a check above failed
