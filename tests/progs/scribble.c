@@ -1,4 +1,4 @@
-/* scribble.c - writes garbage into its own mprof channel (argv[1] says how), allocating and forking around it; prints "scribble MODE done" and exits 3. */
+/* scribble.c - writes garbage into its own mprof channel (argv[1] says how), allocating and forking around it; prints "scribble MODE done" (after a line when a child was killed by a signal) and exits 3. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@ static unsigned char *map;
 static size_t map_size;
 static int map_fd = -1;
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+static int child_killed;
 
 static uint64_t rnd(void)
 {
@@ -78,8 +79,9 @@ static void work(void)
 		nap_ms(5);
 		_exit(0);
 	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	int st = 0;
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st))
+		child_killed = WTERMSIG(st); /* the hooks must not break the program */
 	nap_ms(15); /* a few of the launcher's samples */
 }
 
@@ -339,6 +341,8 @@ int main(int argc, char **argv)
 		}
 		work();
 	}
+	if (child_killed)
+		printf("scribble: a child was killed by signal %d\n", child_killed);
 	printf("scribble %s done\n", mode);
 	fflush(stdout);
 	return 3;
