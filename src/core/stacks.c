@@ -380,7 +380,12 @@ static void check_stuck(struct image *im, struct mprof_stk_area *a, uint64_t seq
 		im->bad = "ring entry";
 		return;
 	}
-	/* Reserved, not yet published: the owner is between two stores. */
+	/* Reserved, not yet published: the owner is between two stores, unless its
+	 * hooks stopped sending (dead), which leaves the entry unwritten for good. */
+	if (atomic_load_explicit(&a->dead, memory_order_relaxed)) {
+		im->bad = "ring entry (reserved, never written)";
+		return;
+	}
 	int64_t now = time_mono_ns();
 	if (!im->stuck_since)
 		im->stuck_since = now;

@@ -271,7 +271,7 @@ static void scribble_random(size_t span, int rounds)
 			}
 		} else {
 			/* The whole mapping, sparsely: every page would commit all of it. */
-			for (int i = 0; i < 200000; i++) {
+			for (int i = 0; i < 20000; i++) {
 				uint64_t v = rnd();
 				memcpy(map + (rnd() % (span / 8)) * 8, &v, 8);
 			}
