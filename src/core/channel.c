@@ -148,7 +148,11 @@ static int launcher_alive(const char *name)
 	size_t digits = strspn(rest, "0123456789");
 	if (digits && rest[digits] == '-' && strlen(rest + digits + 1) == 6) {
 		start = strtoull(rest, NULL, 10);
-		return start_time(pid, &now) == 0 && now == start;
+		if (start_time(pid, &now) == 0)
+			return now == start;
+		if (start_time(getpid(), &now) != 0) /* no procfs here: the pid alone */
+			return kill(pid, 0) == 0 || errno == EPERM;
+		return 0;
 	}
 	if (strlen(rest) != 6)
 		return 1;
@@ -156,8 +160,8 @@ static int launcher_alive(const char *name)
 	char link[64], exe[4096];
 	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
 	ssize_t len = readlink(link, exe, sizeof(exe) - 1);
-	if (len < 0)
-		return errno != ENOENT && kill(pid, 0) == 0;
+	if (len < 0) /* gone, or another user's; without procfs, the pid alone */
+		return access("/proc/self/exe", F_OK) != 0 && (kill(pid, 0) == 0 || errno == EPERM);
 	exe[len] = '\0';
 	const char *base = strrchr(exe, '/');
 	return !strncmp(base ? base + 1 : exe, "mprof", 5);
