@@ -121,6 +121,7 @@ $(BUILD)/progs/%: tests/progs/%.cc
 
 PROG_FLAGS_static_prog := -static
 PROG_FLAGS_instrumented := -finstrument-functions
+PROG_FLAGS_scribble := -Isrc
 
 # The README's first command: a recording of the bundled example and its peak.
 example: all $(BUILD)/progs/example
@@ -173,6 +174,17 @@ fuzz:
 	    -o build-fuzz/fuzz_parsers tests/fuzz/fuzz_parsers.c src/core/dat.c src/core/stkdat.c src/core/units.c src/core/util.c
 	build-fuzz/fuzz_parsers -max_total_time=$${FUZZ_SECONDS:-60} tests/fuzz/corpus
 
+# libFuzzer on the launcher's channel reader: bytes the program writes into the shared
+# mapping; found inputs go to tests/fuzz/channel, replayed by make test.
+FUZZ_CHANNEL_SRC := tests/fuzz/fuzz_channel.c src/core/channel.c src/core/stacks.c \
+	src/core/symbols.c src/core/dat.c src/core/units.c src/core/util.c
+fuzz-channel:
+	@mkdir -p build-fuzz/channel-corpus tests/fuzz/channel
+	clang -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o build-fuzz/fuzz_channel $(FUZZ_CHANNEL_SRC) -lm -lpthread
+	build-fuzz/fuzz_channel -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=4096 \
+	    build-fuzz/channel-corpus tests/fuzz/channel
+
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \
 	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
@@ -193,6 +205,6 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
-.PHONY: asan-test fuzz all example test bench install uninstall asan format format-check clean check-build
+.PHONY: asan-test fuzz fuzz-channel all example test bench install uninstall asan format format-check clean check-build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "core/channel.h"
 #include "cli/opts.h"
 
 static const char rm_help[] =
@@ -17,7 +18,8 @@ static const char rm_help[] =
 static const char clean_help[] =
     "usage: mprof clean [--dry-run]\n"
     "\n"
-    "Deletes every recording (mprof_*.dat, mprofile_*.dat) in the current directory.\n";
+    "Deletes every recording (mprof_*.dat, mprofile_*.dat) in the current directory,\n"
+    "and the shared-memory channels of this user's runs whose mprof was killed.\n";
 
 static const struct opt opts[] = {
     OPT_FLAG(0, "dry-run", 1, "print what would be deleted, delete nothing"),
@@ -111,5 +113,16 @@ int cmd_clean(int argc, char **argv)
 	}
 	int rc = remove_all(names, n, dry_run);
 	profiles_free_paths(names, n);
+	/* Channels of runs whose mprof was killed: this user's, launcher gone. */
+	char **stale;
+	size_t nstale = chan_stale(&stale);
+	for (size_t i = 0; i < nstale; i++) {
+		if (dry_run)
+			printf("%s\n", stale[i]);
+		else if (unlink(stale[i]) && errno != ENOENT)
+			report("cannot remove '%s': %s", stale[i], strerror(errno));
+		free(stale[i]);
+	}
+	free(stale);
 	return rc;
 }

@@ -312,6 +312,7 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	struct dat_writer w;
 	if (open_output(o, &w))
 		goto out;
+	chan_remove_stale(); /* channels of runs whose mprof was killed */
 	struct chan ch = {0};
 	struct stk_session *stk = NULL;
 	char preload[PATH_MAX + 32] = "";
@@ -412,6 +413,7 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 		free(cmdline);
 		return EXIT_FAIL;
 	}
+	chan_remove_stale();
 	write_header(o, &w, cmdline, 0, pid);
 	dat_writef(&w, "NOTE attached to running process %d", (int)pid);
 	free(cmdline);

@@ -1,9 +1,11 @@
 /* channel.h - layout of the shared-memory channel between libmprof.so and the launcher.
  *
- * The launcher creates a file (path in env MPROF_CHANNEL), sizes it and maps it.
- * Every process that loads libmprof.so maps the same file and claims one process
- * slot. Each thread of that process owns one counter cell and writes it alone,
- * so the allocation hooks need no locked instruction on their common path; the
+ * The launcher creates a private shared-memory file (a sealed memfd reached as
+ * /proc/<launcher>/fd/<n>; path in env MPROF_CHANNEL), sizes it and maps it. Every
+ * process that loads libmprof.so maps the same file and claims one process slot.
+ * The program can write anything here: neither side trusts what the other wrote
+ * (docs/architecture.md, "mprof run prog"). Each thread of that process owns one counter cell and
+ * writes it alone, so the allocation hooks need no locked instruction on their common path; the
  * launcher sums the cells. Nothing in here is a pointer: both sides map the file
  * at different addresses.
  */

@@ -30,6 +30,9 @@
 #define DRAIN_MAX_NS (16 * 1000000LL)
 
 #define HIST 8192 /* samples kept for brackets: 13 min at 0.1 s, 8 s at 1 ms */
+/* Brackets open at once, over all processes: beyond, enters are dropped (counted), so
+ * a program that never leaves cannot make the launcher grow without bound. */
+#define OPEN_BRACKETS_MAX 65536
 
 struct tracked {
 	pid_t pid;
@@ -68,7 +71,9 @@ struct state {
 	int hwm_now; /* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
 	int64_t last_retire_ns, last_scan_ns;
-	int64_t drain_ns; /* how long to wait before looking at the rings again */
+	int64_t drain_ns;  /* how long to wait before looking at the rings again */
+	pid_t *distrusted; /* processes whose slot held impossible values: ignored */
+	size_t ndistrusted, distrusted_cap;
 };
 
 int sampler_exit_code(int st)
@@ -108,6 +113,10 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 	pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
 	double t = (double)ev->t_ns / 1e9;
 	if (ev->kind == MPROF_EV_ENTER) {
+		if (s->nbr >= OPEN_BRACKETS_MAX) {
+			s->res->events_dropped++;
+			return;
+		}
 		xgrow((void **)&s->br, &s->br_cap, s->nbr + 1, sizeof(*s->br));
 		struct open_bracket *b = &s->br[s->nbr++];
 		b->pid = pid;
@@ -148,17 +157,50 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 	}
 }
 
+static int distrusted(const struct state *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->ndistrusted; i++)
+		if (s->distrusted[i] == pid)
+			return 1;
+	return 0;
+}
+
+/* From now on, pid's slot is not read: the program wrote into it. Says so once. */
+static void distrust(struct state *s, pid_t pid, const char *what)
+{
+	if (distrusted(s, pid))
+		return;
+	xgrow((void **)&s->distrusted, &s->distrusted_cap, s->ndistrusted + 1,
+	      sizeof(*s->distrusted));
+	s->distrusted[s->ndistrusted++] = pid;
+	dat_writef(s->w,
+		   "NOTE process %d: heap and bracket data dropped from here on: its channel "
+		   "slot held impossible %s (written by the program, not the hooks)",
+		   (int)pid, what);
+}
+
+static void drain_one(struct state *s, struct mprof_proc *p)
+{
+	pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
+	if (distrusted(s, pid))
+		return;
+	uint64_t dropped;
+	if (chan_drain(s->ch, p, on_event, s, &dropped))
+		distrust(s, pid, "bracket ring pointers");
+	else
+		s->res->events_dropped += dropped;
+	/* Only known bits: a program that sets others makes no note of them. */
+	s->res->notes |= atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
+}
+
 static void drain_all(struct state *s)
 {
 	if (!s->ch || !s->ch->map)
 		return;
 	for (uint32_t i = 0, n = chan_used(s->ch); i < n; i++) {
 		struct mprof_proc *p = &s->ch->map->procs[i];
-		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE) {
-			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
-			s->res->notes |=
-			    atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
-		}
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE)
+			drain_one(s, p);
 	}
 }
 
@@ -175,10 +217,8 @@ static void retire_dead(struct state *s)
 		if (pid == s->pid)
 			continue;
 		s->seen_descendants = 1;
-		if (kill(pid, 0) == -1 && errno == ESRCH) {
-			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
-			s->res->notes |=
-			    atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
+		if (pid <= 0 || (kill(pid, 0) == -1 && errno == ESRCH)) {
+			drain_one(s, p);
 			chan_retire(s->ch, p);
 		}
 	}
@@ -294,17 +334,25 @@ static void sample_heap(struct state *s, double t)
 		s->slot_gen = gen;
 	}
 	struct chan_heap h;
-	chan_take_heap(s->slot, &h);
+	if (distrusted(s, s->pid))
+		return;
+	if (chan_take_heap(s->slot, &h)) {
+		distrust(s, s->pid, "heap counters");
+		return;
+	}
 	if (h.peak < (int64_t)s->heap_prev_live)
 		h.peak = (int64_t)s->heap_prev_live; /* the interval started there */
 	s->heap_prev_live = (double)h.live;
 	if (s->cfg->include_children || s->cfg->multiprocess) {
 		for (size_t i = 0; i < s->nkids; i++) {
 			struct mprof_proc *kp = slot_of(s, s->kids[i].pid);
-			if (!kp)
+			if (!kp || distrusted(s, s->kids[i].pid))
 				continue;
 			struct chan_heap kh;
-			chan_take_heap(kp, &kh);
+			if (chan_take_heap(kp, &kh)) {
+				distrust(s, s->kids[i].pid, "heap counters");
+				continue;
+			}
 			if (s->cfg->multiprocess) {
 				struct dat_heap line = {
 				    t,	       MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),
@@ -598,6 +646,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		proc_close(&st->kids[i].h);
 	free(st->kids);
 	free(st->br);
+	free(st->distrusted);
 	sym_release(&st->sym);
 	free(st);
 	return 0;

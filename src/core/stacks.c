@@ -47,6 +47,8 @@ struct image {
 	uint64_t event_no, peak_stamp;
 	uint64_t allocs, lost;
 	char *exe;
+	const char *bad;     /* why its area is not trusted any more, or NULL */
+	int64_t stuck_since; /* when the reader last found the ring not moving, 0 */
 };
 
 /* What stays of an image once it is finished. */
@@ -63,6 +65,11 @@ struct result {
 	uint64_t allocs, lost;
 	struct result_site *sites;
 	size_t nsites;
+};
+
+struct dropped {
+	int32_t pid;
+	const char *why;
 };
 
 struct frame {
@@ -88,7 +95,9 @@ struct stk_session {
 	uint32_t *frame_index; /* open addressing over frames, 0 empty */
 	size_t frame_index_cap;
 	uint64_t lost;
-	uint64_t unnamed; /* images gone before their executable could be read */
+	uint64_t unnamed;	 /* images gone before their executable could be read */
+	struct dropped *dropped; /* images whose area held impossible values */
+	size_t ndropped, dropped_cap;
 };
 
 /* ---- blocks: open addressing, backward-shift deletion ---- */
@@ -210,12 +219,16 @@ static void site_resolve(struct stk_session *s, struct image *im, struct site *s
 {
 	if (st->resolved || id == 0)
 		return;
+	if (id > MPROF_STK_TABLE)
+		id = 0;
+	if (id == 0)
+		return;
 	struct mprof_stk_entry *e = &a->table[id - 1];
 	if (!atomic_load_explicit(&e->ready, memory_order_acquire))
 		return; /* still being written: tried again later */
 	uint32_t n = e->n, off = e->off;
 	if (n > MPROF_STK_DEPTH || (uint64_t)off + n > MPROF_STK_FRAMES)
-		n = 0;
+		n = 0; /* not a stack the hooks wrote: kept as "not recorded" */
 	st->frames = xcalloc(n ? n : 1, sizeof(*st->frames));
 	int refreshed = 0;
 	for (uint32_t k = 0; k < n; k++) {
@@ -256,6 +269,11 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 	im->proc_index = a->proc_index;
 	im->generation = a->generation;
 	im->sites = xcalloc((size_t)MPROF_STK_TABLE + 1, sizeof(*im->sites));
+	if (im->pid <= 0 || im->proc_index >= s->ch->nprocs) {
+		im->bad = "owner (pid or process slot)";
+		im->exe = xstrdup("?");
+		return im;
+	}
 	im->exe = read_exe(im->pid);
 	if (!strcmp(im->exe, "?"))
 		s->unnamed++;
@@ -288,12 +306,12 @@ static void site_touch(struct image *im, struct site *st)
  * blocks of which it is the sample (size / P(sampled)). */
 static void weight(const struct chan *ch, uint64_t size, double *b, double *n)
 {
-	if (ch->map->stk_mode != MPROF_STK_SAMPLE) {
+	if (ch->stk_mode != MPROF_STK_SAMPLE) {
 		*b = (double)size;
 		*n = 1;
 		return;
 	}
-	double p = -expm1(-(double)size / (double)ch->map->sample_bytes);
+	double p = -expm1(-(double)size / (double)ch->sample_bytes);
 	if (p <= 0)
 		p = 1e-12;
 	*b = (double)size / p;
@@ -319,6 +337,8 @@ static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_a
 {
 	block_take(im, ptr); /* a block whose free was never seen is forgotten */
 	uint32_t id = (uint32_t)(word >> MPROF_STK_SIZE_BITS);
+	if (id > MPROF_STK_TABLE)
+		id = 0; /* MPROF_STK_UNKNOWN, or forged: no stack either way */
 	double wb, wn;
 	weight(s->ch, word & ((1ULL << MPROF_STK_SIZE_BITS) - 1), &wb, &wn);
 	struct site *st = site_get(im, id);
@@ -339,15 +359,60 @@ static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_a
 	}
 }
 
+/* More events reserved and unread than threads could ever hold: a forged head. */
+#define STK_HEAD_SLACK (UINT64_C(1) << 22)
+/* A reserved event the owner never publishes for this long was not reserved. */
+#define STK_STUCK_NS (5 * 1000000000LL)
+/* More allocations without a stack than a process could make in a run. */
+#define STK_LOST_MAX (UINT64_C(1) << 44)
+
+/* Checks why the ring does not move at im->tail: an entry holds what only the
+ * launcher or the owner in turn may write there, and the head stays within reach
+ * of the tail. Sets im->bad when they do not. */
+static void check_stuck(struct image *im, struct mprof_stk_area *a, uint64_t seq)
+{
+	uint64_t lap = im->tail / MPROF_STK_EVENTS;
+	uint64_t head = atomic_load_explicit(&a->head, memory_order_relaxed);
+	if (head < im->tail || head - im->tail > MPROF_STK_EVENTS + STK_HEAD_SLACK) {
+		im->bad = "ring head";
+		return;
+	}
+	if (head == im->tail) {
+		im->stuck_since = 0; /* nothing reserved: idle */
+		if (seq != 2 * lap)
+			im->bad = "ring entry";
+		return;
+	}
+	if (seq != 2 * lap) {
+		im->bad = "ring entry";
+		return;
+	}
+	/* Reserved, not yet published: the owner is between two stores, unless its
+	 * hooks stopped sending (dead), which leaves the entry unwritten for good. */
+	if (atomic_load_explicit(&a->dead, memory_order_relaxed)) {
+		im->bad = "ring entry (reserved, never written)";
+		return;
+	}
+	int64_t now = time_mono_ns();
+	if (!im->stuck_since)
+		im->stuck_since = now;
+	else if (now - im->stuck_since > STK_STUCK_NS)
+		im->bad = "ring entry (reserved, never written)";
+}
+
 /* Reads up to max published events of the area; returns how many. */
 static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_area *a, size_t max)
 {
 	size_t done = 0;
-	while (done < max) {
+	while (done < max && !im->bad) {
 		struct mprof_stk_event *e = &a->ring[im->tail % MPROF_STK_EVENTS];
 		uint64_t lap = im->tail / MPROF_STK_EVENTS;
-		if (atomic_load_explicit(&e->seq, memory_order_acquire) != 2 * lap + 1)
+		uint64_t seq = atomic_load_explicit(&e->seq, memory_order_acquire);
+		if (seq != 2 * lap + 1) {
+			check_stuck(im, a, seq);
 			break;
+		}
+		im->stuck_since = 0;
 		uint64_t ptr = e->ptr, word = e->word;
 		atomic_store_explicit(&e->seq, 2 * lap + 2, memory_order_release);
 		im->tail++;
@@ -357,14 +422,36 @@ static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_ar
 		else
 			on_free(s, im, ptr);
 	}
+	if (im->bad)
+		atomic_store(&a->dead, 1); /* the owner's hooks stop sending and waiting */
 	return done;
 }
 
 static void image_finish(struct stk_session *s, struct image *im, struct mprof_stk_area *a)
 {
+	uint64_t head = atomic_load(&a->head), lost = atomic_load(&a->lost);
+	if (head < im->tail || head - im->tail > MPROF_STK_EVENTS + STK_HEAD_SLACK)
+		im->bad = im->bad ? im->bad : "ring head";
+	if (lost > STK_LOST_MAX)
+		im->bad = im->bad ? im->bad : "lost count";
+	if (im->bad) {
+		/* Nothing it sent is trusted: only a NOTE stays of it. */
+		xgrow((void **)&s->dropped, &s->dropped_cap, s->ndropped + 1, sizeof(*s->dropped));
+		s->dropped[s->ndropped++] = (struct dropped){im->pid, im->bad};
+		for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++)
+			if (im->sites[id]) {
+				free(im->sites[id]->frames);
+				free(im->sites[id]);
+			}
+		free(im->exe);
+		free(im->sites);
+		free(im->blocks);
+		free(im);
+		return;
+	}
 	/* The hooks count each allocation they sent without a stack, or could not
 	 * send, once; events still unread are not counted again (frees among them). */
-	im->lost = atomic_load(&a->lost);
+	im->lost = lost;
 	struct result r = {im->pid, im->exe, im->peak, im->live, im->allocs, im->lost, NULL, 0};
 	im->exe = NULL;
 	size_t used = 0;
@@ -407,15 +494,19 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 /* Whether the area's owner has ended: exited, or replaced by an exec. */
 static int owner_gone(struct stk_session *s, const struct image *im)
 {
-	struct mprof_proc *p = &s->ch->map->procs[im->proc_index];
-	if (atomic_load(&p->state) != MPROF_PROC_LIVE || atomic_load(&p->pid) != im->pid ||
-	    atomic_load(&p->generation) != im->generation)
+	if (im->pid <= 0)
 		return 1;
+	if (im->proc_index < s->ch->nprocs) {
+		struct mprof_proc *p = &s->ch->map->procs[im->proc_index];
+		if (atomic_load(&p->state) != MPROF_PROC_LIVE || atomic_load(&p->pid) != im->pid ||
+		    atomic_load(&p->generation) != im->generation)
+			return 1;
+	}
 	if (kill(im->pid, 0) == -1 && errno == ESRCH)
 		return 1;
 	/* An ended child its parent has not reaped yet holds its area: when every
 	 * area is taken, a zombie (which sends nothing more) gives its area back. */
-	for (uint32_t i = 0; i < s->ch->map->nareas && i < MPROF_STK_AREAS; i++)
+	for (uint32_t i = 0; i < s->ch->nareas; i++)
 		if (!s->live[i])
 			return 0;
 	return proc_is_zombie(im->pid);
@@ -425,7 +516,7 @@ static int owner_gone(struct stk_session *s, const struct image *im)
 static size_t pass(struct stk_session *s, int final)
 {
 	size_t total = 0;
-	for (uint32_t i = 0; i < s->ch->map->nareas; i++) {
+	for (uint32_t i = 0; i < s->ch->nareas; i++) {
 		struct mprof_stk_area *a = chan_area(s->ch, i);
 		struct image *im = s->live[i];
 		if (!im) {
@@ -436,6 +527,11 @@ static size_t pass(struct stk_session *s, int final)
 		}
 		size_t n = drain(s, im, a, 65536);
 		total += n;
+		if (im->bad && !final && !owner_gone(s, im)) {
+			/* Its owner may still write: the area stays its own, closed. */
+			atomic_store(&a->dead, 1);
+			continue;
+		}
 		if (final || (n == 0 && owner_gone(s, im))) {
 			if (final) {
 				atomic_store(&a->dead, 1); /* a survivor's hooks stop sending */
@@ -470,13 +566,29 @@ static void *consume(void *arg)
 	return NULL;
 }
 
+struct stk_session *stk_open(struct chan *ch)
+{
+	struct stk_session *s = xcalloc(1, sizeof(*s));
+	s->ch = ch;
+	return s;
+}
+
+size_t stk_poll(struct stk_session *s, int final)
+{
+	return pass(s, final);
+}
+
 struct stk_session *stk_start(struct chan *ch, struct err *e)
 {
 	struct stk_session *s = xcalloc(1, sizeof(*s));
 	s->ch = ch;
-	/* The consumer must not take the launcher's signals. */
+	/* The consumer must not take the launcher's signals, but a fault of its own
+	 * must show (a blocked SIGSEGV kills without a word, even under ASan). */
 	sigset_t all, old;
 	sigfillset(&all);
+	static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigdelset(&all, faults[i]);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int rc = pthread_create(&s->thread, NULL, consume, s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -563,7 +675,9 @@ void stk_stop(struct stk_session *s)
 	atomic_store(&s->stopping, 1);
 	pthread_join(s->thread, NULL);
 	s->started = 0;
-	while (pass(s, 0))
+	/* A survivor that keeps sending must not keep the launcher here: a bounded
+	 * catch-up, then the final pass closes every area. */
+	for (int k = 0; k < 64 && pass(s, 0); k++)
 		;
 	pass(s, 1);
 	for (size_t f = 0; f < s->nframes; f++)
@@ -596,11 +710,15 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 {
 	if (!s)
 		return;
-	const char *mode = s->ch->map->stk_mode == MPROF_STK_ALL ? "all" : "sample";
+	const char *mode = s->ch->stk_mode == MPROF_STK_ALL ? "all" : "sample";
 	dat_writef(w, "STACKS %s %llu", mode,
-		   s->ch->map->stk_mode == MPROF_STK_ALL
-		       ? 0ULL
-		       : (unsigned long long)s->ch->map->sample_bytes);
+		   s->ch->stk_mode == MPROF_STK_ALL ? 0ULL
+						    : (unsigned long long)s->ch->sample_bytes);
+	for (size_t i = 0; i < s->ndropped; i++)
+		dat_writef(w,
+			   "NOTE process %d: allocation stacks dropped: its stack area held an "
+			   "impossible %s (written by the program, not the hooks)",
+			   (int)s->dropped[i].pid, s->dropped[i].why);
 	for (size_t m = 1; m < s->nmodules; m++)
 		dat_writef(w, "STKMOD %zu %s", m, s->modules[m]);
 	for (size_t f = 0; f < s->nframes; f++) {
@@ -645,7 +763,10 @@ void stk_losses(const struct stk_session *s, struct stk_losses *l)
 	if (!s)
 		return;
 	l->stacks = s->lost;
-	l->images = atomic_load(&s->ch->map->areas_lost);
+	/* Written by the program's hooks: a count beyond any real number of processes
+	 * is reported as the bound, never believed. */
+	uint64_t images = atomic_load(&s->ch->map->areas_lost);
+	l->images = images > STK_LOST_MAX ? STK_LOST_MAX : images;
 	l->unnamed = s->unnamed;
 }
 
@@ -661,6 +782,7 @@ void stk_free(struct stk_session *s)
 		free(s->results[i].exe);
 	}
 	free(s->results);
+	free(s->dropped);
 	for (size_t m = 1; m < s->nmodules; m++)
 		free(s->modules[m]);
 	free(s->modules);

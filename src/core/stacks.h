@@ -15,6 +15,14 @@ struct stk_session;
  * NULL with e filled when the thread cannot start. */
 struct stk_session *stk_start(struct chan *ch, struct err *e);
 
+/* A session without its thread: it reads only in stk_poll. For the unit tests and
+ * the channel fuzzer. Cannot fail. */
+struct stk_session *stk_open(struct chan *ch);
+
+/* One pass of the reader over every area (final: then closes them all), exactly as
+ * the thread does it; returns the events read. */
+size_t stk_poll(struct stk_session *s, int final);
+
 /* Drains what is left, closes every area (hooks still waiting give up), ends the
  * thread and symbolises. Call after the program has exited, before stk_write. */
 void stk_stop(struct stk_session *s);

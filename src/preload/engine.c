@@ -25,6 +25,7 @@ static pthread_key_t cell_key;
 static int ranges_here;	  /* --func ranges apply: this process runs their executable */
 static uint64_t exe_bias; /* its load bias: ranges are in unrelocated addresses */
 static int have_key;
+struct engine_conf engine_conf;
 /* The ring's tail when the launcher last failed to make room in time: while it
  * stays there, events are dropped at once instead of waited for again. */
 static _Atomic uint64_t stalled_tail = UINT64_MAX;
@@ -64,7 +65,7 @@ static void reset_slot_counters(struct mprof_proc *p)
 /* Claims a process slot for pid: the one an exec left behind, else a free one. */
 static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 {
-	for (uint32_t i = 0; i < chan->nprocs; i++) {
+	for (uint32_t i = 0; i < MPROF_MAX_PROCS; i++) {
 		struct mprof_proc *p = &chan->procs[i];
 		if (atomic_load(&p->state) == MPROF_PROC_LIVE && atomic_load(&p->pid) == pid) {
 			reset_slot_counters(p); /* exec: the old image's heap is gone */
@@ -73,7 +74,7 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 			return p;
 		}
 	}
-	for (uint32_t i = 0; i < chan->nprocs; i++) {
+	for (uint32_t i = 0; i < MPROF_MAX_PROCS; i++) {
 		struct mprof_proc *p = &chan->procs[i];
 		uint32_t expect = MPROF_PROC_FREE;
 		if (!atomic_compare_exchange_strong(&p->state, &expect, MPROF_PROC_CLAIMING))
@@ -266,6 +267,30 @@ static void atfork_child(void)
 
 /* ---- attach ---- */
 
+/* Takes the header's values once, checked against the mapping's size and the
+ * layout this library was built for; 0 when the channel is usable, else -1. */
+static int take_conf(const struct mprof_channel *c, uint64_t size)
+{
+	struct mprof_channel h;
+	memcpy(&h, c, sizeof(h));
+	if (h.magic != MPROF_CHANNEL_MAGIC || h.version != MPROF_CHANNEL_VERSION ||
+	    h.nprocs != MPROF_MAX_PROCS || size < mprof_channel_size(MPROF_MAX_PROCS))
+		return -1;
+	int areas = h.nareas == MPROF_STK_AREAS &&
+		    (h.stk_mode == MPROF_STK_SAMPLE || h.stk_mode == MPROF_STK_ALL) &&
+		    size >= mprof_area_offset(MPROF_MAX_PROCS, MPROF_STK_AREAS);
+	engine_conf = (struct engine_conf){
+	    .flags = h.flags,
+	    .nranges = h.nranges < MPROF_RANGES_MAX ? h.nranges : MPROF_RANGES_MAX,
+	    .stk_mode = areas ? h.stk_mode : 0,
+	    .nareas = areas ? MPROF_STK_AREAS : 0,
+	    .min_call_ns = h.min_call_ns,
+	    .sample_bytes = h.sample_bytes ? h.sample_bytes : 1,
+	    .launcher_pid = h.launcher_pid,
+	};
+	return 0;
+}
+
 /* dl_iterate_phdr visits the executable first: its bias relocates the ranges. */
 static int first_object_bias(struct dl_phdr_info *info, size_t size, void *data)
 {
@@ -289,16 +314,14 @@ void engine_init(void)
 			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 				       fd, 0);
 			struct mprof_channel *c = m;
-			if (m != MAP_FAILED && c->magic == MPROF_CHANNEL_MAGIC &&
-			    c->version == MPROF_CHANNEL_VERSION &&
-			    mprof_channel_size(c->nprocs) <= (uint64_t)st.st_size) {
+			if (m != MAP_FAILED && take_conf(c, (uint64_t)st.st_size) == 0) {
 				chan = c;
 			} else if (m != MAP_FAILED) {
 				munmap(m, (size_t)st.st_size);
 			}
 		}
 	}
-	if (chan && (chan->flags & MPROF_CF_FUNC_RANGES)) {
+	if (chan && (engine_conf.flags & MPROF_CF_FUNC_RANGES)) {
 		struct stat self;
 		if (stat("/proc/self/exe", &self) == 0 && (uint64_t)self.st_dev == chan->exe_dev &&
 		    (uint64_t)self.st_ino == chan->exe_ino) {
@@ -575,10 +598,10 @@ void engine_func_exit(void *fn)
 	if (i >= CALL_STACK || calls.fn[i] != fn)
 		return;
 	int64_t t_out = now_ns();
-	if (chan->flags & MPROF_CF_FUNC_RANGES) {
+	if (engine_conf.flags & MPROF_CF_FUNC_RANGES) {
 		/* --func: exactly the chosen functions, however short. */
 		uint64_t a = (uint64_t)(uintptr_t)fn - exe_bias;
-		uint32_t lo = 0, hi = chan->nranges;
+		uint32_t lo = 0, hi = engine_conf.nranges;
 		while (ranges_here && lo < hi) {
 			uint32_t mid = (lo + hi) / 2;
 			if (chan->ranges[mid].hi <= a)
@@ -586,9 +609,9 @@ void engine_func_exit(void *fn)
 			else
 				hi = mid;
 		}
-		if (!ranges_here || lo >= chan->nranges || a < chan->ranges[lo].lo)
+		if (!ranges_here || lo >= engine_conf.nranges || a < chan->ranges[lo].lo)
 			return;
-	} else if (t_out - calls.t_in[i] < chan->min_call_ns) {
+	} else if (t_out - calls.t_in[i] < engine_conf.min_call_ns) {
 		return;
 	}
 	emit(MPROF_EV_CALL, NULL, i, calls.t_in[i], t_out, (uint64_t)(uintptr_t)fn);

@@ -36,7 +36,20 @@ static inline int64_t *engine_countdown(struct engine_thread *t)
 	return t->cell ? &t->cell->sample_left : &t->sample_left;
 }
 extern struct mprof_proc *engine_proc MPROF_HIDDEN; /* NULL: not recording */
-extern int engine_glibc_next MPROF_HIDDEN;	    /* see hooks.c */
+
+/* What the library uses of the channel's header, copied and checked once at attach
+ * and never read again: the program can rewrite the shared header at any time, and
+ * the library must not write outside its slot, area or ring whatever it says. */
+struct engine_conf {
+	uint32_t flags, nranges; /* nranges <= MPROF_RANGES_MAX */
+	uint32_t stk_mode;	 /* 0 unless the mapping holds MPROF_STK_AREAS areas */
+	uint32_t nareas;	 /* 0 or MPROF_STK_AREAS */
+	int64_t min_call_ns;
+	uint64_t sample_bytes; /* at least 1 */
+	int32_t launcher_pid;
+};
+extern struct engine_conf engine_conf MPROF_HIDDEN;
+extern int engine_glibc_next MPROF_HIDDEN; /* see hooks.c */
 /* enum mprof_proc_note bits found before a slot was claimed (the allocator below);
  * every slot this process claims carries them. */
 extern uint32_t engine_notes MPROF_HIDDEN;

@@ -184,14 +184,14 @@ static void wait_seen(struct mprof_stk_area *a)
 /* Claims a free area for this image and reserves its memory; 0 or -1. */
 static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 {
-	for (uint32_t i = 0; i < chan->nareas; i++) {
+	for (uint32_t i = 0; i < engine_conf.nareas; i++) {
 		struct mprof_stk_area *a =
-		    (struct mprof_stk_area *)((char *)chan + mprof_area_offset(chan->nprocs, i));
+		    (struct mprof_stk_area *)((char *)chan + mprof_area_offset(MPROF_MAX_PROCS, i));
 		uint32_t expect = MPROF_AREA_FREE;
 		if (!atomic_compare_exchange_strong(&a->state, &expect, MPROF_AREA_CLAIMING))
 			continue;
 		/* tmpfs pages are reserved now, or a full /dev/shm would fault later. */
-		if (fallocate(fd, 0, (off_t)mprof_area_offset(chan->nprocs, i),
+		if (fallocate(fd, 0, (off_t)mprof_area_offset(MPROF_MAX_PROCS, i),
 			      (off_t)area_bytes())) {
 			atomic_store(&a->state, MPROF_AREA_FREE);
 			return -1;
@@ -204,11 +204,11 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		atomic_store(&a->lost, 0);
 		atomic_store_explicit(&a->state, MPROF_AREA_LIVE, memory_order_release);
 		area = a;
-		if (chan->stk_mode == MPROF_STK_ALL)
+		if (engine_conf.stk_mode == MPROF_STK_ALL)
 			for (uint32_t b = 0; b < MPROF_STK_FILTER; b++) /* every free is sent */
 				atomic_store_explicit(&a->filter[b], 1, memory_order_relaxed);
 		stacks_filter = a->filter;
-		stacks_on = (int)chan->stk_mode;
+		stacks_on = (int)engine_conf.stk_mode;
 		/* The calling thread (the only one, in a constructor or a forked child)
 		 * may have counted down to "off" already: it starts afresh. */
 		engine_tl.sample_armed = 0;
@@ -222,10 +222,11 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_t generation,
 		   const char *path)
 {
-	if (!MPROF_STACKS || !c->stk_mode || !c->nareas)
+	if (!MPROF_STACKS || !engine_conf.stk_mode || !engine_conf.nareas)
 		return;
 	chan = c;
-	sample_mean = c->stk_mode == MPROF_STK_SAMPLE ? (double)c->sample_bytes : 0;
+	sample_mean =
+	    engine_conf.stk_mode == MPROF_STK_SAMPLE ? (double)engine_conf.sample_bytes : 0;
 	size_t n = strlen(path);
 	if (n >= sizeof(chan_path))
 		return;
@@ -293,7 +294,7 @@ static uint32_t stack_id(void *const *f, int n)
 				return i + 1; /* another thread stored the same stack just now */
 			}
 			uint64_t off = atomic_fetch_add(&a->frames_used, (uint64_t)n);
-			if (off + (uint64_t)n > MPROF_STK_FRAMES) {
+			if (off > MPROF_STK_FRAMES - (uint64_t)n) { /* no wrap, whatever off is */
 				e->off = 0;
 				e->n = 0; /* the pool is full: an empty stack */
 			} else {
@@ -315,15 +316,20 @@ static uint32_t stack_id(void *const *f, int n)
 
 static int launcher_gone(void)
 {
-	return chan->launcher_pid > 0 && kill(chan->launcher_pid, 0) && errno == ESRCH;
+	return engine_conf.launcher_pid > 0 && kill(engine_conf.launcher_pid, 0) && errno == ESRCH;
 }
 
 /* Waits for the launcher to free the entry; gives up (stacks off) if it is gone. */
 static int wait_room(struct mprof_stk_event *e, uint64_t want)
 {
 	for (unsigned spin = 0;; spin++) {
-		if (atomic_load_explicit(&e->seq, memory_order_acquire) == want)
+		uint64_t seq = atomic_load_explicit(&e->seq, memory_order_acquire);
+		if (seq == want)
 			return 0;
+		if (seq > want) { /* only a scribble gets ahead of this lap's writer */
+			atomic_store(&area->dead, 1);
+			return -1;
+		}
 		if (atomic_load_explicit(&area->dead, memory_order_relaxed))
 			return -1;
 		if (spin < 64)
