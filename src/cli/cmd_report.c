@@ -112,6 +112,22 @@ static void print_text(const struct view *v, const char *path, size_t top, doubl
 		printf("warning: %llu allocations have no stack (stack table full, or the recorder "
 		       "fell behind)\n",
 		       (unsigned long long)im->lost);
+	size_t nun;
+	uint32_t *unnamed = stk_unnamed_modules(d, v->image, &nun);
+	for (size_t i = 0; i < nun; i++) {
+		const char *mod = d->modules[unnamed[i]], *base = strrchr(mod, '/');
+		const char *pkg = d->packages ? d->packages[unnamed[i]] : NULL;
+		if (i == 0)
+			printf("note: modules without symbols: their local functions show as "
+			       "module+offset\n");
+		if (pkg && strcmp(pkg, "-"))
+			printf("  %s: install %s-dbgsym (Debian's debug archive) or %s-dbg\n",
+			       base ? base + 1 : mod, pkg, pkg);
+		else
+			printf("  %s: build it with -g, or keep its symbols (do not strip it)\n",
+			       base ? base + 1 : mod);
+	}
+	free(unnamed);
 	const char *what = v->m == RM_PEAK   ? "at the heap peak"
 			   : v->m == RM_LEAK ? "still allocated at exit"
 					     : "allocated in all";

@@ -7,6 +7,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
+#include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,23 @@ void dwsym_frame_release(struct dwsym_frame *f)
 	free(f->name);
 	free(f->line);
 	memset(f, 0, sizeof(*f));
+}
+
+int dwsym_has_symbols(struct dwsym *s, const char *path)
+{
+	struct dw_file *f = file_of(s, path);
+	Dwarf_Addr bias;
+	if (!f->mod)
+		return 0;
+	if (dwfl_module_getdwarf(f->mod, &bias))
+		return 1;
+	Elf *elf = dwfl_module_getelf(f->mod, &bias);
+	for (Elf_Scn *scn = elf ? elf_nextscn(elf, NULL) : NULL; scn; scn = elf_nextscn(elf, scn)) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			return 1;
+	}
+	return 0;
 }
 
 /* ---- naming ---- */

@@ -29,6 +29,11 @@ int dwsym_frames(struct dwsym *s, const char *path, uint64_t vaddr, struct dwsym
 
 void dwsym_frame_release(struct dwsym_frame *f);
 
+/* 1 when the ELF file at path names its local functions: it has a full symbol
+ * table, or debug information (its own or a separate debug file); 0 when only
+ * its exported symbols (or none) are known. */
+int dwsym_has_symbols(struct dwsym *s, const char *path);
+
 void dwsym_free(struct dwsym *s);
 
 /* The readable form of a C++ (Itanium ABI) symbol, malloc'd, through the C++

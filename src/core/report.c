@@ -215,6 +215,8 @@ cJSON *report_json(const struct stk_data *d, size_t image, enum report_metric m)
 			const struct stk_fn *fn = &d->fns[s->frames[k]];
 			cJSON *f = cJSON_CreateObject();
 			cJSON_AddStringToObject(f, "function", fn->name);
+			if (fn->kind == STK_INLINED)
+				cJSON_AddBoolToObject(f, "inlined", 1);
 			if (fn->module)
 				cJSON_AddStringToObject(f, "module", d->modules[fn->module]);
 			else

@@ -81,7 +81,9 @@ struct stk_session {
 	struct result *results;
 	size_t nresults, results_cap;
 	struct symbolizer sym;
-	char **modules; /* [0] unused */
+	char **modules;	 /* [0] unused */
+	char **packages; /* per module, after the run: its Debian package when it lacks
+			    symbols ("-" when unknown), else NULL */
 	size_t nmodules, modules_cap;
 	struct frame *frames;
 	size_t nframes, frames_cap;
@@ -479,6 +481,73 @@ struct stk_session *stk_start(struct chan *ch, struct err *e)
  * ones and the function that holds the address). */
 #define INLINE_MAX 8
 
+/* The modules without symbols (no symbol table, no debug information), each with
+ * the Debian package that installed it (its debug symbols are in <package>-dbgsym),
+ * from one dpkg-query run; "-" when no package is known. */
+static void find_packages(struct stk_session *s, struct dwsym *dw)
+{
+	char **argv = xcalloc(2 * s->nmodules + 3, sizeof(*argv));
+	int argc = 0;
+	argv[argc++] = (char *)"dpkg-query";
+	argv[argc++] = (char *)"-S";
+	for (size_t m = 1; m < s->nmodules; m++) {
+		if (s->modules[m][0] != '/' || dwsym_has_symbols(dw, s->modules[m]))
+			continue;
+		if (!s->packages)
+			s->packages = xcalloc(s->nmodules, sizeof(*s->packages));
+		s->packages[m] = xstrdup("-");
+		argv[argc++] = s->modules[m];
+		/* Since /usr was merged, a library dpkg lists as /lib/... maps as /usr/lib/... */
+		if (!strncmp(s->modules[m], "/usr/lib", 8))
+			argv[argc++] = s->modules[m] + 4;
+	}
+	int fds[2];
+	if (argc == 2 || pipe(fds)) {
+		free(argv);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 2);
+		close(fds[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *fp = pid > 0 ? fdopen(fds[0], "r") : NULL;
+	char line[4096];
+	/* "libstdc++6:amd64: /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30" */
+	while (fp && fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *sep = strstr(line, ": /");
+		if (!sep)
+			continue;
+		*sep = '\0';
+		const char *path = sep + 2;
+		line[strcspn(line, ":, ")] = '\0'; /* the first package, without its arch */
+		for (size_t m = 1; m < s->nmodules; m++) {
+			const char *mod = s->modules[m];
+			if (strcmp(mod, path) &&
+			    (strncmp(mod, "/usr/lib", 8) || strcmp(mod + 4, path)))
+				continue;
+			if (s->packages && s->packages[m] && !strcmp(s->packages[m], "-")) {
+				free(s->packages[m]);
+				s->packages[m] = xstrdup(line);
+			}
+		}
+	}
+	if (fp)
+		fclose(fp);
+	else
+		close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	free(argv);
+}
+
 /* Names every frame with elfutils: a frame inside inlined code becomes the chain of
  * inlined functions and the function that holds it. */
 static void name_frames(struct stk_session *s)
@@ -494,6 +563,7 @@ static void name_frames(struct stk_session *s)
 		memcpy(fr->names, names, (size_t)n * sizeof(*names));
 		fr->nnames = n;
 	}
+	find_packages(s, dw);
 	dwsym_free(dw);
 }
 
@@ -539,6 +609,9 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 		       : (unsigned long long)s->ch->map->sample_bytes);
 	for (size_t m = 1; m < s->nmodules; m++)
 		dat_writef(w, "STKMOD %zu %s", m, s->modules[m]);
+	for (size_t m = 1; s->packages && m < s->nmodules; m++)
+		if (s->packages[m])
+			dat_writef(w, "STKNOSYM %zu %s", m, s->packages[m]);
 	/* One STKFRAME line per named frame: an address inside inlined code has
 	 * several, numbered in a row from first[f]. */
 	uint32_t *first = xcalloc(s->nframes + 1, sizeof(*first)), next = 0;
@@ -599,9 +672,13 @@ void stk_free(struct stk_session *s)
 		free(s->results[i].exe);
 	}
 	free(s->results);
-	for (size_t m = 1; m < s->nmodules; m++)
+	for (size_t m = 1; m < s->nmodules; m++) {
 		free(s->modules[m]);
+		if (s->packages)
+			free(s->packages[m]);
+	}
 	free(s->modules);
+	free(s->packages);
 	for (size_t f = 0; f < s->nframes; f++) {
 		for (int k = 0; k < s->frames[f].nnames; k++)
 			dwsym_frame_release(&s->frames[f].names[k]);

@@ -153,7 +153,7 @@ static int parse_line(char *line, struct stk_data *d)
 		d->fns[d->nfns++] = fn;
 		return 0;
 	}
-	if (!strcmp(kind, "STKPKG")) {
+	if (!strcmp(kind, "STKNOSYM")) {
 		char *pkg;
 		if (u64(&p, &a, 10) || !a || a >= d->nmodules || !(pkg = word(&p)) || word(&p))
 			return -1;
@@ -220,8 +220,8 @@ static const char *expected(const char *kind)
 		       "<function>";
 	if (!strncmp(kind, "STKFN", 5))
 		return "STKFN <next-index> <module> <hex-offset> <name> [file:line]";
-	if (!strncmp(kind, "STKPKG", 6))
-		return "STKPKG <module> <package>";
+	if (!strncmp(kind, "STKNOSYM", 8))
+		return "STKNOSYM <module> <package|->";
 	if (!strncmp(kind, "STKIMG", 6))
 		return "STKIMG <next-index> <pid> <peak> <leak> <allocs> <lost> <exe>";
 	return "STK <image> <peak-bytes> <peak-blocks> <leak-bytes> <leak-blocks> <bytes> <blocks> "
@@ -452,18 +452,15 @@ char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int dep
 uint32_t *stk_unnamed_modules(const struct stk_data *d, size_t image, size_t *n)
 {
 	char *seen = xcalloc(d->nmodules + 1, 1);
-	for (size_t i = 0; i < d->nsites; i++) {
+	for (size_t i = 0; d->packages && i < d->nsites; i++) {
 		const struct stk_site *s = &d->sites[i];
-		for (size_t k = 0; s->image == image && k < s->nframes; k++) {
-			const struct stk_fn *fn = &d->fns[s->frames[k]];
-			if (fn->module && !strcmp(fn->name, "?"))
-				seen[fn->module] = 1;
-		}
+		for (size_t k = 0; s->image == image && k < s->nframes; k++)
+			seen[d->fns[s->frames[k]].module] = 1;
 	}
 	uint32_t *v = xcalloc(d->nmodules + 1, sizeof(*v));
 	*n = 0;
 	for (size_t m = 1; m < d->nmodules; m++)
-		if (seen[m])
+		if (seen[m] && d->packages[m])
 			v[(*n)++] = (uint32_t)m;
 	free(seen);
 	return v;

@@ -41,7 +41,7 @@ struct stk_data {
 	int all;	       /* --stacks=all: exact; otherwise estimates */
 	uint64_t sample_bytes; /* sample mode's mean */
 	char **modules;	       /* [0] is NULL */
-	char **packages;       /* per module: its Debian package when it lacked symbols, or NULL */
+	char **packages; /* per module without symbols: its Debian package or "-"; else NULL */
 	size_t nmodules;
 	struct stk_fn *fns;
 	size_t nfns;
@@ -86,7 +86,7 @@ enum stk_label_style {
 char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int depth,
 		     enum stk_label_style style, char *out, size_t n);
 
-/* Modules that have frames without a name (no symbol table, no debug info), in
+/* The modules without symbols (STKNOSYM) that frames of image point into, in
  * module order: a malloc'd array of module indexes (*n of them). Cannot fail. */
 uint32_t *stk_unnamed_modules(const struct stk_data *d, size_t image, size_t *n);
 
