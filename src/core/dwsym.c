@@ -17,10 +17,19 @@
 
 /* One module file, reported alone at its own addresses (base 0): frames are stored
  * as module + ELF virtual address, so no layout of a process is needed. */
+struct dw_sym {
+	uint64_t addr, size;
+	const char *name; /* owned by libdwfl */
+	int rank;	  /* 0 global, 1 weak, 2 local: the first one names an address */
+};
+
 struct dw_file {
 	char *path;
 	Dwfl *dwfl; /* NULL when the file could not be read */
 	Dwfl_Module *mod;
+	struct dw_sym *syms; /* functions sorted by address, loaded at first use */
+	size_t nsyms;
+	int loaded;
 };
 
 struct dwsym {
@@ -114,6 +123,7 @@ void dwsym_free(struct dwsym *s)
 	for (size_t i = 0; i < s->nfiles; i++) {
 		if (s->files[i].dwfl)
 			dwfl_end(s->files[i].dwfl);
+		free(s->files[i].syms);
 		free(s->files[i].path);
 	}
 	free(s->files);
@@ -177,20 +187,68 @@ static char *die_name(Dwarf_Die *die)
 	return name ? xstrdup(name) : NULL;
 }
 
+static int by_addr(const void *x, const void *y)
+{
+	const struct dw_sym *a = x, *b = y;
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return a->rank - b->rank;
+}
+
+/* The function symbols of the module (its full table, from the file or its debug
+ * file, else its dynamic symbols), sorted once: dwfl_module_addrinfo searches
+ * every symbol at each call, which took seconds for a few thousand frames. */
+static void load_symbols(struct dw_file *f)
+{
+	f->loaded = 1;
+	int n = dwfl_module_getsymtab(f->mod);
+	if (n <= 0)
+		return;
+	f->syms = xcalloc((size_t)n, sizeof(*f->syms));
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *name =
+		    dwfl_module_getsym_info(f->mod, i, &sym, &addr, NULL, NULL, NULL);
+		if (!name || !*name || GELF_ST_TYPE(sym.st_info) != STT_FUNC || !addr)
+			continue;
+		int bind = GELF_ST_BIND(sym.st_info);
+		f->syms[f->nsyms++] = (struct dw_sym){addr, sym.st_size, name,
+						      bind == STB_GLOBAL ? 0
+						      : bind == STB_WEAK ? 1
+									 : 2};
+	}
+	qsort(f->syms, f->nsyms, sizeof(*f->syms), by_addr);
+}
+
 /* The symbol holding addr, as the symbol table says (static functions included
  * when the file or its debug file has a full table). */
-static const char *symbol_at(Dwfl_Module *mod, Dwarf_Addr addr)
+static const char *symbol_at(struct dw_file *f, Dwarf_Addr addr)
 {
-	GElf_Off off;
-	GElf_Sym sym;
-	const char *name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
-	if (!name || GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+	if (!f->loaded)
+		load_symbols(f);
+	/* The first of the symbols at the highest address not above addr. */
+	size_t lo = 0, hi = f->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
 		return NULL;
+	size_t i = lo - 1;
+	while (i > 0 && f->syms[i - 1].addr == f->syms[i].addr)
+		i--;
 	/* A symbol without a size names only its first byte: past it, the code could
 	 * be any local function a stripped file no longer names. */
-	if (sym.st_size ? off >= sym.st_size : off != 0)
-		return NULL;
-	return name;
+	for (size_t k = i; k < lo; k++) {
+		const struct dw_sym *sy = &f->syms[k];
+		if (sy->size ? addr - sy->addr < sy->size : addr == sy->addr)
+			return sy->name;
+	}
+	return NULL;
 }
 
 int dwsym_frames(struct dwsym *s, const char *path, uint64_t vaddr, struct dwsym_frame *out,
@@ -201,7 +259,7 @@ int dwsym_frames(struct dwsym *s, const char *path, uint64_t vaddr, struct dwsym
 	if (!f->mod)
 		return 1;
 	Dwarf_Addr addr = vaddr;
-	const char *sym = symbol_at(f->mod, addr);
+	const char *sym = symbol_at(f, addr);
 	Dwarf_Addr bias = 0;
 	Dwarf_Die *cu = dwfl_module_addrdie(f->mod, addr, &bias);
 	int line_no = 0;
