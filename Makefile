@@ -8,9 +8,11 @@ VERSION := 0.1.0
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-PKGS        := libcjson libunwind
+PKGS        := libcjson libunwind libdw
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CJSON_LIBS  := $(shell pkg-config --libs libcjson 2>/dev/null)
+# elfutils names frames after a run (core/dwsym.c); the CLI alone links it.
+DW_LIBS     := $(shell pkg-config --libs libdw 2>/dev/null) -ldl
 
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wvla -Werror
@@ -44,7 +46,7 @@ all: $(BUILD)/mprof $(LIBS) $(PY_OUT)
 
 $(BUILD)/mprof: $(CLI_OBJ) $(BUILD)/libmprofcore.a
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmprofcore.a $(CJSON_LIBS) $(DW_LIBS) -lm
 
 $(BUILD)/libmprofcore.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -106,7 +108,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libmprofcore.a $(BUI
 	@mkdir -p $(@D)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(BASE) $(PKG_CFLAGS) $(CFLAGS) -Wno-write-strings -Itests/unit -o $@ $< \
-	    $(BUILD)/src/cli/opts.o $(BUILD)/libmprofcore.a $(CJSON_LIBS) -lm
+	    $(BUILD)/src/cli/opts.o $(BUILD)/libmprofcore.a $(CJSON_LIBS) $(DW_LIBS) -lm
 
 # Victim programs: -O0 keeps the compiler from eliding their allocations.
 $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
@@ -117,11 +119,14 @@ $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
 $(BUILD)/progs/%: tests/progs/%.cc
 	@mkdir -p $(@D)
 	@echo "  PROG    $@"
-	$(Q)$(CXX) -O0 -g -o $@ $<
+	$(Q)$(CXX) -O0 -g -o $@ $< $(PROG_FLAGS_$*)
 
 PROG_FLAGS_static_prog := -static
 PROG_FLAGS_instrumented := -finstrument-functions
 PROG_FLAGS_scribble := -Isrc
+# Inlined frames need the optimiser: these two are about names after inlining.
+PROG_FLAGS_names := -O2
+PROG_FLAGS_inlined := -O2
 
 # The README's first command: a recording of the bundled example and its peak.
 example: all $(BUILD)/progs/example

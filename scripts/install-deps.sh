@@ -3,7 +3,7 @@
 # Idempotent: packages already installed are left alone. Usage: scripts/install-deps.sh [build|test|bench]
 set -eu
 what=${1:-test}
-build="build-essential pkg-config libunwind-dev libcjson-dev gnuplot-nox"
+build="build-essential pkg-config libunwind-dev libcjson-dev libdw-dev gnuplot-nox"
 test="$build clang git python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
 # Programs that must not break under mprof (tests/cli/t_programs.sh): other allocators, a
 # program linked with jemalloc, AddressSanitizer's runtime.

@@ -164,15 +164,15 @@ static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
 	for (size_t i = 0; i < count && i < 3; i++) {
 		const struct stk_site *st = &d.sites[order[i]];
 		/* The innermost frame of the program's own code names the site. */
-		char buf[128];
+		char buf[512], label[1024];
+		size_t k = stk_site_start(&d, st);
 		const char *name =
-		    st->nframes ? stk_fn_label(&d, st->frames[0], buf, sizeof(buf)) : "?";
-		const char *line = st->nframes ? d.fns[st->frames[0]].line : NULL;
-		const char *base = line ? strrchr(line, '/') : NULL;
-		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s%s%s%s %s%.1f MiB",
-					i ? ", " : "; leaked by ", name, line ? " (" : "",
-					line ? (base ? base + 1 : line) : "", line ? ")" : "",
-					d.all ? "" : "~", report_bytes(st, RM_LEAK) / 1048576);
+		    st->nframes ? stk_fn_label(&d, st->frames[k], buf, sizeof(buf)) : "?";
+		const char *line = st->nframes ? d.fns[st->frames[k]].line : NULL;
+		stk_site_label(&d, st, 1, STK_LABEL_FULL, label, sizeof(label));
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s %s%.1f MiB",
+					i ? ", " : "; leaked by ", label, d.all ? "" : "~",
+					report_bytes(st, RM_LEAK) / 1048576);
 		if (json_sites) {
 			cJSON *j = cJSON_CreateObject();
 			cJSON_AddStringToObject(j, "function", name);

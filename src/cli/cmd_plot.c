@@ -107,22 +107,20 @@ static int heap_note(const char *path, char *out, size_t n)
 	size_t len = (size_t)snprintf(out, n, "heap peak%s:", d.all ? "" : " (estimated)");
 	for (size_t i = 0; i < count && i < 3 && len < n; i++) {
 		const struct stk_site *st = &d.sites[order[i]];
-		char a[128], b[128];
-		const char *inner =
-		    st->nframes ? stk_fn_label(&d, st->frames[0], a, sizeof(a)) : "?";
+		char inner[512], c[512];
+		stk_site_label(&d, st, 1, STK_LABEL_SHORT, inner, sizeof(inner));
 		int shared = 0;
-		for (size_t k = 0; k < count && k < 3; k++) {
-			const struct stk_site *o = &d.sites[order[k]];
-			char c[128];
-			if (k != i && o->nframes && st->nframes > 1 &&
-			    !strcmp(stk_fn_label(&d, o->frames[0], c, sizeof(c)), inner))
+		for (size_t k = 0; k < count && k < 3; k++)
+			if (k != i && !strcmp(stk_site_label(&d, &d.sites[order[k]], 1,
+							     STK_LABEL_SHORT, c, sizeof(c)),
+					      inner))
 				shared = 1;
-		}
+		if (shared)
+			stk_site_label(&d, st, 2, STK_LABEL_SHORT, inner, sizeof(inner));
 		double share =
 		    d.images[image].peak > 0 ? 100 * st->peak_b / d.images[image].peak : 0;
-		len += (size_t)snprintf(out + len, n - len, "%s %s%s%s %.0f%%", i ? "," : "",
-					shared ? stk_fn_label(&d, st->frames[1], b, sizeof(b)) : "",
-					shared ? ">" : "", inner, share);
+		len += (size_t)snprintf(out + len, n - len, "%s %s %.0f%%", i ? "," : "", inner,
+					share);
 	}
 	free(order);
 	stk_data_release(&d);

@@ -56,29 +56,6 @@ static void size_text(double bytes, char *buf, size_t n)
 		snprintf(buf, n, "%.0f B", bytes);
 }
 
-/* "inner (file:line) < caller < ...": up to main, at most four frames. */
-static void site_label(const struct stk_data *d, const struct stk_site *s, char *out, size_t n)
-{
-	size_t len = 0;
-	out[0] = '\0';
-	if (!s->nframes)
-		snprintf(out, n, "[stack not recorded]");
-	for (size_t k = 0; k < s->nframes && k < 4 && len + 1 < n; k++) {
-		const struct stk_fn *fn = &d->fns[s->frames[k]];
-		char buf[128], where[160] = "";
-		if (fn->line) {
-			const char *base = strrchr(fn->line, '/');
-			snprintf(where, sizeof(where), " (%s)", base ? base + 1 : fn->line);
-		}
-		len += (size_t)snprintf(out + len, n - len, "%s%s%s", k ? " < " : "",
-					stk_fn_label(d, s->frames[k], buf, sizeof(buf)), where);
-		if (!strcmp(fn->name, "main"))
-			return; /* what called main says nothing about the site */
-	}
-	if (s->nframes > 4 && len + 6 < n)
-		snprintf(out + len, n - len, " < ...");
-}
-
 static void print_sites(const struct view *v, enum report_metric m, size_t top, double whole)
 {
 	size_t n;
@@ -89,9 +66,9 @@ static void print_sites(const struct view *v, enum report_metric m, size_t top, 
 		printf("  %11s  %6s  %9s  %s\n", "bytes", "share", "blocks", "site");
 	for (size_t i = 0; i < n && (!top || i < top); i++) {
 		const struct stk_site *s = &v->d->sites[order[i]];
-		char size[32], label[1024];
+		char size[32], label[4096];
 		size_text(report_bytes(s, m), size, sizeof(size));
-		site_label(v->d, s, label, sizeof(label));
+		stk_site_label(v->d, s, 4, STK_LABEL_FULL, label, sizeof(label));
 		printf("  %s%10s  %5.1f%%  %9.0f  %s\n", v->approx[0] ? "~" : " ", size,
 		       whole > 0 ? 100 * report_bytes(s, m) / whole : 0, report_blocks(s, m),
 		       label);
@@ -135,6 +112,22 @@ static void print_text(const struct view *v, const char *path, size_t top, doubl
 		printf("warning: %llu allocations have no stack (stack table full, or the recorder "
 		       "fell behind)\n",
 		       (unsigned long long)im->lost);
+	size_t nun;
+	uint32_t *unnamed = stk_unnamed_modules(d, v->image, &nun);
+	for (size_t i = 0; i < nun; i++) {
+		const char *mod = d->modules[unnamed[i]], *base = strrchr(mod, '/');
+		const char *pkg = d->packages ? d->packages[unnamed[i]] : NULL;
+		if (i == 0)
+			printf("note: modules without symbols: their local functions show as "
+			       "module+offset\n");
+		if (pkg && strcmp(pkg, "-"))
+			printf("  %s: install %s-dbgsym (Debian's debug archive) or %s-dbg\n",
+			       base ? base + 1 : mod, pkg, pkg);
+		else
+			printf("  %s: build it with -g, or keep its symbols (do not strip it)\n",
+			       base ? base + 1 : mod);
+	}
+	free(unnamed);
 	const char *what = v->m == RM_PEAK   ? "at the heap peak"
 			   : v->m == RM_LEAK ? "still allocated at exit"
 					     : "allocated in all";

@@ -111,7 +111,7 @@ void report_tree(const struct stk_data *d, size_t image, enum report_metric m,
 		at->bytes += b;
 		at->blocks += n;
 		for (size_t k = s->nframes; k-- > 0;) {
-			char buf[128];
+			char buf[4096];
 			at = child(at, stk_fn_label(d, s->frames[k], buf, sizeof(buf)));
 			at->bytes += b;
 			at->blocks += n;
@@ -215,6 +215,8 @@ cJSON *report_json(const struct stk_data *d, size_t image, enum report_metric m)
 			const struct stk_fn *fn = &d->fns[s->frames[k]];
 			cJSON *f = cJSON_CreateObject();
 			cJSON_AddStringToObject(f, "function", fn->name);
+			if (fn->kind == STK_INLINED)
+				cJSON_AddBoolToObject(f, "inlined", 1);
 			if (fn->module)
 				cJSON_AddStringToObject(f, "module", d->modules[fn->module]);
 			else

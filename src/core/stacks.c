@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "core/proc.h"
+#include "core/dwsym.h"
+#include "core/stkdat.h"
 #include "core/symbols.h"
 
 /* One call stack's share of an image's heap. Sample mode keeps estimates. */
@@ -73,10 +75,10 @@ struct dropped {
 };
 
 struct frame {
-	uint32_t module; /* 0: no module */
-	uint64_t vaddr;	 /* in the module, or the raw address */
-	const char *name;
-	char *line; /* file:line, or NULL */
+	uint32_t module;	   /* 0: no module */
+	uint64_t vaddr;		   /* in the module, or the raw address */
+	struct dwsym_frame *names; /* after the run: inlined functions first, then the one */
+	int nnames;		   /* holding the address; 0 when unnamed */
 };
 
 struct stk_session {
@@ -88,7 +90,9 @@ struct stk_session {
 	struct result *results;
 	size_t nresults, results_cap;
 	struct symbolizer sym;
-	char **modules; /* [0] unused */
+	char **modules;	 /* [0] unused */
+	char **packages; /* per module, after the run: its Debian package when it lacks
+			    symbols ("-" when unknown), else NULL */
 	size_t nmodules, modules_cap;
 	struct frame *frames;
 	size_t nframes, frames_cap;
@@ -207,7 +211,7 @@ static uint32_t frame_intern(struct stk_session *s, uint32_t module, uint64_t va
 			return f - 1;
 	}
 	xgrow((void **)&s->frames, &s->frames_cap, s->nframes + 1, sizeof(*s->frames));
-	s->frames[s->nframes] = (struct frame){module, vaddr, NULL, NULL};
+	s->frames[s->nframes] = (struct frame){module, vaddr, NULL, 0};
 	s->frame_index[i] = (uint32_t)s->nframes + 1;
 	return (uint32_t)s->nframes++;
 }
@@ -603,69 +607,94 @@ struct stk_session *stk_start(struct chan *ch, struct err *e)
 
 /* ---- symbols, after the run ---- */
 
-/* file:line for each frame of one module, from addr2line when it is installed. */
-static void lines_of_module(struct stk_session *s, uint32_t m)
+/* Inlined functions named at one address, at most (a deeper chain keeps its innermost
+ * ones and the function that holds the address). */
+#define INLINE_MAX 8
+
+/* The modules without symbols (no symbol table, no debug information), each with
+ * the Debian package that installed it (its debug symbols are in <package>-dbgsym),
+ * from one dpkg-query run; "-" when no package is known. */
+static void find_packages(struct stk_session *s, struct dwsym *dw)
 {
-	const char *path = s->modules[m];
-	if (path[0] != '/')
-		return;
-	size_t cap = 0, n = 0;
-	uint32_t *which = NULL;
-	for (size_t f = 0; f < s->nframes; f++)
-		if (s->frames[f].module == m) {
-			xgrow((void **)&which, &cap, n + 1, sizeof(*which));
-			which[n++] = (uint32_t)f;
-		}
-	for (size_t at = 0; at < n; at += 256) {
-		size_t k = n - at < 256 ? n - at : 256;
-		char **argv = xcalloc(k + 4, sizeof(*argv));
-		char *hex = xmalloc(k * 24);
-		argv[0] = (char *)"addr2line";
-		argv[1] = (char *)"-e";
-		argv[2] = (char *)path;
-		for (size_t j = 0; j < k; j++) {
-			argv[3 + j] = hex + j * 24;
-			snprintf(argv[3 + j], 24, "0x%llx",
-				 (unsigned long long)s->frames[which[at + j]].vaddr);
-		}
-		int fds[2];
-		if (pipe(fds) == 0) {
-			pid_t pid = fork();
-			if (pid == 0) {
-				dup2(fds[1], 1);
-				int null = open("/dev/null", O_WRONLY);
-				if (null >= 0)
-					dup2(null, 2);
-				close(fds[0]);
-				execvp("addr2line", argv);
-				_exit(127);
-			}
-			close(fds[1]);
-			FILE *fp = pid > 0 ? fdopen(fds[0], "r") : NULL;
-			char line[4096];
-			for (size_t j = 0; fp && j < k && fgets(line, sizeof(line), fp); j++) {
-				line[strcspn(line, "\n")] = '\0';
-				char *colon = strrchr(line, ':');
-				/* "??:0", "??:?" and "file:?" say nothing; drop " (discriminator
-				 * N)". */
-				char *disc = strstr(line, " (discriminator");
-				if (disc)
-					*disc = '\0';
-				if (line[0] && strncmp(line, "??", 2) && colon && colon[1] != '?' &&
-				    colon[1] != '0')
-					s->frames[which[at + j]].line = xstrdup(line);
-			}
-			if (fp)
-				fclose(fp);
-			else
-				close(fds[0]);
-			if (pid > 0)
-				waitpid(pid, NULL, 0);
-		}
-		free(argv);
-		free(hex);
+	char **argv = xcalloc(2 * s->nmodules + 3, sizeof(*argv));
+	int argc = 0;
+	argv[argc++] = (char *)"dpkg-query";
+	argv[argc++] = (char *)"-S";
+	for (size_t m = 1; m < s->nmodules; m++) {
+		if (s->modules[m][0] != '/' || dwsym_has_symbols(dw, s->modules[m]))
+			continue;
+		if (!s->packages)
+			s->packages = xcalloc(s->nmodules, sizeof(*s->packages));
+		s->packages[m] = xstrdup("-");
+		argv[argc++] = s->modules[m];
+		/* Since /usr was merged, a library dpkg lists as /lib/... maps as /usr/lib/... */
+		if (!strncmp(s->modules[m], "/usr/lib", 8))
+			argv[argc++] = s->modules[m] + 4;
 	}
-	free(which);
+	int fds[2];
+	if (argc == 2 || pipe(fds)) {
+		free(argv);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 2);
+		close(fds[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *fp = pid > 0 ? fdopen(fds[0], "r") : NULL;
+	char line[4096];
+	/* "libstdc++6:amd64: /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30" */
+	while (fp && fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *sep = strstr(line, ": /");
+		if (!sep)
+			continue;
+		*sep = '\0';
+		const char *path = sep + 2;
+		line[strcspn(line, ":, ")] = '\0'; /* the first package, without its arch */
+		for (size_t m = 1; m < s->nmodules; m++) {
+			const char *mod = s->modules[m];
+			if (strcmp(mod, path) &&
+			    (strncmp(mod, "/usr/lib", 8) || strcmp(mod + 4, path)))
+				continue;
+			if (s->packages && s->packages[m] && !strcmp(s->packages[m], "-")) {
+				free(s->packages[m]);
+				s->packages[m] = xstrdup(line);
+			}
+		}
+	}
+	if (fp)
+		fclose(fp);
+	else
+		close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	free(argv);
+}
+
+/* Names every frame with elfutils: a frame inside inlined code becomes the chain of
+ * inlined functions and the function that holds it. */
+static void name_frames(struct stk_session *s)
+{
+	struct dwsym *dw = dwsym_new();
+	for (size_t f = 0; f < s->nframes; f++) {
+		struct frame *fr = &s->frames[f];
+		if (!fr->module || s->modules[fr->module][0] != '/')
+			continue;
+		struct dwsym_frame names[INLINE_MAX];
+		int n = dwsym_frames(dw, s->modules[fr->module], fr->vaddr, names, INLINE_MAX);
+		fr->names = xcalloc((size_t)n, sizeof(*fr->names));
+		memcpy(fr->names, names, (size_t)n * sizeof(*names));
+		fr->nnames = n;
+	}
+	find_packages(s, dw);
+	dwsym_free(dw);
 }
 
 void stk_stop(struct stk_session *s)
@@ -680,12 +709,7 @@ void stk_stop(struct stk_session *s)
 	for (int k = 0; k < 64 && pass(s, 0); k++)
 		;
 	pass(s, 1);
-	for (size_t f = 0; f < s->nframes; f++)
-		if (s->frames[f].module)
-			s->frames[f].name =
-			    sym_name(&s->sym, s->modules[s->frames[f].module], s->frames[f].vaddr);
-	for (size_t m = 1; m < s->nmodules; m++)
-		lines_of_module(s, (uint32_t)m);
+	name_frames(s);
 }
 
 /* ---- output ---- */
@@ -721,14 +745,24 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 			   (int)s->dropped[i].pid, s->dropped[i].why);
 	for (size_t m = 1; m < s->nmodules; m++)
 		dat_writef(w, "STKMOD %zu %s", m, s->modules[m]);
+	for (size_t m = 1; s->packages && m < s->nmodules; m++)
+		if (s->packages[m])
+			dat_writef(w, "STKNOSYM %zu %s", m, s->packages[m]);
+	/* One STKFRAME line per named frame: an address inside inlined code has
+	 * several, numbered in a row from first[f]. */
+	uint32_t *first = xcalloc(s->nframes + 1, sizeof(*first)), next = 0;
 	for (size_t f = 0; f < s->nframes; f++) {
 		const struct frame *fr = &s->frames[f];
-		char name[512];
-		snprintf(name, sizeof(name), "%s", fr->name ? fr->name : "?");
-		dat_sanitize_name(name);
-		dat_writef(w, "STKFN %zu %u 0x%llx %s%s%s", f, fr->module,
-			   (unsigned long long)fr->vaddr, name, fr->line ? " " : "",
-			   fr->line ? fr->line : "");
+		first[f] = next;
+		for (int k = 0; k < (fr->nnames ? fr->nnames : 1); k++) {
+			const struct dwsym_frame *nm = fr->nnames ? &fr->names[k] : NULL;
+			char source[1024];
+			stk_escape_source(nm ? nm->line : NULL, source, sizeof(source));
+			dat_writef(w, "STKFRAME %u %s %u 0x%llx %s %s", next++,
+				   nm && nm->inlined ? "inlined" : "native", fr->module,
+				   (unsigned long long)fr->vaddr, source,
+				   nm && nm->name ? nm->name : "?");
+		}
 	}
 	for (size_t i = 0; i < s->nresults; i++) {
 		struct result *r = &s->results[i];
@@ -738,18 +772,23 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 		qsort(r->sites, r->nsites, sizeof(*r->sites), by_peak);
 		for (size_t k = 0; k < r->nsites; k++) {
 			const struct result_site *st = &r->sites[k];
-			char frames[MPROF_STK_DEPTH * 12 + 4];
+			char frames[MPROF_STK_DEPTH * INLINE_MAX * 12 + 4];
 			size_t len = 0;
 			frames[0] = '-';
 			frames[1] = '\0';
-			for (uint16_t j = 0; j < st->nframes; j++)
-				len += (size_t)snprintf(frames + len, sizeof(frames) - len, "%s%u",
-							j ? "," : "", st->frames[j]);
+			for (uint16_t j = 0; j < st->nframes; j++) {
+				const struct frame *fr = &s->frames[st->frames[j]];
+				for (int q = 0; q < (fr->nnames ? fr->nnames : 1); q++)
+					len += (size_t)snprintf(frames + len, sizeof(frames) - len,
+								"%s%u", len ? "," : "",
+								first[st->frames[j]] + (uint32_t)q);
+			}
 			dat_writef(w, "STK %zu %.0f %.0f %.0f %.0f %.0f %.0f %s", i,
 				   pos(st->peak_b), pos(st->peak_n), pos(st->leak_b),
 				   pos(st->leak_n), pos(st->total_b), pos(st->total_n), frames);
 		}
 	}
+	free(first);
 }
 
 uint64_t stk_lost(const struct stk_session *s)
@@ -783,11 +822,18 @@ void stk_free(struct stk_session *s)
 	}
 	free(s->results);
 	free(s->dropped);
-	for (size_t m = 1; m < s->nmodules; m++)
+	for (size_t m = 1; m < s->nmodules; m++) {
 		free(s->modules[m]);
+		if (s->packages)
+			free(s->packages[m]);
+	}
 	free(s->modules);
-	for (size_t f = 0; f < s->nframes; f++)
-		free(s->frames[f].line);
+	free(s->packages);
+	for (size_t f = 0; f < s->nframes; f++) {
+		for (int k = 0; k < s->frames[f].nnames; k++)
+			dwsym_frame_release(&s->frames[f].names[k]);
+		free(s->frames[f].names);
+	}
 	free(s->frames);
 	free(s->frame_index);
 	sym_release(&s->sym);

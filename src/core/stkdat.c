@@ -47,6 +47,48 @@ static int u64(char **p, uint64_t *v, int base)
 	return *end || errno || end == w ? -1 : 0;
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/* A STKFRAME source field back to its text: %XX is the byte XX. Malloc'd. */
+static char *unescape(const char *w)
+{
+	char *out = xmalloc(strlen(w) + 1), *o = out;
+	for (; *w; w++) {
+		int hi, lo;
+		if (*w == '%' && (hi = hexval(w[1])) >= 0 && (lo = hexval(w[2])) >= 0) {
+			*o++ = (char)(hi << 4 | lo);
+			w += 2;
+		} else {
+			*o++ = *w;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void stk_escape_source(const char *line, char *out, size_t size)
+{
+	size_t n = 0;
+	if (!size)
+		return;
+	if (!line || !*line)
+		line = NULL;
+	for (const char *c = line ? line : "-"; *c && n + 4 < size; c++) {
+		unsigned char b = (unsigned char)*c;
+		if (line && (b <= ' ' || b == '%' || b == 0x7f))
+			n += (size_t)snprintf(out + n, size - n, "%%%02X", b);
+		else
+			out[n++] = (char)b;
+	}
+	out[n] = '\0';
+}
+
 static int parse_line(char *line, struct stk_data *d)
 {
 	char *p = line, *kind = word(&p);
@@ -67,16 +109,40 @@ static int parse_line(char *line, struct stk_data *d)
 			d->nmodules = 1;
 		d->modules = xrealloc(d->modules, (d->nmodules + 1) * sizeof(*d->modules));
 		d->modules[0] = NULL;
+		if (d->packages) {
+			d->packages =
+			    xrealloc(d->packages, (d->nmodules + 1) * sizeof(*d->packages));
+			d->packages[d->nmodules] = NULL;
+		}
 		while (*p == ' ')
 			p++;
 		d->modules[d->nmodules++] = xstrdup(p);
 		return 0;
 	}
-	if (!strcmp(kind, "STKFN")) {
+	if (!strcmp(kind, "STKFRAME")) {
+		char *k, *source;
+		struct stk_fn fn = {STK_NATIVE, 0, 0, NULL, NULL};
+		if (u64(&p, &a, 10) || a != d->nfns || !(k = word(&p)) ||
+		    (strcmp(k, "native") && strcmp(k, "inlined")) || u64(&p, &b, 10) ||
+		    (b && b >= d->nmodules) || u64(&p, &fn.vaddr, 16) || !(source = word(&p)))
+			return -1;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return -1;
+		fn.kind = strcmp(k, "inlined") ? STK_NATIVE : STK_INLINED;
+		fn.module = (uint32_t)b;
+		fn.name = xstrdup(p);
+		fn.line = strcmp(source, "-") ? unescape(source) : NULL;
+		d->fns = xrealloc(d->fns, (d->nfns + 1) * sizeof(*d->fns));
+		d->fns[d->nfns++] = fn;
+		return 0;
+	}
+	if (!strcmp(kind, "STKFN")) { /* older recordings: a name without blanks, no kind */
 		char *name;
 		if (u64(&p, &a, 10) || a != d->nfns || u64(&p, &b, 10) || (b && b >= d->nmodules))
 			return -1;
-		struct stk_fn fn = {(uint32_t)b, 0, NULL, NULL};
+		struct stk_fn fn = {STK_NATIVE, (uint32_t)b, 0, NULL, NULL};
 		if (u64(&p, &fn.vaddr, 16) || !(name = word(&p)))
 			return -1;
 		while (*p == ' ')
@@ -85,6 +151,16 @@ static int parse_line(char *line, struct stk_data *d)
 		fn.line = *p ? xstrdup(p) : NULL;
 		d->fns = xrealloc(d->fns, (d->nfns + 1) * sizeof(*d->fns));
 		d->fns[d->nfns++] = fn;
+		return 0;
+	}
+	if (!strcmp(kind, "STKNOSYM")) {
+		char *pkg;
+		if (u64(&p, &a, 10) || !a || a >= d->nmodules || !(pkg = word(&p)) || word(&p))
+			return -1;
+		if (!d->packages)
+			d->packages = xcalloc(d->nmodules, sizeof(*d->packages));
+		free(d->packages[a]);
+		d->packages[a] = xstrdup(pkg);
 		return 0;
 	}
 	if (!strcmp(kind, "STKIMG")) {
@@ -117,7 +193,7 @@ static int parse_line(char *line, struct stk_data *d)
 				errno = 0;
 				unsigned long f = strtoul(q, &end, 10);
 				if (end == q || errno || f >= d->nfns || (*end && *end != ',') ||
-				    s.nframes >= 256) {
+				    s.nframes >= 1024) {
 					free(s.frames);
 					return -1;
 				}
@@ -139,8 +215,13 @@ static const char *expected(const char *kind)
 		return "STACKS all|sample <sample-bytes>";
 	if (!strncmp(kind, "STKMOD", 6))
 		return "STKMOD <next-index> <path>";
+	if (!strncmp(kind, "STKFRAME", 8))
+		return "STKFRAME <next-index> native|inlined <module> <hex-offset> <source|-> "
+		       "<function>";
 	if (!strncmp(kind, "STKFN", 5))
 		return "STKFN <next-index> <module> <hex-offset> <name> [file:line]";
+	if (!strncmp(kind, "STKNOSYM", 8))
+		return "STKNOSYM <module> <package|->";
 	if (!strncmp(kind, "STKIMG", 6))
 		return "STKIMG <next-index> <pid> <peak> <leak> <allocs> <lost> <exe>";
 	return "STK <image> <peak-bytes> <peak-blocks> <leak-bytes> <leak-blocks> <bytes> <blocks> "
@@ -214,6 +295,10 @@ long stk_pick_image(const struct stk_data *d, int pid)
 const char *stk_fn_label(const struct stk_data *d, uint32_t f, char *buf, size_t size)
 {
 	const struct stk_fn *fn = &d->fns[f];
+	if (strcmp(fn->name, "?") && fn->kind == STK_INLINED) {
+		snprintf(buf, size, "%s [inlined]", fn->name);
+		return buf;
+	}
 	if (strcmp(fn->name, "?"))
 		return fn->name;
 	if (!fn->module) {
@@ -225,11 +310,171 @@ const char *stk_fn_label(const struct stk_data *d, uint32_t f, char *buf, size_t
 	return buf;
 }
 
+/* ---- site names ---- */
+
+/* Functions that allocate for their caller, matched against a name without its
+ * parameters; '*' matches any text. A site is named after the first frame below
+ * them. */
+static const char *const allocators[] = {
+    "malloc",
+    "calloc",
+    "realloc",
+    "reallocarray",
+    "free",
+    "posix_memalign",
+    "aligned_alloc",
+    "memalign",
+    "valloc",
+    "pvalloc",
+    "__libc_malloc",
+    "__libc_calloc",
+    "__libc_realloc",
+    "__libc_memalign",
+    "strdup",
+    "strndup",
+    "__strdup",
+    "__strndup",
+    "wcsdup",
+    "operator new",
+    "operator new[]",
+    "_Znwm",
+    "_Znam",
+    "_ZnwmRKSt9nothrow_t",
+    "_ZnamRKSt9nothrow_t",
+    "_ZnwmSt11align_val_t",
+    "_ZnamSt11align_val_t",
+    "_ZnwmSt11align_val_tRKSt9nothrow_t",
+    "_ZnamSt11align_val_tRKSt9nothrow_t",
+    "std::allocator<*",
+    "std::__new_allocator<*",
+    "__gnu_cxx::new_allocator<*",
+    "std::allocator_traits<*>::allocate",
+    "std::_Vector_base<*>::_M_allocate",
+    "PyMem_*",
+    "_PyMem_*",
+    "PyObject_Malloc",
+    "PyObject_Calloc",
+    "PyObject_Realloc",
+    "_PyObject_Malloc",
+    "_PyObject_Calloc",
+    "_PyObject_Realloc",
+};
+
+/* '*' matches any text, everything else itself. */
+static int glob(const char *p, const char *s, size_t n)
+{
+	for (; *p; p++, s++, n--) {
+		if (*p == '*') {
+			for (size_t k = 0; k <= n; k++)
+				if (glob(p + 1, s + k, n - k))
+					return 1;
+			return 0;
+		}
+		if (!n || *p != *s)
+			return 0;
+	}
+	return n == 0;
+}
+
+int stk_is_allocator(const char *name)
+{
+	/* The name without its parameter list: the last '(' at template depth 0, so
+	 * "operator new[](unsigned long)" and "f<int (*)()>(int)" both stop right. */
+	size_t n = strlen(name), end = n;
+	int depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (name[i] == '<')
+			depth++;
+		else if (name[i] == '>' && depth > 0)
+			depth--;
+		else if (name[i] == '(' && depth == 0 && i > 0) {
+			end = i;
+			break;
+		}
+	}
+	for (size_t i = 0; i < sizeof(allocators) / sizeof(*allocators); i++)
+		if (glob(allocators[i], name, end))
+			return 1;
+	return 0;
+}
+
+size_t stk_site_start(const struct stk_data *d, const struct stk_site *s)
+{
+	for (size_t k = 0; k < s->nframes; k++)
+		if (!stk_is_allocator(d->fns[s->frames[k]].name))
+			return k;
+	return 0;
+}
+
+char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int depth,
+		     enum stk_label_style style, char *out, size_t n)
+{
+	size_t len = 0, start = stk_site_start(d, s), k = start;
+	if (!n)
+		return out;
+	out[0] = '\0';
+	if (!s->nframes) {
+		snprintf(out, n, "[stack not recorded]");
+		return out;
+	}
+	size_t end = start;
+	while (end < s->nframes && end - start < (size_t)depth) {
+		if (!strcmp(d->fns[s->frames[end++]].name, "main"))
+			break; /* what called main says nothing about the site */
+	}
+	if (style == STK_LABEL_SHORT) {
+		for (k = end; k-- > start && len + 1 < n;) {
+			char buf[256];
+			len += (size_t)snprintf(out + len, n - len, "%s%s", k + 1 < end ? ">" : "",
+						stk_fn_label(d, s->frames[k], buf, sizeof(buf)));
+		}
+		return out;
+	}
+	for (k = start; k < end && len + 1 < n; k++) {
+		const struct stk_fn *fn = &d->fns[s->frames[k]];
+		char buf[256], where[256] = "";
+		const char *name = fn->kind == STK_INLINED && strcmp(fn->name, "?")
+				       ? fn->name
+				       : stk_fn_label(d, s->frames[k], buf, sizeof(buf));
+		if (fn->line) {
+			const char *base = strrchr(fn->line, '/');
+			snprintf(where, sizeof(where), " (%s)", base ? base + 1 : fn->line);
+		}
+		len += (size_t)snprintf(out + len, n - len, "%s%s%s%s", k > start ? " < " : "",
+					name, where, fn->kind == STK_INLINED ? " [inlined]" : "");
+	}
+	if (depth > 1 && end < s->nframes && strcmp(d->fns[s->frames[end - 1]].name, "main") &&
+	    len + 7 < n)
+		snprintf(out + len, n - len, " < ...");
+	return out;
+}
+
+uint32_t *stk_unnamed_modules(const struct stk_data *d, size_t image, size_t *n)
+{
+	char *seen = xcalloc(d->nmodules + 1, 1);
+	for (size_t i = 0; d->packages && i < d->nsites; i++) {
+		const struct stk_site *s = &d->sites[i];
+		for (size_t k = 0; s->image == image && k < s->nframes; k++)
+			seen[d->fns[s->frames[k]].module] = 1;
+	}
+	uint32_t *v = xcalloc(d->nmodules + 1, sizeof(*v));
+	*n = 0;
+	for (size_t m = 1; m < d->nmodules; m++)
+		if (seen[m] && d->packages[m])
+			v[(*n)++] = (uint32_t)m;
+	free(seen);
+	return v;
+}
+
 void stk_data_release(struct stk_data *d)
 {
-	for (size_t i = 1; i < d->nmodules; i++)
+	for (size_t i = 1; i < d->nmodules; i++) {
 		free(d->modules[i]);
+		if (d->packages)
+			free(d->packages[i]);
+	}
 	free(d->modules);
+	free(d->packages);
 	for (size_t i = 0; i < d->nfns; i++) {
 		free(d->fns[i].name);
 		free(d->fns[i].line);

@@ -8,10 +8,17 @@
 
 #include "core/util.h"
 
+/* What a frame is. A later kind (a Python frame) takes the next value. */
+enum stk_kind {
+	STK_NATIVE,  /* machine code: the function holding the address */
+	STK_INLINED, /* a function inlined at the address into the frame after it */
+};
+
 struct stk_fn {
+	enum stk_kind kind;
 	uint32_t module; /* 0: none, vaddr is the raw address */
 	uint64_t vaddr;
-	char *name; /* "?" when unknown */
+	char *name; /* demangled, may hold blanks; "?" when unknown */
 	char *line; /* "file:line", or NULL */
 };
 
@@ -34,6 +41,7 @@ struct stk_data {
 	int all;	       /* --stacks=all: exact; otherwise estimates */
 	uint64_t sample_bytes; /* sample mode's mean */
 	char **modules;	       /* [0] is NULL */
+	char **packages; /* per module without symbols: its Debian package or "-"; else NULL */
 	size_t nmodules;
 	struct stk_fn *fns;
 	size_t nfns;
@@ -53,8 +61,38 @@ int stk_read(const char *path, struct stk_data *d, struct err *e);
 /* The image of pid, or (pid 0) the one with the largest heap peak; -1 when none. */
 long stk_pick_image(const struct stk_data *d, int pid);
 
-/* A frame's label: its function, else module+offset. Lives as long as d. */
+/* A frame's label: its function, else module+offset; an inlined frame ends in
+ * " [inlined]". Returns buf, or the name itself (living as long as d). */
 const char *stk_fn_label(const struct stk_data *d, uint32_t f, char *buf, size_t size);
+
+/* 1 when a function named name allocates for its caller: malloc and its relatives,
+ * operator new/new[], std::allocator and __gnu_cxx::new_allocator internals, strdup,
+ * PyMem_* and PyObject_Malloc... (see stkdat.c). */
+int stk_is_allocator(const char *name);
+
+/* The first frame of the site's own code: its innermost frame that is not an
+ * allocator (the innermost one when all are). 0 for a site without frames. */
+size_t stk_site_start(const struct stk_data *d, const struct stk_site *s);
+
+enum stk_label_style {
+	STK_LABEL_FULL,	 /* "f (file:line) [inlined] < caller (file:line) < ...", inner first */
+	STK_LABEL_SHORT, /* "caller>f": names only, outer first (a picture's label) */
+};
+
+/* The site's name for every view (report, check's leak sites, plot's peak label):
+ * from its first frame of its own code outwards (allocators left out), at most
+ * depth frames, up to main; FULL adds " < ..." when frames are left out.
+ * "[stack not recorded]" without frames. Writes into out (cut to n), returns out. */
+char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int depth,
+		     enum stk_label_style style, char *out, size_t n);
+
+/* The modules without symbols (STKNOSYM) that frames of image point into, in
+ * module order: a malloc'd array of module indexes (*n of them). Cannot fail. */
+uint32_t *stk_unnamed_modules(const struct stk_data *d, size_t image, size_t *n);
+
+/* Writes a STKFRAME source field: file:line with blanks, '%' and control bytes
+ * as %XX, or "-" for none. Cut to size. */
+void stk_escape_source(const char *line, char *out, size_t size);
 
 void stk_data_release(struct stk_data *d);
 
