@@ -14,7 +14,9 @@ contains "naming the leak" "$scratch/.err" "heap at exit 2.0 MiB exceeds the lim
 expect_status "two limits exceeded: two lines" 1 "$MPROF" run -q --max-peak 10M --max-leak 1M -o two.dat "$PROGS/leaky" 60 2
 check "two lines" test "$(grep -c exceeds "$scratch/.err")" -eq 2
 expect_status "the program's own failure comes first" 3 "$MPROF" run -q --max-peak 1M -o fail.dat "$PROGS/status" exit 3
-if [ -x "$PROGS/static_prog" ]; then
+if [ ! -x "$PROGS/static_prog" ]; then
+	skip "--max-leak without hook data is an error" "no static build of tests/progs/static_prog.c (no static libc?)"
+else
 	expect_status "--max-leak without hook data is an error" 1 "$MPROF" run -q --max-leak 1M -o st.dat "$PROGS/static_prog"
 	contains "that says why" "$scratch/.err" "--max-leak needs heap data, and 'st.dat' has none"
 fi
@@ -67,7 +69,7 @@ between "rss.peak_mib is the true peak" "$(jq .rss.peak_mib big.json)" 100 112
 between "heap.peak_mib is the 100 blocks" "$(jq .heap.peak_mib big.json)" 100.3 100.5
 between "heap.at_exit_mib is what was left" "$(jq .heap.at_exit_mib big.json)" 0 0.01
 check "exit_status" jq -e '.exit_status == 0' big.json
-check "samples counted" jq -e '.samples > 5' big.json
+check "samples counted" jq -e ".samples == $(grep -c '^MEM ' big.dat)" big.json
 "$MPROF" summary --json ex.dat >ex.json
 check "functions with calls, time and peak" jq -e '.functions | map(select(.name == "load")) | .[0].calls == 2' ex.json
 "$MPROF" summary --json leak.dat >leak.json
