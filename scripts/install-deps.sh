@@ -4,7 +4,7 @@
 set -eu
 what=${1:-test}
 build="build-essential pkg-config libunwind-dev libcjson-dev gnuplot-nox"
-test="$build git python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
+test="$build perl git python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
 bench="$test heaptrack hyperfine time"
 case $what in
 	build) want=$build ;;
