@@ -103,8 +103,7 @@ five_samples() { test "$(grep -c '^MEM ' killed.dat)" -ge 5; }
 wait_until 60 five_samples
 prog=$(pgrep -P $mp)
 before=$(grep -c '^MEM ' killed.dat)
-kill -KILL $mp
-wait $mp 2>/dev/null
+{ kill -KILL $mp && wait $mp; } 2>/dev/null # (no "Killed" notice from bash)
 [ -n "$prog" ] && kill -KILL $prog 2>/dev/null
 check "a recording cut by SIGKILL still reads" "$MPROF" peak killed.dat
 between "with the samples up to the kill" "$(grep -c '^MEM ' killed.dat)" "$before" 1000000
