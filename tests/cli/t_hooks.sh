@@ -1,14 +1,16 @@
 # t_hooks.sh - libmprof.so: exact heap per entry point, threads, and programs that do awkward things.
 . "$(dirname "$0")/lib.sh"
 
-# The victims settle for 0.3 s, allocate, hold, free, settle again and exit; the
-# line before the exit line is the settled heap after the frees (a slow start-up can
-# put the first sample before the victim's own set-up, so that is no base).
+# The victims settle for 0.3 s, allocate, hold, free, settle again and exit, freeing
+# nothing else: every HEAP line after the peak that is not the peak's interval, the
+# exit line at least, is the settled heap after the frees, wherever the samples fell
+# (a slow start-up can put the first sample before the victim's own set-up, so that
+# is no base).
 # heap_delta FILE: the largest HEAP value above the settled end, in bytes.
-heap_delta() { awk '$1 == "HEAP" { v[++n] = $2; if ($2 > m) m = $2 } END { printf "%.0f", (m - v[n - 1]) * 1048576 }' "$1"; }
+heap_delta() { awk '$1 == "HEAP" { v[++n] = $2; if ($2 > m) { m = $2; at = n } } END { e = m; for (i = at + 1; i <= n; i++) if (v[i] < e) e = v[i]; printf "%.0f", (m - e) * 1048576 }' "$1"; }
 # heap_end_delta FILE: the settled end minus the closest value seen before the
 # growth, in bytes: 0 when the heap came back to where it was.
-heap_end_delta() { awk '$1 == "HEAP" { v[++n] = $2; if ($2 > m) { m = $2; at = n } } END { e = v[n - 1]; best = 1e18; for (i = 1; i < at; i++) { d = e - v[i]; if (d * d < best * best) best = d } printf "%.0f", best * 1048576 }' "$1"; }
+heap_end_delta() { awk '$1 == "HEAP" { v[++n] = $2; if ($2 > m) { m = $2; at = n } } END { e = m; for (i = at + 1; i <= n; i++) if (v[i] < e) e = v[i]; best = 1e18; for (i = 1; i < at; i++) { d = e - v[i]; if (d * d < best * best) best = d } printf "%.0f", best * 1048576 }' "$1"; }
 
 for how in malloc calloc realloc reallocarray posix_memalign aligned_alloc memalign valloc pvalloc; do
 	want=$("$MPROF" run -q -o "$how.dat" "$PROGS/heap_exact" "$how" 2>&1 >/dev/null)
