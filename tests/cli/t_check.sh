@@ -14,7 +14,9 @@ contains "naming the leak" "$scratch/.err" "heap at exit 2.0 MiB exceeds the lim
 expect_status "two limits exceeded: two lines" 1 "$MPROF" run -q --max-peak 10M --max-leak 1M -o two.dat "$PROGS/leaky" 60 2
 check "two lines" test "$(grep -c exceeds "$scratch/.err")" -eq 2
 expect_status "the program's own failure comes first" 3 "$MPROF" run -q --max-peak 1M -o fail.dat "$PROGS/status" exit 3
-if [ -x "$PROGS/static_prog" ]; then
+if [ ! -x "$PROGS/static_prog" ]; then
+	skip "--max-leak without hook data is an error" "no static build of tests/progs/static_prog.c (no static libc?)"
+else
 	expect_status "--max-leak without hook data is an error" 1 "$MPROF" run -q --max-leak 1M -o st.dat "$PROGS/static_prog"
 	contains "that says why" "$scratch/.err" "--max-leak needs heap data, and 'st.dat' has none"
 fi
@@ -53,8 +55,13 @@ expect_status "grew from 50 to 100 MiB: fails against the baseline" 1 "$MPROF" c
 contains "side-by-side table" "$scratch/.out" "baseline"
 contains "with the peak row failing" "$scratch/.out" "FAIL"
 contains "and the regression named on stderr" "$scratch/.err" "peak RSS"
-expect_status "shrank from 100 to 50 MiB: passes" 0 "$MPROF" check --baseline big.dat small.dat
-expect_status "a 100% tolerance lets 50 -> 100 MiB pass" 0 "$MPROF" check --baseline small.dat --tolerance 150 big.dat
+# A baseline compares the run's length too (10 %): two real runs on a busy machine
+# may differ by more than that, so the passing cases compare big.dat with its own
+# samples halved, in the same time.
+awk '$1 == "MEM" || $1 == "MAXRSS" { $2 /= 2 } $1 == "HEAP" { $2 /= 2; $3 /= 2 } $1 == "EXIT" && $4 > 0 { $4 /= 2 } { print }' big.dat >half.dat
+expect_status "shrank from 100 to 50 MiB: passes" 0 "$MPROF" check --baseline big.dat half.dat
+expect_status "a 100% tolerance lets 50 -> 100 MiB pass" 0 "$MPROF" check --baseline half.dat --tolerance 150 big.dat
+expect_status "which fails without it" 1 "$MPROF" check --baseline half.dat big.dat
 "$MPROF" summary --json small.dat >small.json
 expect_status "a JSON summary works as a baseline" 1 "$MPROF" check --baseline small.json big.dat
 expect_status "and passes the other way" 0 "$MPROF" check --baseline small.json small.dat
@@ -67,7 +74,7 @@ between "rss.peak_mib is the true peak" "$(jq .rss.peak_mib big.json)" 100 112
 between "heap.peak_mib is the 100 blocks" "$(jq .heap.peak_mib big.json)" 100.3 100.5
 between "heap.at_exit_mib is what was left" "$(jq .heap.at_exit_mib big.json)" 0 0.01
 check "exit_status" jq -e '.exit_status == 0' big.json
-check "samples counted" jq -e '.samples > 5' big.json
+check "samples counted" jq -e ".samples == $(grep -c '^MEM ' big.dat)" big.json
 "$MPROF" summary --json ex.dat >ex.json
 check "functions with calls, time and peak" jq -e '.functions | map(select(.name == "load")) | .[0].calls == 2' ex.json
 "$MPROF" summary --json leak.dat >leak.json
@@ -75,7 +82,7 @@ between "a leak of 2 MiB shows at exit" "$(jq .heap.at_exit_mib leak.json)" 2 2.
 "$MPROF" run -q -M -o kids.dat "$PROGS/children" 2 30 0.5
 "$MPROF" summary --json kids.dat >kids.json
 check "children with their peaks" jq -e '(.children | length) == 2 and (.children[0].peak_mib > 29)' kids.json
-"$MPROF" check --json --max-peak 50M --baseline small.dat big.dat >verdict.json
+"$MPROF" check --json --max-peak 50M --baseline small.dat big.dat >verdict.json 2>/dev/null
 check "check --json parses" jq -e . verdict.json
 check "with the verdict" jq -e '.format == "mprof-check" and .passed == false' verdict.json
 check "and each check" jq -e '[.checks[] | select(.metric == "peak_rss" and .kind == "limit")][0].limit == 50' verdict.json

@@ -19,17 +19,26 @@ check "make uninstall removes it" test ! -e "$scratch/root/opt/mp/bin/mprof"
 check "and the documentation" test ! -e "$scratch/root/opt/mp/share/doc/mprof"
 
 # attach: record a running process until it exits.
-"$PROGS/alloc_hold" 40 1.2 &
+# alloc_hold holds its 40 MiB for 2 s: attach once it holds them (the peak is the
+# kernel's high-water mark, so a slow attach still sees them).
+"$PROGS/alloc_hold" 40 2 &
 pid=$!
-sleep 0.3
+holds_40() { awk '/^VmRSS:/ { exit !($2 >= 40 * 1024) }' /proc/$pid/status; }
+wait_until 60 holds_40
 expect_status "attach to a PID records until it exits" 0 "$MPROF" attach -q -o att.dat $pid
 between "the attached peak is its 40 MiB" "$(peak_of att.dat)" 39 50
 contains "noted in the recording" att.dat "NOTE attached to running process $pid"
 wait $pid
-"$PROGS/status" sleep 5 &
+# By name: a copy with a name of its own, once it runs under that name.
+cp "$PROGS/status" ./att-$$
+./att-$$ sleep 30 &
 pid=$!
-expect_status "run -a NAME with a timeout" 0 "$MPROF" run -q -a -t 0.5 -o att2.dat status
+named() { test "$(cat /proc/$pid/comm)" = "att-$$"; }
+wait_until 60 named
+expect_status "run -a NAME with a timeout" 0 "$MPROF" run -q -a -t 0.5 -o att2.dat att-$$
 check "records something" grep -q '^MEM ' att2.dat
+contains "of that process" att2.dat "NOTE attached to running process $pid"
 kill $pid 2>/dev/null
+wait $pid 2>/dev/null
 expect_status "attach to a process that does not exist fails" 1 "$MPROF" attach -q -o att3.dat 999999
 contains "saying so" "$scratch/.err" "cannot attach to process 999999"

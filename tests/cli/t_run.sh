@@ -6,22 +6,30 @@ expect_status "runs a program and exits 0" 0 "$MPROF" run -q "$PROGS/alloc_hold"
 f=$(ls mprof_*.dat 2>/dev/null | head -n 1)
 check "default name is mprof_<YYYYMMDDhhmmss>.dat" test -n "$f" -a -f "$f"
 between "peak of 100 MiB held is 100-112 MiB" "$(peak_of "$f")" 100 112
-between "several samples at 0.1 s" "$(grep -c '^MEM ' "$f")" 8 40
+contains "sampled every 0.1 s by default" "$f" " interval=0.100000 "
+# The program runs at least its two 0.5 s holds: several samples, and never more
+# than one per 0.1 s of the recording's own span (plus the first and the last).
+n=$(grep -c '^MEM ' "$f")
+between "several samples" "$n" 3 1000000
+between "no more samples than 0.1 s intervals" "$n" 0 "$(awk '$1 == "MEM" { if (!a) a = $3; b = $3 } END { printf "%d", (b - a) / 0.1 + 2 }' "$f")"
 contains "CMDLINE is the first line" <(head -n 1 "$f") "CMDLINE $PROGS/alloc_hold 100 0.5"
 between "heap peak is the 100 blocks of 1 MiB" "$(max_of "$f" HEAP 3)" 100 101
 between "heap returns to zero at exit" "$(grep '^HEAP' "$f" | tail -n 1 | cut -d' ' -f2)" 0 0.01
 contains "EXIT line with status 0" "$f" "EXIT 0 "
-# The shape: low, then high, then low again.
-first=$(grep '^MEM' "$f" | head -n 1 | cut -d' ' -f2)
+# The shape: high, then low again after the free (the program allocates as it
+# starts, so where the first sample falls is up to the scheduler).
 last=$(grep '^MEM' "$f" | tail -n 1 | cut -d' ' -f2)
-between "starts low" "$first" 0 20
 between "ends low after the free" "$last" 0 20
 rm -f mprof_*.dat
 
-# A 300 MiB spike lasting 30 ms between two samples 1 s apart.
+# A 300 MiB spike lasting 30 ms, samples 1 s apart: whether a sample falls on it is
+# up to the scheduler; what mprof guarantees is that the kernel's maximum of the
+# interval holds it, and that the peak is at least every sample.
 "$MPROF" run -q -T 1 -o spike.dat "$PROGS/spike" 300 30
-between "sampled MEM misses the spike" "$(max_of spike.dat MEM 2)" 0 250
+between "the interval's MAXRSS holds the spike" "$(max_of spike.dat MAXRSS 2)" 295 330
 between "peak reports the spike the kernel saw" "$(peak_of spike.dat)" 295 330
+# (peak prints 3 decimals, MEM lines have 4: 0.0005 of rounding)
+check "and is at least every sampled MEM" awk -v p="$(peak_of spike.dat)" '$1 == "MEM" && $2 > p + 0.0005 { exit 1 }' spike.dat
 between "heap peak within the interval catches it too" "$(max_of spike.dat HEAP 3)" 300 301
 
 # Exit statuses.
@@ -67,10 +75,12 @@ check "three runs in a row make three files" test "$n" -eq 3
 check "each new name sorts after the one before" test "$(ls mprof_*.dat | sort | tail -n 1)" = "$(ls -t mprof_*.dat | head -n 1)"
 cd ..
 
-# Signals reach the program; mprof waits and writes the last lines.
+# Signals reach the program; mprof waits and writes the last lines. A sample in
+# the recording says the program runs (mprof's handlers are set before it starts).
+sampled() { grep -q '^MEM ' "$1"; }
 "$MPROF" run -q -o term.dat "$PROGS/status" sleep 20 &
 mp=$!
-sleep 0.5
+wait_until 60 sampled term.dat
 kill -TERM $mp
 wait $mp
 rc=$?
@@ -78,7 +88,7 @@ check "SIGTERM to mprof reaches the program (143)" test "$rc" -eq 143
 contains "and the recording is closed" term.dat "EXIT 143 "
 "$MPROF" run -q -o hup.dat "$PROGS/status" sleep 20 &
 mp=$!
-sleep 0.5
+wait_until 60 sampled hup.dat
 kill -HUP $mp
 wait $mp
 check "SIGHUP too (129)" test $? -eq 129
@@ -86,15 +96,19 @@ check "SIGHUP too (129)" test $? -eq 129
 # Timeout stops the program.
 expect_status "-t stops the program with SIGTERM" 143 "$MPROF" run -q -t 0.5 -o to.dat "$PROGS/status" sleep 20
 
-# The recording survives mprof itself being killed: every line is whole.
-"$MPROF" run -q -T 0.01 -o killed.dat "$PROGS/status" sleep 3 &
+# The recording survives mprof itself being killed: every line is whole. The
+# program (mprof's child) and the launcher's channel are left to us to clean up.
+"$MPROF" run -q -T 0.01 -o killed.dat "$PROGS/status" sleep 60 &
 mp=$!
-sleep 0.7
-kill -KILL $mp
-wait $mp 2>/dev/null
-pkill -f "$PROGS/status sleep 3" 2>/dev/null
+five_samples() { test "$(grep -c '^MEM ' killed.dat)" -ge 5; }
+wait_until 60 five_samples
+prog=$(pgrep -P $mp)
+before=$(grep -c '^MEM ' killed.dat)
+{ kill -KILL $mp && wait $mp; } 2>/dev/null # (no "Killed" notice from bash)
+[ -n "$prog" ] && kill -KILL $prog 2>/dev/null
 check "a recording cut by SIGKILL still reads" "$MPROF" peak killed.dat
-between "with the samples up to the kill" "$(grep -c '^MEM' killed.dat)" 20 200
+between "with the samples up to the kill" "$(grep -c '^MEM ' killed.dat)" "$before" 1000000
+rm -f /dev/shm/mprof-channel-"$mp"-*
 
 # Children: summed with -C, split with -M.
 "$MPROF" run -q -C -o sum.dat "$PROGS/children" 3 40 0.8
@@ -104,13 +118,17 @@ between "-M writes a CHLD series per child" "$(grep '^CHLD ' split.dat | cut -d'
 between "each child's peak is its 40 MiB" "$("$MPROF" peak split.dat | awk '/Child/ { print $NF == "MiB" ? $(NF-1) : $NF }' | sort -n | head -n 1)" 39 48
 "$MPROF" run -q -o alone.dat "$PROGS/children" 3 40 0.8
 between "without -C the parent alone is small" "$(peak_of alone.dat)" 0 20
-"$MPROF" run -q -C --backend pss -o pss.dat "$PROGS/children" 3 40 0.8
+# pss and uss have no kernel maximum: the peak is a sample's, so the children hold
+# long enough (2 s, 1 s) for samples to fall on it even on a busy machine.
+"$MPROF" run -q -C --backend pss -o pss.dat "$PROGS/children" 3 40 2
 between "-C with pss sums without counting shared pages twice" "$(peak_of pss.dat)" 118 140
-"$MPROF" run -q --backend psutil_uss -o uss.dat "$PROGS/alloc_hold" 50 0.3
+"$MPROF" run -q --backend psutil_uss -o uss.dat "$PROGS/alloc_hold" 50 1
 between "uss backend (psutil name accepted)" "$(peak_of uss.dat)" 49 60
 
 # On a terminal: a live status line on stderr, cleared at the end.
-if command -v script >/dev/null 2>&1; then
+if ! command -v script >/dev/null 2>&1; then
+	skip "a live status line on a terminal" "no 'script' command (util-linux) to make a terminal"
+else
 	script -qec "'$MPROF' run -o tty.dat '$PROGS/alloc_hold' 30 0.6" /dev/null >tty.out 2>&1
 	check "a live status line on a terminal" grep -q "mprof: [0-9.]*s  [0-9.]* MiB  peak" tty.out
 	check "cleared before the summary line" grep -q $'\r\033\\[K' tty.out
