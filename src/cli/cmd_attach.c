@@ -14,7 +14,8 @@ static const char help[] =
     "\n"
     "Records a running process (by PID, or the first whose name contains NAME)\n"
     "until it exits, the timeout passes, or Ctrl-C. The process is not hooked:\n"
-    "the recording holds RSS and its true interval maxima.\n"
+    "the recording holds RSS samples; with --true-peak also its true interval\n"
+    "maxima.\n"
     "\n"
     "options:\n"
     "  -T, --interval SECONDS  time between samples (default 0.1)\n"
@@ -23,6 +24,9 @@ static const char help[] =
     "  -C, --include-children  MEM is the whole process tree summed\n"
     "  -M, --multiprocess      one CHLD series per descendant process\n"
     "      --backend KIND      rss (default), pss or uss\n"
+    "      --true-peak         reset the process's peak-RSS mark (VmHWM) at every\n"
+    "                          sample to catch peaks between samples; other tools\n"
+    "                          reading its VmHWM then see our resets\n"
     "  -q, --quiet             no status line and no summary on stderr\n";
 
 /* Shared with 'mprof run --attach'. */

@@ -28,6 +28,7 @@ static const char help[] =
     "      --backend KIND      rss (default), pss or uss (psutil, psutil_pss,\n"
     "                          psutil_uss are accepted too)\n"
     "  -a, --attach            the program is a PID or process name to record\n"
+    "      --true-peak         with -a: reset its VmHWM (see 'mprof attach --help')\n"
     "      --python            run as a Python script with @profile available\n"
     "      --nopython          never treat the program as a Python script\n"
     "      --func PATTERN      keep brackets of -finstrument-functions calls whose\n"

@@ -21,6 +21,7 @@ enum {
 	RO_ATTACH,
 	RO_STACKS,
 	RO_SAMPLE_BYTES,
+	RO_TRUE_PEAK,
 };
 
 #define RUNOPTS_TABLE                                                                              \
@@ -32,6 +33,7 @@ enum {
 	    {"python", 0, OPT_NONE, RO_PYTHON}, {"nopython", 0, OPT_NONE, RO_NOPYTHON},            \
 	    {"func", 0, OPT_REQUIRED, RO_FUNC}, {"stacks", 0, OPT_OPTIONAL, RO_STACKS},            \
 	    {"sample-bytes", 0, OPT_REQUIRED, RO_SAMPLE_BYTES},                                    \
+	    {"true-peak", 0, OPT_NONE, RO_TRUE_PEAK},                                              \
 	{                                                                                          \
 		"help", 'h', OPT_NONE, RO_HELP                                                     \
 	}

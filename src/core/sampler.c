@@ -406,7 +406,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	memset(res, 0, sizeof(*res));
 	res->heap_peak_mib = -1;
 	res->heap_end_mib = -1;
-	res->hwm = cfg->backend == PROC_RSS;
+	res->hwm = cfg->backend == PROC_RSS && !cfg->keep_hwm;
 	struct state *st = xcalloc(1, sizeof(*st)); /* the sample ring makes it large */
 	st->cfg = cfg;
 	st->w = w;
