@@ -59,6 +59,7 @@ struct state {
 	uint32_t slot_gen;     /* the generation the symbol snapshot was taken for */
 	struct symbolizer sym; /* names -finstrument-functions addresses */
 	int seen_descendants;
+	int below_zero_noted;
 	int hwm_now; /* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
 	int64_t last_retire_ns, last_scan_ns;
@@ -220,6 +221,24 @@ static struct mprof_proc *slot_of(struct state *s, pid_t pid)
 	return s->ch ? chan_find(s->ch, pid) : NULL;
 }
 
+/* A heap count below zero means frees of blocks the hooks never saw allocated (an
+ * allocator they cannot reach): never reported as such, said once. */
+static void no_negative(struct state *s, pid_t pid, struct chan_heap *h)
+{
+	if (h->live >= 0 && h->peak >= 0)
+		return;
+	if (!s->below_zero_noted)
+		dat_writef(s->w,
+			   "NOTE heap of process %d fell below zero: it freed blocks the hooks did "
+			   "not see allocated (an allocator they cannot reach); counted as 0",
+			   (int)pid);
+	s->below_zero_noted = 1;
+	if (h->live < 0)
+		h->live = 0;
+	if (h->peak < 0)
+		h->peak = 0;
+}
+
 /* Writes the HEAP line (and CHLDHEAP lines with -M) for time t. */
 static void sample_heap(struct state *s, double t)
 {
@@ -238,6 +257,7 @@ static void sample_heap(struct state *s, double t)
 	}
 	struct chan_heap h;
 	chan_take_heap(s->slot, &h);
+	no_negative(s, s->pid, &h);
 	if (h.peak < (int64_t)s->heap_prev_live)
 		h.peak = (int64_t)s->heap_prev_live; /* the interval started there */
 	s->heap_prev_live = (double)h.live;
@@ -248,6 +268,7 @@ static void sample_heap(struct state *s, double t)
 				continue;
 			struct chan_heap kh;
 			chan_take_heap(kp, &kh);
+			no_negative(s, s->kids[i].pid, &kh);
 			if (s->cfg->multiprocess) {
 				struct dat_heap line = {
 				    t,	       MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),

@@ -50,3 +50,52 @@ else
 fi
 kill "$victim" 2>/dev/null; wait "$victim" 2>/dev/null
 check "attach --help documents --true-peak and its side effect" sh -c "'$MPROF' attach --help | grep -A2 -e '--true-peak' | grep -q 'other tools'"
+
+# ---- RTLD_DEEPBIND: the library's allocations are seen, its blocks' frees match them ----
+cat >deep.c <<'C'
+#include <stdlib.h>
+#include <string.h>
+void *deep_alloc(size_t n)
+{
+	char *p = malloc(n);
+	if (p)
+		memset(p, 1, n);
+	return p;
+}
+C
+if ${CC:-cc} -shared -fPIC -o libdeep.so deep.c; then
+	expect_status "deepbind: records" 0 "$MPROF" run -q -o deep.dat "$PROGS/deepbind" "$scratch/libdeep.so" 64
+	between "deepbind: the heap never goes negative" \
+		"$(awk '$1 == "HEAP" && ($2 < m || $3 < m) { m = ($2 < $3 ? $2 : $3) } END { print m + 0 }' deep.dat)" 0 0
+	between "deepbind: the library's 64 MiB are in the heap peak" "$(max_of deep.dat HEAP 3)" 63 70
+	"$MPROF" summary deep.dat >deep-sum.out 2>&1
+	check "deepbind: summary's peak heap is the 64 MiB" grep -Eq 'peak heap +6[4-9]\.' deep-sum.out
+	expect_status "deepbind: check --max-leak works (the EXIT line is there)" 0 "$MPROF" check --max-leak 1M deep.dat
+	expect_status "deepbind: check --max-heap sees the 64 MiB" 1 "$MPROF" check --max-heap 32M deep.dat
+	# A bare name found through the search path works as it did.
+	mkdir -p deeplib && cp libdeep.so deeplib/
+	expect_status "deepbind: a bare name on LD_LIBRARY_PATH still loads" 0 \
+		env LD_LIBRARY_PATH="$scratch/deeplib" "$MPROF" run -q -o deep2.dat "$PROGS/deepbind" libdeep.so 8
+	between "deepbind: and its 8 MiB are seen" "$(max_of deep2.dat HEAP 3)" 7.9 12
+	# dlopen searches its caller's RUNPATH: the hook must not make it search ours.
+	mkdir -p rp && cp libdeep.so rp/
+	if ${CC:-cc} -o rpprog -Wl,--enable-new-dtags,-rpath,"$scratch/rp" "$MPROF_TOP/tests/progs/deepbind.c"; then
+		for how in plain deep; do
+			expect_status "dlopen by bare name through the program's RUNPATH ($how)" 0 \
+				"$MPROF" run -q -o "rp-$how.dat" ./rpprog libdeep.so 8 "$how"
+		done
+		between "deepbind through RUNPATH: its 8 MiB are seen" "$(max_of rp-deep.dat HEAP 3)" 7.9 12
+	else
+		fail "dlopen through RUNPATH: cannot build the program"
+	fi
+else
+	fail "deepbind: cannot build the test library"
+fi
+
+# Frees of blocks no hook saw (glibc's __libc_malloc called directly) never make the
+# heap negative, and the leak check still finds the EXIT line.
+expect_status "unseen block: records" 0 "$MPROF" run -q -o unseen.dat "$PROGS/deepbind" --libc 32
+between "unseen block: the heap never goes negative" \
+	"$(awk '$1 == "HEAP" && ($2 < m || $3 < m) { m = ($2 < $3 ? $2 : $3) } END { print m + 0 }' unseen.dat)" 0 0
+contains "unseen block: a NOTE says why" unseen.dat "NOTE heap of process"
+expect_status "unseen block: check --max-leak works" 0 "$MPROF" check --max-leak 1M unseen.dat
