@@ -40,6 +40,8 @@ static int peak_one(const char *path, const char *func)
 		printf("%s\t%.3f MiB", path, dat_peak_rss(&r, NULL));
 		if (heap >= 0)
 			printf("\theap %.3f MiB", heap);
+		if (heap >= 0 && r.heap_ends)
+			printf(" (until an image the hooks cannot see)");
 		if (dat_peak_is_sampled(&r))
 			printf("\t(%s)", SUMMARY_NO_TRUE_PEAK);
 		printf("\n");

@@ -45,6 +45,12 @@ static void print_text(const struct summary *s)
 			printf("heap at exit  %.3f MiB\n", s->heap_exit_mib);
 		printf("allocations   %llu (frees %llu)\n", (unsigned long long)s->allocs,
 		       (unsigned long long)s->frees);
+		if (s->heap_ends)
+			printf("              heap lines end: %s does not report to the hooks\n",
+			       s->heap_ends);
+	} else if (s->heap_ends) {
+		printf("heap          no hook data: %s does not report to the hooks\n",
+		       s->heap_ends);
 	} else {
 		printf("heap          no hook data\n");
 	}

@@ -77,6 +77,12 @@ struct mprof_proc {
 	_Atomic uint32_t generation; /* bumped when an exec reuses the slot */
 	_Atomic uint32_t flags_unused;
 	uint32_t pad0_;
+	/* Which image the counters belong to: the address of the kernel's AT_RANDOM
+	 * bytes and their first 8, new at every exec. The launcher compares them with
+	 * the process's own: an image that differs has not registered (yet), and one
+	 * that never does cannot be hooked. Written before generation. */
+	_Atomic uint64_t image_at;
+	_Atomic uint64_t image_random;
 	/* Net bytes that threads have flushed so far: a running estimate of the live
 	 * heap from which each thread computes candidate peaks. Read on every
 	 * allocation, written rarely: a cache line of its own with heap_peak. */

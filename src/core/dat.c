@@ -197,6 +197,8 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 		r->notes[r->nnotes++] = xstrdup(rest);
 		if (strncmp(rest, DAT_NOTE_NO_HWM, strlen(DAT_NOTE_NO_HWM)) == 0)
 			r->hwm = 0;
+		if (!r->heap_ends && !strncmp(rest, DAT_NOTE_HEAP_ENDS, strlen(DAT_NOTE_HEAP_ENDS)))
+			r->heap_ends = r->notes[r->nnotes - 1];
 		return 0;
 	}
 
@@ -533,6 +535,30 @@ static void write_pair(struct dat_writer *w, const char *kind, double a, double 
 	p = put_fixed6(p, b);
 	*p++ = '\n';
 	emit(w, buf, (size_t)(p - buf));
+}
+
+void dat_write_heap_ends(struct dat_writer *w, int pid, const char *exe)
+{
+	char *name = xstrdup(exe);
+	for (char *p = name; *p; p++)
+		if ((unsigned char)*p < 32 || *p == 127)
+			*p = '?';
+	dat_writef(w,
+		   "NOTE " DAT_NOTE_HEAP_ENDS
+		   "%d now runs '%s', which does not report to the hooks "
+		   "(statically linked, setuid, or started without LD_PRELOAD)",
+		   pid, name);
+	free(name);
+}
+
+void dat_heap_ends_subject(const char *note, char *buf, size_t size)
+{
+	int pid = atoi(note + strlen(DAT_NOTE_HEAP_ENDS));
+	const char *a = strstr(note, " now runs '"), *b = strstr(note, "', which does not");
+	if (a && b && b > a + 11)
+		snprintf(buf, size, "'%.*s' (process %d)", (int)(b - a - 11), a + 11, pid);
+	else
+		snprintf(buf, size, "process %d", pid);
 }
 
 void dat_write_no_hwm(struct dat_writer *w, int pid, int why)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,10 @@
 /* The kernel's maximum is read (and reset) at most this often: reading it costs 7x a
  * plain RSS read, and the mark accumulates in between, so nothing is missed. */
 #define HWM_EVERY_NS (10 * 1000000LL)
+
+/* An image that runs this long without registering in the channel never will: a
+ * hooked one registers as its loader finishes. */
+#define IMAGE_GRACE_NS (1000 * 1000000LL)
 
 #define HIST 8192 /* samples kept for brackets: 13 min at 0.1 s, 8 s at 1 ms */
 
@@ -60,6 +65,13 @@ struct state {
 	struct symbolizer sym; /* names -finstrument-functions addresses */
 	int seen_descendants;
 	int below_zero_noted;
+	/* The main process's image: IMG_OURS while its slot's counters are its own,
+	 * IMG_PENDING while it runs an image that has not registered (since
+	 * image_since_ns), IMG_UNHOOKED once that lasted IMAGE_GRACE_NS or it ended. */
+	enum { IMG_OURS, IMG_PENDING, IMG_UNHOOKED } image;
+	int64_t image_since_ns, last_image_ns;
+	char image_exe[PATH_MAX];
+	int exiting; /* the program has ended: this is the last reading */
 	int hwm_now; /* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
 	int64_t last_retire_ns, last_scan_ns;
@@ -239,6 +251,38 @@ static void no_negative(struct state *s, pid_t pid, struct chan_heap *h)
 		h->peak = 0;
 }
 
+/* Whether the main slot's counters are those of the image the process runs now.
+ * An exec into an image the hooks cannot enter (static, setuid, LD_PRELOAD
+ * removed) leaves the old image's counters behind: they are stale, not zero. */
+static int heap_is_current(struct state *s)
+{
+	int64_t now = time_mono_ns();
+	if (s->image == IMG_OURS && now - s->last_image_ns < HWM_EVERY_NS && !s->exiting)
+		return 1;
+	s->last_image_ns = now;
+	int m = s->exiting ? -1
+			   : proc_image_is(s->pid, atomic_load(&s->slot->image_at),
+					   atomic_load(&s->slot->image_random));
+	if (m == 1) {
+		s->image = IMG_OURS; /* registered (again): its counters are fresh */
+	} else if (m == 0 && s->image == IMG_OURS) {
+		s->image = IMG_PENDING;
+		s->image_since_ns = now;
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/%d/exe", (int)s->pid);
+		ssize_t n = readlink(link, s->image_exe, sizeof(s->image_exe) - 1);
+		s->image_exe[n > 0 ? n : 0] = '\0';
+		if (n <= 0)
+			snprintf(s->image_exe, sizeof(s->image_exe), "?");
+	}
+	if (s->image == IMG_PENDING && (s->exiting || now - s->image_since_ns >= IMAGE_GRACE_NS)) {
+		s->image = IMG_UNHOOKED;
+		dat_write_heap_ends(s->w, (int)s->pid, s->image_exe);
+		s->res->heap_end_mib = -1;
+	}
+	return s->image == IMG_OURS;
+}
+
 /* Writes the HEAP line (and CHLDHEAP lines with -M) for time t. */
 static void sample_heap(struct state *s, double t)
 {
@@ -255,9 +299,12 @@ static void sample_heap(struct state *s, double t)
 		sym_snapshot(&s->sym, s->pid);
 		s->slot_gen = gen;
 	}
+	int current = heap_is_current(s);
 	struct chan_heap h;
 	chan_take_heap(s->slot, &h);
 	no_negative(s, s->pid, &h);
+	if (!current)
+		memset(&h, 0, sizeof(h)); /* another image's: stale */
 	if (h.peak < (int64_t)s->heap_prev_live)
 		h.peak = (int64_t)s->heap_prev_live; /* the interval started there */
 	s->heap_prev_live = (double)h.live;
@@ -283,6 +330,8 @@ static void sample_heap(struct state *s, double t)
 			}
 		}
 	}
+	if (!current)
+		return; /* the series ends (or pauses) here */
 	struct dat_heap line = {t, MIB(h.live), MIB(h.peak), MIB(h.mmap_live), h.allocs, h.frees};
 	dat_write_heap(s->w, 0, &line);
 	double peak = line.peak_mib > line.live_mib ? line.peak_mib : line.live_mib;
@@ -400,6 +449,7 @@ static void finish_exit(struct state *s, int wait_status, const struct rusage *r
 	double t = (double)time_real_ns() / 1e9;
 	s->res->exited = 1;
 	s->res->wait_status = wait_status;
+	s->exiting = 1;
 	sample_heap(s, t); /* the heap at exit: the library's counters outlive it */
 	drain_all(s);
 	retire_dead(s);

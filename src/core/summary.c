@@ -2,6 +2,7 @@
  * them. */
 #include "core/summary.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,10 +72,15 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 		s->heap_peak_mib = dat_peak_heap(r, &t);
 		s->heap_peak_t_s = t - s->start;
 		const struct dat_heap *last = &r->heap.v[r->heap.n - 1];
-		if (r->has_exit)
+		if (r->has_exit && !r->heap_ends) /* else the last line is another image's */
 			s->heap_exit_mib = last->live_mib;
 		s->allocs = last->allocs;
 		s->frees = last->frees;
+	}
+	if (r->heap_ends) {
+		char who[PATH_MAX + 64];
+		dat_heap_ends_subject(r->heap_ends, who, sizeof(who));
+		s->heap_ends = xstrdup(who);
 	}
 	s->funcs = xcalloc(r->nfuncs + 1, sizeof(*s->funcs));
 	for (size_t i = 0; i < r->nfuncs; i++) {
@@ -102,6 +108,7 @@ void summary_release(struct summary *s)
 {
 	free(s->file);
 	free(s->cmdline);
+	free(s->heap_ends);
 	for (size_t i = 0; i < s->nfuncs; i++)
 		free(s->funcs[i].name);
 	free(s->funcs);
@@ -173,6 +180,8 @@ cJSON *summary_json(const struct summary *s)
 	} else {
 		cJSON_AddNullToObject(o, "heap");
 	}
+	if (s->heap_ends)
+		cJSON_AddStringToObject(o, "heap_ends", s->heap_ends);
 	cJSON *funcs = cJSON_AddArrayToObject(o, "functions");
 	for (size_t i = 0; i < s->nfuncs; i++) {
 		cJSON *f = cJSON_CreateObject();
@@ -323,6 +332,11 @@ static struct check_result *push(struct check_result **res, size_t *n)
 static int need_data(const struct summary *s, enum check_metric m, const char *func,
 		     const char *what, struct err *e)
 {
+	if ((m == CHECK_HEAP || m == CHECK_LEAK) && s->heap_ends)
+		return err_set(e,
+			       "%s: no heap data for %s in '%s': it does not report to the hooks "
+			       "(see the NOTE lines of the recording)",
+			       what, s->heap_ends, s->file);
 	if ((m == CHECK_HEAP || m == CHECK_LEAK) && !s->has_heap)
 		return err_set(e,
 			       "%s needs heap data, and '%s' has none (the program was not "

@@ -38,6 +38,9 @@ struct summary {
 	double heap_peak_mib, heap_peak_t_s;
 	double heap_exit_mib; /* < 0 without an EXIT line */
 	uint64_t allocs, frees;
+	/* Whose heap the hooks stopped seeing ("'<exe>' (process <pid>)"), NULL when
+	 * the heap lines cover the whole run. */
+	char *heap_ends;
 	struct summary_func *funcs;
 	size_t nfuncs;
 	struct {

@@ -99,3 +99,35 @@ between "unseen block: the heap never goes negative" \
 	"$(awk '$1 == "HEAP" && ($2 < m || $3 < m) { m = ($2 < $3 ? $2 : $3) } END { print m + 0 }' unseen.dat)" 0 0
 contains "unseen block: a NOTE says why" unseen.dat "NOTE heap of process"
 expect_status "unseen block: check --max-leak works" 0 "$MPROF" check --max-leak 1M unseen.dat
+
+# ---- a hooked image replaced by one that does not report ----
+# sh (hooked) execs a static program (30 MiB, 0.3 s) that LD_PRELOAD cannot enter.
+expect_status "exec static: records" 0 "$MPROF" run -q -o exs.dat sh -c "exec '$PROGS/static_prog'"
+contains "exec static: a NOTE says whose heap series ended and why" exs.dat \
+	"NOTE heap series ends: process "
+contains "exec static: naming the image" exs.dat "now runs '$PROGS/static_prog'"
+# Every HEAP line comes before the NOTE: none carries the shell's stale counters on.
+check "exec static: no HEAP line after the NOTE" \
+	awk '/^NOTE heap series ends/ { n = 1 } n && /^HEAP / { bad = 1 } END { exit !(n && !bad) }' exs.dat
+expect_status "exec static: check --max-heap fails" 1 "$MPROF" check --max-heap 1M exs.dat
+contains "exec static: saying there is no heap data for it" "$scratch/.err" "no heap data for '$PROGS/static_prog'"
+expect_status "exec static: check --max-leak fails" 1 "$MPROF" check --max-leak 1M exs.dat
+contains "exec static: the same way" "$scratch/.err" "no heap data for '$PROGS/static_prog'"
+expect_status "exec static: run --max-heap fails too" 1 \
+	"$MPROF" run -q --max-heap 1M -o exs2.dat sh -c "exec '$PROGS/static_prog'"
+"$MPROF" summary exs.dat >exs-sum.out 2>&1
+contains "exec static: summary says so" exs-sum.out "does not report to the hooks"
+check "exec static: summary --json says so" sh -c "'$MPROF' summary --json exs.dat | jq -e '.heap_ends | test(\"static_prog\")'"
+
+# env -u LD_PRELOAD: the dynamic program runs without the hooks; env's heap is stale.
+expect_status "env -u LD_PRELOAD: records" 0 "$MPROF" run -q -o env.dat env -u LD_PRELOAD "$PROGS/alloc_hold" 40 0.4
+contains "env -u LD_PRELOAD: the heap series ends with a NOTE" env.dat "now runs '$PROGS/alloc_hold'"
+expect_status "env -u LD_PRELOAD: check --max-heap fails" 1 "$MPROF" check --max-heap 1M env.dat
+contains "env -u LD_PRELOAD: no heap data" "$scratch/.err" "no heap data for"
+check "env -u LD_PRELOAD: summary shows no heap at exit" sh -c "! '$MPROF' summary env.dat | grep -q 'heap at exit'"
+
+# A hooked image exec'ing a hooked one: the series goes on, no NOTE.
+expect_status "exec hooked: records" 0 "$MPROF" run -q -o exh.dat sh -c "exec '$PROGS/alloc_hold' 30 0.3"
+check "exec hooked: no NOTE" sh -c "! grep -q '^NOTE heap series ends' exh.dat"
+between "exec hooked: its 30 MiB are in the heap" "$(max_of exh.dat HEAP 3)" 29.9 34
+expect_status "exec hooked: check --max-heap sees them" 1 "$MPROF" check --max-heap 20M exh.dat
