@@ -62,9 +62,16 @@ static void print_text(const struct summary *s)
 			printf(", peak %.1f MiB", f->peak_mib);
 		printf("\n");
 	}
-	for (size_t i = 0; i < s->nchildren; i++)
-		printf("child         %s: peak %.1f MiB\n", s->children[i].id,
-		       s->children[i].peak_mib);
+	for (size_t i = 0; i < s->nchildren; i++) {
+		printf("child         %s: ", s->children[i].id);
+		if (s->children[i].peak_mib >= 0)
+			printf("peak %.1f MiB", s->children[i].peak_mib);
+		else
+			printf("no RSS sample");
+		if (s->children[i].heap_peak_mib >= 0)
+			printf(", peak heap %.1f MiB", s->children[i].heap_peak_mib);
+		printf("\n");
+	}
 }
 
 int cmd_summary(int argc, char **argv)

@@ -412,7 +412,21 @@ double dat_peak_heap(const struct dat_recording *r, double *t)
 
 double dat_child_peak(const struct dat_child *c)
 {
+	if (!c->mem.n && !c->max.n)
+		return -1;
 	return series_max(&c->max, series_max(&c->mem, 0, NULL), NULL);
+}
+
+double dat_child_heap_peak(const struct dat_child *c)
+{
+	double best = -1;
+	for (size_t i = 0; i < c->heap.n; i++) {
+		const struct dat_heap *h = &c->heap.v[i];
+		double v = h->peak_mib > h->live_mib ? h->peak_mib : h->live_mib;
+		if (v > best)
+			best = v;
+	}
+	return best;
 }
 
 /* ---- writing ---- */

@@ -113,8 +113,12 @@ double dat_peak_sampled(const struct dat_recording *r, double *t);
 /* The peak heap (max of live and interval peaks), or -1 when there is no heap data. */
 double dat_peak_heap(const struct dat_recording *r, double *t);
 
-/* The child's true peak from CHLD and CHLDMAX. */
+/* The child's true peak from CHLD and CHLDMAX; -1 when it has neither (seen only
+ * through its CHLDHEAP lines). */
 double dat_child_peak(const struct dat_child *c);
+
+/* The child's peak heap from its CHLDHEAP lines; -1 when it has none. */
+double dat_child_heap_peak(const struct dat_child *c);
 
 /* Returns the child with id, adding it when absent. The pointer is valid until the
  * next call that adds a child. */

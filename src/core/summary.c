@@ -100,6 +100,7 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 	for (size_t i = 0; i < r->nchildren; i++) {
 		s->children[i].id = xstrdup(r->children[i].id);
 		s->children[i].peak_mib = dat_child_peak(&r->children[i]);
+		s->children[i].heap_peak_mib = dat_child_heap_peak(&r->children[i]);
 	}
 	s->nchildren = r->nchildren;
 }
@@ -196,7 +197,10 @@ cJSON *summary_json(const struct summary *s)
 	for (size_t i = 0; i < s->nchildren; i++) {
 		cJSON *c = cJSON_CreateObject();
 		cJSON_AddStringToObject(c, "id", s->children[i].id);
-		cJSON_AddNumberToObject(c, "peak_mib", r3(s->children[i].peak_mib));
+		add_num_or_null(c, "peak_mib", r3(s->children[i].peak_mib),
+				s->children[i].peak_mib >= 0);
+		add_num_or_null(c, "heap_peak_mib", r3(s->children[i].heap_peak_mib),
+				s->children[i].heap_peak_mib >= 0);
 		cJSON_AddItemToArray(kids, c);
 	}
 	return o;

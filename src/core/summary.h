@@ -45,7 +45,8 @@ struct summary {
 	size_t nfuncs;
 	struct {
 		char *id;
-		double peak_mib;
+		double peak_mib;      /* < 0: no RSS sample of it (seen through its heap only) */
+		double heap_peak_mib; /* < 0: no heap data */
 	} * children;
 	size_t nchildren;
 };

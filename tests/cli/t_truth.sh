@@ -131,3 +131,30 @@ expect_status "exec hooked: records" 0 "$MPROF" run -q -o exh.dat sh -c "exec '$
 check "exec hooked: no NOTE" sh -c "! grep -q '^NOTE heap series ends' exh.dat"
 between "exec hooked: its 30 MiB are in the heap" "$(max_of exh.dat HEAP 3)" 29.9 34
 expect_status "exec hooked: check --max-heap sees them" 1 "$MPROF" check --max-heap 20M exh.dat
+
+# ---- -M: children's heap peaks are shown; no 0 MiB RSS peak for a child never sampled ----
+expect_status "-M: records" 0 "$MPROF" run -q -M -o kids.dat "$PROGS/children" 2 30 0.4
+"$MPROF" peak kids.dat >kids-peak.out 2>&1
+between "-M: peak shows each child's heap peak (30 MiB)" \
+	"$(awk '/Child/ { for (i = 1; i < NF; i++) if ($i == "heap") print $(i + 1) }' kids-peak.out | sort -n | head -n 1)" 29.9 32
+"$MPROF" summary kids.dat >kids-sum.out 2>&1
+check "-M: summary shows each child's peak heap" grep -Eq 'child .*peak heap 30\.' kids-sum.out
+check "-M: summary --json has children[].heap_peak_mib" \
+	sh -c "'$MPROF' summary --json kids.dat | jq -e '[.children[].heap_peak_mib] | length == 2 and all(. > 29.9 and . < 32)'"
+# A child seen only through its heap line (it ended before an RSS sample of it).
+cat >heaponly.dat <<'DAT'
+CMDLINE prog
+MPROF 1 interval=0.100000 backend=rss children=split hooks=1 hwm=1
+MEM 1.0 100.0
+HEAP 0.0 0.0 100.0 0 0 0.0
+CHLDHEAP 4242 12.5 20.0 100.1 3 0 0.0
+MEM 1.0 100.2
+EXIT 0 100.3 -1
+DAT
+"$MPROF" peak heaponly.dat >ho-peak.out 2>&1
+check "heap-only child: peak lists no 0 MiB RSS peak" sh -c "! grep -E 'Child 4242.*[[:space:]]0\.000 MiB' ho-peak.out"
+contains "heap-only child: peak shows its heap peak" ho-peak.out "heap 20.000 MiB"
+"$MPROF" summary heaponly.dat >ho-sum.out 2>&1
+contains "heap-only child: summary says there is no RSS sample" ho-sum.out "child         4242: no RSS sample, peak heap 20.0 MiB"
+check "heap-only child: summary --json has a null RSS peak" \
+	sh -c "'$MPROF' summary --json heaponly.dat | jq -e '.children[0].peak_mib == null and .children[0].heap_peak_mib == 20'"
