@@ -145,6 +145,19 @@ struct mprof_stk_entry {
 	_Atomic uint16_t ready;
 };
 
+/* The image's code modules, published by the library itself: a process that ends
+ * before the launcher reads its /proc/PID/maps still has its stacks named. Each is
+ * one executable segment: [lo, hi) in the process, bias (ELF address = address -
+ * bias), and the module's path at names[name]. Entry 0 is the executable. */
+#define MPROF_STK_MODULES 512
+#define MPROF_STK_NAMES (64 * 1024)
+
+struct mprof_stk_module {
+	uint64_t lo, hi, bias;
+	uint32_t name;
+	uint32_t pad_;
+};
+
 enum mprof_area_state {
 	MPROF_AREA_FREE = 0,
 	MPROF_AREA_CLAIMING = 1,
@@ -160,12 +173,16 @@ struct mprof_stk_area {
 	uint32_t pad_;
 	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
 	_Alignas(64) _Atomic uint64_t head; /* events reserved by the owner's threads */
+	_Atomic uint32_t nmodules;	    /* modules[0, nmodules) are written (release) */
+	uint32_t names_used;		    /* the library's own: bytes of names[] taken */
 	_Alignas(64) _Atomic uint64_t frames_used;
 	_Alignas(64) struct mprof_stk_event ring[MPROF_STK_EVENTS];
 	struct mprof_stk_entry table[MPROF_STK_TABLE];
 	uint64_t frames[MPROF_STK_FRAMES];
 	_Atomic uint16_t filter[MPROF_STK_FILTER]; /* live sampled blocks with this home bucket */
 	_Atomic uint64_t sampled[MPROF_STK_FILTER + MPROF_STK_PROBE]; /* their addresses */
+	struct mprof_stk_module modules[MPROF_STK_MODULES];
+	char names[MPROF_STK_NAMES];
 };
 
 /* The home bucket of a block address (sample mode). The program's own threads keep

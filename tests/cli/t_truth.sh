@@ -158,3 +158,31 @@ contains "heap-only child: peak shows its heap peak" ho-peak.out "heap 20.000 Mi
 contains "heap-only child: summary says there is no RSS sample" ho-sum.out "child         4242: no RSS sample, peak heap 20.0 MiB"
 check "heap-only child: summary --json has a null RSS peak" \
 	sh -c "'$MPROF' summary --json heaponly.dat | jq -e '.children[0].peak_mib == null and .children[0].heap_peak_mib == 20'"
+
+# ---- short-lived processes keep their function names (--stacks) ----
+named=0
+for i in $(seq 10); do
+	"$MPROF" run -q --stacks=all -o "quick-$i.dat" "$PROGS/quick" >/dev/null 2>&1 &&
+		grep -q '^STKFN .* quick_alloc' "quick-$i.dat" && grep -q '^STKFN .* main' "quick-$i.dat" &&
+		named=$((named + 1))
+done
+between "short-lived: 10 runs of a program that allocates and exits, every stack named" "$named" 10 10
+# The launcher falls behind (here: stopped) while ten such processes start and end:
+# it reads their mappings only after they are gone.
+mkfifo go
+"$MPROF" run -q --stacks=all -o late.dat sh -c \
+	"cat go >/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do '$PROGS/quick'; done; : >done" &
+mp=$!
+for _ in $(seq 200); do pgrep -P "$mp" >/dev/null && break; sleep 0.02; done
+kill -STOP "$mp"
+echo >go
+for _ in $(seq 500); do [ -e done ] && break; sleep 0.02; done
+kill -CONT "$mp"
+wait "$mp"
+between "late reader: ten images of the short-lived program" "$(grep -c "^STKIMG .* $PROGS/quick\$" late.dat)" 10 10
+between "late reader: every one's stack named (quick_alloc, main)" \
+	"$(awk '$1 == "STKFN" && ($5 == "quick_alloc" || $5 == "main") { n++ } END { print n + 0 }' late.dat)" 2 2
+check "late reader: no image without its executable's name" sh -c "! grep -q '^STKIMG .* ?\$' late.dat"
+"$MPROF" report late.dat >late-report.out 2>&1
+contains "late reader: report names the allocation site" late-report.out "quick_alloc"
+check "late reader: no frame left as a raw address" sh -c "! grep -q '^STKFN [0-9]* 0 ' late.dat"
