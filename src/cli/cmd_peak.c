@@ -42,6 +42,9 @@ static int peak_one(const char *path, const char *func)
 			printf("\theap %.3f MiB", heap);
 		if (heap >= 0 && r.heap_ends)
 			printf(" (until an image the hooks cannot see)");
+		if (dat_mmap_significant(&r))
+			printf("\tanon mmap %.3f MiB (%s)", dat_peak_mmap(&r, NULL),
+			       SUMMARY_MMAP_SHORT);
 		if (dat_peak_is_sampled(&r))
 			printf("\t(%s)", SUMMARY_NO_TRUE_PEAK);
 		printf("\n");

@@ -48,6 +48,9 @@ static void print_text(const struct summary *s)
 		if (s->heap_ends)
 			printf("              heap lines end: %s does not report to the hooks\n",
 			       s->heap_ends);
+		if (s->mmap_significant)
+			printf("anon mmap     peak %.1f MiB at %.2f s: %s\n", s->mmap_peak_mib,
+			       s->mmap_peak_t_s, SUMMARY_MMAP_NOTE);
 	} else if (s->heap_ends) {
 		printf("heap          no hook data: %s does not report to the hooks\n",
 		       s->heap_ends);

@@ -410,6 +410,26 @@ double dat_peak_heap(const struct dat_recording *r, double *t)
 	return best;
 }
 
+double dat_peak_mmap(const struct dat_recording *r, double *t)
+{
+	if (!r->heap.n)
+		return -1;
+	double best = -1;
+	for (size_t i = 0; i < r->heap.n; i++)
+		if (r->heap.v[i].mmap_mib > best) {
+			best = r->heap.v[i].mmap_mib;
+			if (t)
+				*t = r->heap.v[i].t;
+		}
+	return best;
+}
+
+int dat_mmap_significant(const struct dat_recording *r)
+{
+	double m = dat_peak_mmap(r, NULL);
+	return m > 1.0 && m > 0.1 * dat_peak_rss(r, NULL);
+}
+
 double dat_child_peak(const struct dat_child *c)
 {
 	if (!c->mem.n && !c->max.n)

@@ -113,6 +113,14 @@ double dat_peak_sampled(const struct dat_recording *r, double *t);
 /* The peak heap (max of live and interval peaks), or -1 when there is no heap data. */
 double dat_peak_heap(const struct dat_recording *r, double *t);
 
+/* The peak anonymous mmap the program made itself (the HEAP lines' last field), or
+ * -1 when there is no heap data. */
+double dat_peak_mmap(const struct dat_recording *r, double *t);
+
+/* 1 when that mmap is worth showing beside the heap: above 1 MiB and above 10 % of
+ * the peak RSS (a runtime with a heap of its own: JVM, V8, Go). */
+int dat_mmap_significant(const struct dat_recording *r);
+
 /* The child's true peak from CHLD and CHLDMAX; -1 when it has neither (seen only
  * through its CHLDHEAP lines). */
 double dat_child_peak(const struct dat_child *c);

@@ -76,6 +76,9 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 			s->heap_exit_mib = last->live_mib;
 		s->allocs = last->allocs;
 		s->frees = last->frees;
+		s->mmap_peak_mib = dat_peak_mmap(r, &t);
+		s->mmap_peak_t_s = t - s->start;
+		s->mmap_significant = dat_mmap_significant(r);
 	}
 	if (r->heap_ends) {
 		char who[PATH_MAX + 64];
@@ -178,6 +181,10 @@ cJSON *summary_json(const struct summary *s)
 		add_num_or_null(heap, "at_exit_mib", r3(s->heap_exit_mib), s->heap_exit_mib >= 0);
 		cJSON_AddNumberToObject(heap, "allocs", (double)s->allocs);
 		cJSON_AddNumberToObject(heap, "frees", (double)s->frees);
+		cJSON_AddNumberToObject(heap, "mmap_peak_mib", r3(s->mmap_peak_mib));
+		cJSON_AddNumberToObject(heap, "mmap_peak_time_s", r4(s->mmap_peak_t_s));
+		if (s->mmap_significant)
+			cJSON_AddStringToObject(heap, "note", SUMMARY_MMAP_NOTE);
 	} else {
 		cJSON_AddNullToObject(o, "heap");
 	}

@@ -14,6 +14,12 @@
 /* What peak and summary say of a recording whose true peak could not be measured. */
 #define SUMMARY_NO_TRUE_PEAK "true peak unavailable: samples only"
 
+/* What summary and peak say when a program's anonymous mmap is significant. */
+#define SUMMARY_MMAP_SHORT "the heap counts malloc and new only"
+#define SUMMARY_MMAP_NOTE                                                                          \
+	SUMMARY_MMAP_SHORT "; this program also maps anonymous memory itself (a runtime's own "    \
+			   "heap: JVM, V8, Go)"
+
 struct summary_func {
 	char *name;
 	size_t calls;
@@ -38,6 +44,8 @@ struct summary {
 	double heap_peak_mib, heap_peak_t_s;
 	double heap_exit_mib; /* < 0 without an EXIT line */
 	uint64_t allocs, frees;
+	double mmap_peak_mib, mmap_peak_t_s; /* anonymous mmap of its own (with heap data) */
+	int mmap_significant;		     /* dat_mmap_significant */
 	/* Whose heap the hooks stopped seeing ("'<exe>' (process <pid>)"), NULL when
 	 * the heap lines cover the whole run. */
 	char *heap_ends;

@@ -186,3 +186,27 @@ check "late reader: no image without its executable's name" sh -c "! grep -q '^S
 "$MPROF" report late.dat >late-report.out 2>&1
 contains "late reader: report names the allocation site" late-report.out "quick_alloc"
 check "late reader: no frame left as a raw address" sh -c "! grep -q '^STKFN [0-9]* 0 ' late.dat"
+
+# ---- a heap that is not malloc: anonymous mmap is shown when it matters ----
+expect_status "anon mmap: records" 0 "$MPROF" run -q -o am.dat "$PROGS/anon_mmap" 100
+"$MPROF" summary am.dat >am-sum.out 2>&1
+check "anon mmap: summary shows its 100 MiB peak" grep -Eq '^anon mmap +peak 100\.0 MiB' am-sum.out
+contains "anon mmap: and says what the heap covers" am-sum.out "the heap counts malloc and new only"
+"$MPROF" peak am.dat >am-peak.out 2>&1
+contains "anon mmap: peak shows it beside the heap" am-peak.out "anon mmap 100.000 MiB (the heap counts malloc and new only)"
+check "anon mmap: summary --json carries it" \
+	sh -c "'$MPROF' summary --json am.dat | jq -e '.heap.mmap_peak_mib == 100 and (.heap.note | test(\"malloc and new only\"))'"
+if command -v gnuplot >/dev/null 2>&1; then
+	"$MPROF" plot am.dat >am-plot.out 2>&1
+	contains "anon mmap: plot draws the series, named" am-plot.out "anon mmap (not in the heap line)"
+fi
+# An ordinary malloc program: nothing about mmap.
+expect_status "malloc program: records" 0 "$MPROF" run -q -o plain.dat "$PROGS/alloc_hold" 30 0.2
+"$MPROF" summary plain.dat >plain-sum.out 2>&1
+check "malloc program: summary says nothing of anon mmap" sh -c "! grep -q 'anon mmap' plain-sum.out"
+"$MPROF" peak plain.dat >plain-peak.out 2>&1
+check "malloc program: nor does peak" sh -c "! grep -q 'anon mmap' plain-peak.out"
+if command -v gnuplot >/dev/null 2>&1; then
+	"$MPROF" plot plain.dat >plain-plot.out 2>&1
+	check "malloc program: nor plot" sh -c "! grep -q 'anon mmap' plain-plot.out"
+fi
