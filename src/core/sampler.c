@@ -31,10 +31,20 @@
 
 #define HIST 8192 /* samples kept for brackets: 13 min at 0.1 s, 8 s at 1 ms */
 
+/* Which image a process's channel slot speaks for: IMG_OURS while its counters are
+ * its own, IMG_PENDING while it runs an image that has not registered (since
+ * since_ns), IMG_UNHOOKED once that lasted IMAGE_GRACE_NS or the process ended. */
+struct image_watch {
+	enum { IMG_OURS, IMG_PENDING, IMG_UNHOOKED } state;
+	int64_t since_ns, last_ns;
+	char *exe; /* the image that does not report (malloc'd) */
+};
+
 struct tracked {
 	pid_t pid;
 	struct proc_handle h;
 	int alive; /* seen in the latest scan */
+	struct image_watch img;
 };
 
 struct open_bracket {
@@ -65,14 +75,9 @@ struct state {
 	struct symbolizer sym; /* names -finstrument-functions addresses */
 	int seen_descendants;
 	int below_zero_noted;
-	/* The main process's image: IMG_OURS while its slot's counters are its own,
-	 * IMG_PENDING while it runs an image that has not registered (since
-	 * image_since_ns), IMG_UNHOOKED once that lasted IMAGE_GRACE_NS or it ended. */
-	enum { IMG_OURS, IMG_PENDING, IMG_UNHOOKED } image;
-	int64_t image_since_ns, last_image_ns;
-	char image_exe[PATH_MAX];
-	int exiting; /* the program has ended: this is the last reading */
-	int hwm_now; /* this sample reads the kernel's maximum */
+	struct image_watch img; /* the main process's */
+	int exiting;		/* the program has ended: this is the last reading */
+	int hwm_now;		/* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
 	int64_t last_retire_ns, last_scan_ns;
 };
@@ -193,6 +198,8 @@ static struct tracked *kid_find(struct state *s, pid_t pid)
 	return NULL;
 }
 
+static void image_unhooked(struct state *s, pid_t pid, struct image_watch *w, int own_series);
+
 /* Brings the list of tracked descendants up to date with /proc. */
 static void scan_children(struct state *s)
 {
@@ -213,7 +220,7 @@ static void scan_children(struct state *s)
 		if (proc_open(&h, pids[i], s->cfg->backend, NULL))
 			continue;
 		xgrow((void **)&s->kids, &s->kids_cap, s->nkids + 1, sizeof(*s->kids));
-		s->kids[s->nkids++] = (struct tracked){pids[i], h, 1};
+		s->kids[s->nkids++] = (struct tracked){.pid = pids[i], .h = h, .alive = 1};
 	}
 	free(pids);
 	for (size_t i = 0; i < s->nkids;) {
@@ -221,6 +228,9 @@ static void scan_children(struct state *s)
 			i++;
 			continue;
 		}
+		if (s->kids[i].img.state == IMG_PENDING) /* it ended running that image */
+			image_unhooked(s, s->kids[i].pid, &s->kids[i].img, s->cfg->multiprocess);
+		free(s->kids[i].img.exe);
 		proc_close(&s->kids[i].h);
 		s->kids[i] = s->kids[--s->nkids];
 	}
@@ -251,36 +261,49 @@ static void no_negative(struct state *s, pid_t pid, struct chan_heap *h)
 		h->peak = 0;
 }
 
-/* Whether the main slot's counters are those of the image the process runs now.
- * An exec into an image the hooks cannot enter (static, setuid, LD_PRELOAD
- * removed) leaves the old image's counters behind: they are stale, not zero. */
-static int heap_is_current(struct state *s)
+/* The image has not reported: its heap series ends, and the NOTE says why. A
+ * child's own series with -M ends alone; the main one (or with -C the tree's sum)
+ * ends the recording's heap data, which the heap checks then refuse. */
+static void image_unhooked(struct state *s, pid_t pid, struct image_watch *w, int own_series)
+{
+	w->state = IMG_UNHOOKED;
+	if (own_series)
+		dat_writef(s->w, "NOTE child heap series ends: process %d now runs '%s'", (int)pid,
+			   w->exe ? w->exe : "?");
+	else
+		dat_write_heap_ends(s->w, (int)pid, w->exe ? w->exe : "?");
+	if (!own_series)
+		s->res->heap_end_mib = -1;
+}
+
+/* Whether slot's counters are those of the image pid runs now. An exec into an
+ * image the hooks cannot enter (static, setuid, LD_PRELOAD removed) leaves the
+ * old image's counters behind: they are stale, not zero. */
+static int heap_is_current(struct state *s, pid_t pid, struct mprof_proc *slot,
+			   struct image_watch *w, int own_series)
 {
 	int64_t now = time_mono_ns();
-	if (s->image == IMG_OURS && now - s->last_image_ns < HWM_EVERY_NS && !s->exiting)
+	if (w->state == IMG_OURS && now - w->last_ns < HWM_EVERY_NS && !s->exiting)
 		return 1;
-	s->last_image_ns = now;
+	w->last_ns = now;
 	int m = s->exiting ? -1
-			   : proc_image_is(s->pid, atomic_load(&s->slot->image_at),
-					   atomic_load(&s->slot->image_random));
+			   : proc_image_is(pid, atomic_load(&slot->image_at),
+					   atomic_load(&slot->image_random));
 	if (m == 1) {
-		s->image = IMG_OURS; /* registered (again): its counters are fresh */
-	} else if (m == 0 && s->image == IMG_OURS) {
-		s->image = IMG_PENDING;
-		s->image_since_ns = now;
-		char link[64];
-		snprintf(link, sizeof(link), "/proc/%d/exe", (int)s->pid);
-		ssize_t n = readlink(link, s->image_exe, sizeof(s->image_exe) - 1);
-		s->image_exe[n > 0 ? n : 0] = '\0';
-		if (n <= 0)
-			snprintf(s->image_exe, sizeof(s->image_exe), "?");
+		w->state = IMG_OURS; /* registered (again): its counters are fresh */
+	} else if (m == 0 && w->state == IMG_OURS) {
+		w->state = IMG_PENDING;
+		w->since_ns = now;
+		char link[64], exe[PATH_MAX];
+		snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+		ssize_t n = readlink(link, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		free(w->exe);
+		w->exe = xstrdup(n > 0 ? exe : "?");
 	}
-	if (s->image == IMG_PENDING && (s->exiting || now - s->image_since_ns >= IMAGE_GRACE_NS)) {
-		s->image = IMG_UNHOOKED;
-		dat_write_heap_ends(s->w, (int)s->pid, s->image_exe);
-		s->res->heap_end_mib = -1;
-	}
-	return s->image == IMG_OURS;
+	if (w->state == IMG_PENDING && (s->exiting || now - w->since_ns >= IMAGE_GRACE_NS))
+		image_unhooked(s, pid, w, own_series);
+	return w->state == IMG_OURS;
 }
 
 /* Writes the HEAP line (and CHLDHEAP lines with -M) for time t. */
@@ -299,7 +322,7 @@ static void sample_heap(struct state *s, double t)
 		sym_snapshot(&s->sym, s->pid);
 		s->slot_gen = gen;
 	}
-	int current = heap_is_current(s);
+	int current = heap_is_current(s, s->pid, s->slot, &s->img, 0);
 	struct chan_heap h;
 	chan_take_heap(s->slot, &h);
 	no_negative(s, s->pid, &h);
@@ -313,6 +336,9 @@ static void sample_heap(struct state *s, double t)
 			struct mprof_proc *kp = slot_of(s, s->kids[i].pid);
 			if (!kp)
 				continue;
+			if (!heap_is_current(s, s->kids[i].pid, kp, &s->kids[i].img,
+					     s->cfg->multiprocess))
+				continue; /* another image's counters: stale */
 			struct chan_heap kh;
 			chan_take_heap(kp, &kh);
 			no_negative(s, s->kids[i].pid, &kh);
@@ -567,8 +593,11 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	if (pidfd >= 0)
 		close(pidfd);
 	proc_close(&st->main);
-	for (size_t i = 0; i < st->nkids; i++)
+	for (size_t i = 0; i < st->nkids; i++) {
 		proc_close(&st->kids[i].h);
+		free(st->kids[i].img.exe);
+	}
+	free(st->img.exe);
 	free(st->kids);
 	free(st->br);
 	sym_release(&st->sym);

@@ -210,3 +210,15 @@ if command -v gnuplot >/dev/null 2>&1; then
 	"$MPROF" plot plain.dat >plain-plot.out 2>&1
 	check "malloc program: nor plot" sh -c "! grep -q 'anon mmap' plain-plot.out"
 fi
+
+# Children too: -C sums the tree, so a child's heap ending ends the recording's;
+# -M keeps the child's series apart (a NOTE names it, the main heap stays whole).
+expect_status "-C exec static: records" 0 "$MPROF" run -q -C -o cexs.dat sh -c "sh -c 'exec \"$PROGS/static_prog\"'; sleep 0.2"
+contains "-C exec static: a NOTE says the child's heap ended" cexs.dat "now runs '$PROGS/static_prog'"
+expect_status "-C exec static: check --max-heap fails" 1 "$MPROF" check --max-heap 1M cexs.dat
+contains "-C exec static: no heap data for it" "$scratch/.err" "no heap data for '$PROGS/static_prog'"
+expect_status "-M exec static: records" 0 "$MPROF" run -q -M -o mexs.dat sh -c "sh -c 'exec \"$PROGS/static_prog\"'; sleep 0.2"
+contains "-M exec static: a NOTE ends the child's series" mexs.dat "NOTE child heap series ends: process "
+kidpid=$(awk '/^NOTE child heap series ends/ { sub(":", "", $7); print $7 }' mexs.dat)
+check "-M exec static: no CHLDHEAP line of it after the NOTE" \
+	awk -v p="$kidpid" '/^NOTE child heap series ends/ { n = 1 } n && $1 == "CHLDHEAP" && $2 == p { bad = 1 } END { exit !(n && !bad) }' mexs.dat
