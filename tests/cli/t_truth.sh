@@ -173,9 +173,10 @@ mkfifo go
 "$MPROF" run -q --stacks=all -o late.dat sh -c \
 	"cat go >/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do '$PROGS/quick'; done; : >done" &
 mp=$!
-for _ in $(seq 200); do pgrep -P "$mp" >/dev/null && break; sleep 0.02; done
+# Once mprof has started the shell (which waits on the fifo), stop mprof.
+for _ in $(seq 250); do [ -n "$(cat /proc/"$mp"/task/*/children 2>/dev/null)" ] && break; sleep 0.02; done
 kill -STOP "$mp"
-echo >go
+timeout 10 sh -c 'echo >go'
 for _ in $(seq 500); do [ -e done ] && break; sleep 0.02; done
 kill -CONT "$mp"
 wait "$mp"
