@@ -36,7 +36,11 @@ PROG_BIN    := $(PROG_SRC:tests/progs/%.c=$(BUILD)/progs/%) \
 
 LIBS := $(BUILD)/lib/mprof/libmprof.so $(BUILD)/lib/mprof/libmprof-stacks.so
 
-all: $(BUILD)/mprof $(LIBS) $(BUILD)/lib/mprof/mprof_bootstrap.py
+# The Python side of @profile: put first on PYTHONPATH by 'mprof run'.
+PY_SRC := scripts/python/sitecustomize.py scripts/python/memory_profiler.py
+PY_OUT := $(PY_SRC:scripts/python/%=$(BUILD)/lib/mprof/python/%)
+
+all: $(BUILD)/mprof $(LIBS) $(PY_OUT)
 
 $(BUILD)/mprof: $(CLI_OBJ) $(BUILD)/libmprofcore.a
 	@echo "  LINK    $@"
@@ -62,7 +66,7 @@ $(BUILD)/lib/mprof/libmprof-stacks.so: $(STACKS_OBJ) src/preload/exports.map
 	@echo "  LINK    $@"
 	$(Q)$(PRELOAD_LINK)
 
-$(BUILD)/lib/mprof/mprof_bootstrap.py: scripts/mprof_bootstrap.py
+$(BUILD)/lib/mprof/python/%.py: scripts/python/%.py
 	@mkdir -p $(@D)
 	$(Q)cp $< $@
 
@@ -138,18 +142,28 @@ $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -pthread -o $@ $<
 
+DOCS   := $(sort $(wildcard docs/*.md))
+DOCDIR  = $(PREFIX)/share/doc/mprof
+
+# The man page names where the documentation is: /usr/local/share/doc/mprof in the
+# source, the real DOCDIR once installed.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mprof \
-	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BUILD)/mprof $(DESTDIR)$(PREFIX)/bin/mprof
 	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/mprof/
-	install -m 644 $(BUILD)/lib/mprof/mprof_bootstrap.py $(DESTDIR)$(PREFIX)/lib/mprof/mprof_bootstrap.py
+	install -d $(DESTDIR)$(PREFIX)/lib/mprof/python
+	install -m 644 $(PY_OUT) $(DESTDIR)$(PREFIX)/lib/mprof/python/
 	install -m 644 include/mprof.h $(DESTDIR)$(PREFIX)/include/mprof.h
-	install -m 644 docs/mprof.1 $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
+	sed 's|/usr/local/share/doc/mprof|$(DOCDIR)|g' docs/mprof.1 >$(BUILD)/mprof.1
+	install -m 644 $(BUILD)/mprof.1 $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/mprof $(DESTDIR)$(PREFIX)/include/mprof.h \
 	    $(DESTDIR)$(PREFIX)/share/man/man1/mprof.1
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 	rm -rf $(DESTDIR)$(PREFIX)/lib/mprof
 
 # libFuzzer on the parsers (clang); found inputs go to tests/fuzz/corpus, replayed by make test.

@@ -5,6 +5,11 @@
  * are weak references that resolve to libmprof.so when the program runs under
  * 'mprof run', and are skipped (a test of a null pointer) when it does not.
  * Names longer than 95 bytes are cut; spaces become '_' in the recording.
+ *
+ * mprof_enter/mprof_leave nest per thread. Brackets that interleave on one thread
+ * (coroutines, async tasks) use mprof_enter_id(name, id, depth) and
+ * mprof_leave_id(id) instead: they pair by the caller's id (non-zero, unique among
+ * the process's open brackets), and record the depth given.
  */
 #ifndef MPROF_H
 #define MPROF_H
@@ -15,6 +20,8 @@ extern "C" {
 
 void mprof_enter(const char *name) __attribute__((weak));
 void mprof_leave(void) __attribute__((weak));
+void mprof_enter_id(const char *name, unsigned long long id, int depth) __attribute__((weak));
+void mprof_leave_id(unsigned long long id) __attribute__((weak));
 
 static inline void mprof_enter_if_profiled(const char *name)
 {
@@ -28,9 +35,23 @@ static inline void mprof_leave_if_profiled(void)
 		(mprof_leave)();
 }
 
+static inline void mprof_enter_id_if_profiled(const char *name, unsigned long long id, int depth)
+{
+	if (mprof_enter_id)
+		(mprof_enter_id)(name, id, depth);
+}
+
+static inline void mprof_leave_id_if_profiled(unsigned long long id)
+{
+	if (mprof_leave_id)
+		(mprof_leave_id)(id);
+}
+
 /* Calls go through the null test, so an un-profiled run skips them. */
 #define mprof_enter(name) mprof_enter_if_profiled(name)
 #define mprof_leave() mprof_leave_if_profiled()
+#define mprof_enter_id(name, id, depth) mprof_enter_id_if_profiled(name, id, depth)
+#define mprof_leave_id(id) mprof_leave_id_if_profiled(id)
 
 static inline void mprof_scope_leave_(const char *const *unused)
 {

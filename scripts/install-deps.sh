@@ -5,6 +5,9 @@ set -eu
 what=${1:-test}
 build="build-essential pkg-config libunwind-dev libcjson-dev gnuplot-nox"
 test="$build clang git python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
+# Programs that must not break under mprof (tests/cli/t_programs.sh): other allocators, a
+# program linked with jemalloc, AddressSanitizer's runtime.
+test="$test libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0 redis-server libasan8"
 bench="$test heaptrack hyperfine time"
 case $what in
 	build) want=$build ;;

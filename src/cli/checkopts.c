@@ -9,6 +9,7 @@
 
 #include "cli/cmds.h"
 #include "cli/opts.h"
+#include "core/funcname.h"
 #include "core/report.h"
 #include "core/units.h"
 
@@ -22,6 +23,20 @@ void checkopts_release(struct check_opts *o)
 {
 	free(o->limits);
 	memset(o, 0, sizeof(*o));
+}
+
+int checkopts_finish(const struct check_opts *o)
+{
+	if (o->tolerance_set && !o->baseline) {
+		report("--tolerance: no --baseline to apply it to");
+		return -1;
+	}
+	if (o->func_unused) {
+		report("--func '%s': give the --max-peak that applies within its calls after it",
+		       o->func);
+		return -1;
+	}
+	return 0;
 }
 
 int checkopts_any(const struct check_opts *o)
@@ -53,6 +68,7 @@ int checkopts_apply(struct check_opts *o, int id, const char *arg)
 	double v;
 	switch (id) {
 	case CO_MAX_PEAK:
+		o->func_unused = 0;
 		return size_limit(o, o->func ? CHECK_FUNC_PEAK : CHECK_PEAK, "--max-peak", arg);
 	case CO_MAX_HEAP:
 		return size_limit(o, CHECK_HEAP, "--max-heap", arg);
@@ -66,6 +82,7 @@ int checkopts_apply(struct check_opts *o, int id, const char *arg)
 		return add_limit(o, CHECK_DURATION, v);
 	case CO_FUNC:
 		o->func = arg;
+		o->func_unused = 1;
 		return 0;
 	case CO_BASELINE:
 		o->baseline = arg;
@@ -76,6 +93,7 @@ int checkopts_apply(struct check_opts *o, int id, const char *arg)
 			return -1;
 		}
 		o->tolerance = v;
+		o->tolerance_set = 1;
 		return 0;
 	case CO_JSON:
 		o->json = 1;
@@ -163,12 +181,27 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		report("%s", e.msg);
 		return EXIT_FAIL;
 	}
+	/* --func names as typed become the recording's own (funcname_resolve). */
+	struct check_limit *limits = xcalloc(o->nlimits + 1, sizeof(*limits));
+	size_t nlimits = 0;
+	for (; nlimits < o->nlimits; nlimits++) {
+		limits[nlimits] = o->limits[nlimits];
+		const char *name = NULL;
+		if (limits[nlimits].func &&
+		    !(name = funcname_resolve(&r, limits[nlimits].func, &e))) {
+			report("%s", e.msg);
+			break;
+		}
+		limits[nlimits].func = name ? xstrdup(name) : NULL;
+	}
 	struct summary s, base;
 	summary_of(&r, &s);
 	dat_recording_release(&r);
 	int have_base = 0, rc = EXIT_FAIL;
 	struct check_result *res = NULL;
 	size_t n = 0;
+	if (nlimits < o->nlimits)
+		goto out;
 	if (o->baseline) {
 		if (summary_load_baseline(o->baseline, &base, &e)) {
 			report("--baseline: %s", e.msg);
@@ -176,8 +209,7 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		}
 		have_base = 1;
 	}
-	if (check_run(&s, o->limits, o->nlimits, have_base ? &base : NULL, o->tolerance, &res, &n,
-		      &e)) {
+	if (check_run(&s, limits, nlimits, have_base ? &base : NULL, o->tolerance, &res, &n, &e)) {
 		report("%s", e.msg);
 		goto out;
 	}
@@ -229,6 +261,9 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		print_table(res, n, o->tolerance);
 	}
 out:
+	for (size_t i = 0; i < nlimits; i++)
+		free((char *)limits[i].func);
+	free(limits);
 	free(res);
 	summary_release(&s);
 	if (have_base)

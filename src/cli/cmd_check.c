@@ -7,37 +7,34 @@
 #include "cli/cmds.h"
 #include "cli/opts.h"
 
-static const char help[] =
+static const char help_head[] =
     "usage: mprof check [limits] [--baseline FILE [--tolerance PCT]] [--json] [FILE|INDEX]\n"
     "\n"
     "Checks a recording (the newest without FILE) and exits 1 when a limit is\n"
     "exceeded or a figure grew past the baseline's by more than the tolerance;\n"
-    "one line per failure names the metric, the value, the limit and the file.\n"
-    "\n"
-    "limits (SIZE: 500M, 500MiB, 1.5G, 2GiB, 512k; binary units; a plain number is MiB):\n"
-    "  --max-peak SIZE         the true peak RSS\n"
-    "  --max-heap SIZE         the peak heap in use (needs hook data)\n"
-    "  --max-leak SIZE         the heap still allocated at exit (needs hook data)\n"
-    "  --max-duration SECONDS  the run's length\n"
-    "  --func NAME             following --max-peak options limit the peak within\n"
-    "                          the calls of function NAME\n"
-    "baseline:\n"
-    "  --baseline FILE         a recording or an 'mprof summary --json' file; fails\n"
-    "                          when peak RSS, peak heap, leak or duration grew more\n"
-    "                          than the tolerance, and prints a side-by-side table\n"
-    "  --tolerance PCT         allowed growth in percent (default 10)\n"
-    "  --json                  the verdict as JSON on stdout (docs/json.md)\n"
-    "\n"
-    "exit status: 0 all checks passed, 1 a check failed or could not be made,\n"
-    "2 usage error.\n";
+    "one line per failure names the metric, the value, the limit and the file.\n";
+
+static const char help_tail[] = "exit status: 0 all checks passed, 1 a check failed or could not "
+				"be made,\n2 usage error.\n";
+
+enum { O_HELP = 1 };
+
+static const struct opt opts[] = {
+    OPT_GROUP("limits (SIZE: 500M, 500MiB, 1.5G, 2GiB, 512k; binary units; a plain number is "
+	      "MiB):"),
+    CHECKOPTS_LIMITS_TABLE,
+    CHECKOPTS_HEAP_TABLE,
+    OPT_VALUE(0, "func", CO_FUNC, "NAME",
+	      "the --max-peak options after it limit the peak within the calls of function NAME"),
+    OPT_GROUP("baseline:"),
+    CHECKOPTS_BASELINE_TABLE,
+    OPT_FLAG(0, "json", CO_JSON, "the verdict as JSON on stdout (keys: json.md)"),
+    OPT_HELP(O_HELP),
+    {0},
+};
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct opt opts[] = {CHECKOPTS_TABLE,
-					  {"func", 0, OPT_REQUIRED, CO_FUNC},
-					  {"json", 0, OPT_NONE, CO_JSON},
-					  {"help", 'h', OPT_NONE, 1},
-					  {0}};
 	struct check_opts o;
 	checkopts_init(&o);
 	struct opt_state st;
@@ -47,8 +44,8 @@ int cmd_check(int argc, char **argv)
 	while ((id = opt_next(&st, opts)) != OPT_END) {
 		if (id == OPT_ERROR)
 			goto out;
-		if (id == 1) {
-			print_help(help);
+		if (id == O_HELP) {
+			print_help(help_head, opts, help_tail);
 			rc = EXIT_OK;
 			goto out;
 		}
@@ -59,6 +56,8 @@ int cmd_check(int argc, char **argv)
 		if (checkopts_apply(&o, id, st.arg) < 0)
 			goto out;
 	}
+	if (checkopts_finish(&o))
+		goto out;
 	if (!checkopts_any(&o)) {
 		report("check: nothing to check: give a limit (--max-peak, ...) or --baseline");
 		goto out;

@@ -18,6 +18,8 @@ static const char help[] =
     "oldest first: index, file, time and date, command line. Index 0 is the oldest\n"
     "and -1 the newest, for the commands that take FILE|INDEX.\n";
 
+static const struct opt opts[] = {OPT_HELP(1), {0}};
+
 /* The CMDLINE of a recording, from its first line; "" when it has none. */
 static void first_cmdline(const char *path, char *buf, size_t cap)
 {
@@ -41,13 +43,12 @@ static void first_cmdline(const char *path, char *buf, size_t cap)
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct opt opts[] = {{"help", 'h', OPT_NONE, 1}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, "list", 0);
 	int id;
 	while ((id = opt_next(&st, opts)) != OPT_END) {
 		if (id == 1) {
-			print_help(help);
+			print_help(help, opts, NULL);
 			return EXIT_OK;
 		}
 		if (id == OPT_POSITIONAL)

@@ -7,6 +7,7 @@
 #include "cli/cmds.h"
 #include "cli/opts.h"
 #include "core/dat.h"
+#include "core/funcname.h"
 #include "core/summary.h"
 
 static const char help[] =
@@ -15,10 +16,16 @@ static const char help[] =
     "Prints the true peak memory of each recording (the newest without arguments):\n"
     "the largest of the samples, the kernel's maximum RSS within every interval and\n"
     "the whole-run maximum, so a spike between two samples still counts. Then the\n"
-    "peak heap when the recording has it, and each child's peak.\n"
-    "\n"
-    "options:\n"
-    "  --func NAME   the peak within the calls of function NAME only\n";
+    "peak heap when the recording has it, and each child's peak.\n";
+
+static const struct opt opts[] = {
+    OPT_VALUE(0, "func", 1, "NAME",
+	      "the peak within the calls of function NAME only: its whole name, or the end of "
+	      "it after a '.' or '::' when only one function ends so (compute_mean for "
+	      "__main__.compute_mean)"),
+    OPT_HELP(2),
+    {0},
+};
 
 static int peak_one(const char *path, const char *func)
 {
@@ -30,11 +37,19 @@ static int peak_one(const char *path, const char *func)
 	}
 	int rc = EXIT_OK;
 	if (func) {
-		double p = summary_func_peak(&r, func);
-		if (isnan(p))
-			printf("%s\tNaN MiB\n", path);
-		else
+		const char *name = funcname_resolve(&r, func, &e);
+		double p = name ? summary_func_peak(&r, name) : NAN;
+		if (!name) {
+			report("%s", e.msg);
+			rc = EXIT_FAIL;
+		} else if (isnan(p)) {
+			report("no sample fell within the calls of '%s' in '%s' (each shorter than "
+			       "the sampling interval: record with a smaller -T)",
+			       name, path);
+			rc = EXIT_FAIL;
+		} else {
 			printf("%s\t%.3f MiB\n", path, p);
+		}
 	} else {
 		double heap = dat_peak_heap(&r, NULL);
 		printf("%s\t%.3f MiB", path, dat_peak_rss(&r, NULL));
@@ -66,8 +81,6 @@ static int peak_one(const char *path, const char *func)
 
 int cmd_peak(int argc, char **argv)
 {
-	static const struct opt opts[] = {
-	    {"func", 0, OPT_REQUIRED, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, "peak", 0);
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
@@ -79,7 +92,7 @@ int cmd_peak(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		if (id == 2) {
-			print_help(help);
+			print_help(help, opts, NULL);
 			free(words);
 			return EXIT_OK;
 		}

@@ -25,18 +25,25 @@ static const char help[] =
     "Draws recordings (the newest without arguments) through gnuplot: memory over\n"
     "time with the peak marked, the heap in use, children, function brackets, and\n"
     "a light band wherever the true maximum of an interval rose above its samples.\n"
-    "Without --output, an ASCII plot goes to standard output.\n"
-    "\n"
-    "options:\n"
-    "  -o, --output FILE       write FILE: .png, .svg or .pdf (replaced atomically)\n"
-    "  -t, --title TEXT        the title (default: the command line)\n"
-    "  -n, --no-function-ts    no function brackets and no peak lines\n"
-    "  -w, --window START,END  only the time from START to END seconds\n"
-    "  -f, --flame             function calls as a timeline under the memory plot\n"
-    "  -s, --slope             a trend line per series, its slope in MiB/s\n"
-    "      --size WxH          picture size in pixels (default 1260x540)\n";
+    "Without --output, an ASCII plot of the terminal's size goes to standard output.\n";
 
 enum { O_OUT = 1, O_TITLE, O_NOFUNC, O_WINDOW, O_FLAME, O_SLOPE, O_SIZE, O_BACKEND, O_HELP };
+
+static const struct opt opts[] = {
+    OPT_VALUE('o', "output", O_OUT, "FILE", "write FILE: .png, .svg or .pdf (replaced atomically)"),
+    OPT_VALUE('t', "title", O_TITLE, "TEXT", "the title (default: the command line)"),
+    OPT_FLAG('n', "no-function-ts", O_NOFUNC, "no function brackets and no peak lines"),
+    OPT_VALUE('w', "window", O_WINDOW, "START,END", "only the time from START to END seconds"),
+    OPT_FLAG('f', "flame", O_FLAME, "function calls as a timeline under the memory plot"),
+    OPT_FLAG('s', "slope", O_SLOPE, "a trend line per series, its slope in MiB/s"),
+    OPT_VALUE(0, "size", O_SIZE, "WxH",
+	      "picture size in pixels (default 1260x540; needs --output)"),
+    OPT_VALUE(0, "backend", O_BACKEND, "NAME",
+	      "accepted for compatibility with the original's matplotlib backend; gnuplot needs "
+	      "none"),
+    OPT_HELP(O_HELP),
+    {0},
+};
 
 static int parse_window(const char *s, struct plot_opts *o)
 {
@@ -54,14 +61,16 @@ static int parse_window(const char *s, struct plot_opts *o)
 
 /* Renders ASCII into a file in our directory and copies it to stdout without the
  * form feed gnuplot's dumb terminal starts with. */
-static int render_ascii(const char *script, const char *dir)
+static int render_ascii(const char *script, const char *dir, const struct plot_opts *o)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/ascii.txt", dir);
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	struct err e;
-	if (fd < 0 || gp_run(script, fd, &e)) {
-		report("%s", fd < 0 ? strerror(errno) : e.msg);
+	if (fd < 0 || gp_run(script, fd, &e) || plot_output_check(fd, o, path, &e)) {
+		if (fd < 0)
+			err_sys(&e, errno, "cannot write '%s'", path);
+		report("%s", e.msg);
 		if (fd >= 0)
 			close(fd);
 		return EXIT_FAIL;
@@ -122,18 +131,6 @@ static int heap_note(const char *path, char *out, size_t n)
 
 int cmd_plot(int argc, char **argv)
 {
-	static const struct opt opts[] = {
-	    {"output", 'o', OPT_REQUIRED, O_OUT},
-	    {"title", 't', OPT_REQUIRED, O_TITLE},
-	    {"no-function-ts", 'n', OPT_NONE, O_NOFUNC},
-	    {"window", 'w', OPT_REQUIRED, O_WINDOW},
-	    {"flame", 'f', OPT_NONE, O_FLAME},
-	    {"slope", 's', OPT_NONE, O_SLOPE},
-	    {"size", 0, OPT_REQUIRED, O_SIZE},
-	    {"backend", 0, OPT_REQUIRED, O_BACKEND},
-	    {"help", 'h', OPT_NONE, O_HELP},
-	    {0},
-	};
 	struct plot_opts o = {.format = PLOT_DUMB, .width = 1260, .height = 540};
 	const char *out = NULL;
 	int sized = 0, id;
@@ -149,7 +146,7 @@ int cmd_plot(int argc, char **argv)
 			words[nwords++] = (char *)st.arg;
 			break;
 		case O_HELP:
-			print_help(help);
+			print_help(help, opts, NULL);
 			rc = EXIT_OK;
 			goto done;
 		case O_OUT:
@@ -188,6 +185,11 @@ int cmd_plot(int argc, char **argv)
 		report("--output: '%s' has an unknown extension; use .png, .svg or .pdf", out);
 		goto done;
 	}
+	if (!out && sized) {
+		report("plot: --size applies to a picture (--output); the ASCII plot takes the "
+		       "terminal's size");
+		goto done;
+	}
 	if (!out) {
 		struct winsize ws;
 		o.width = 80;
@@ -197,7 +199,6 @@ int cmd_plot(int argc, char **argv)
 			o.width = ws.ws_col;
 			o.height = ws.ws_row - 1;
 		}
-		(void)sized;
 	}
 	rc = EXIT_FAIL;
 	char **paths;
@@ -223,7 +224,7 @@ int cmd_plot(int argc, char **argv)
 	} else {
 		char script[sizeof(dir) + 16];
 		snprintf(script, sizeof(script), "%s/plot.gp", dir);
-		rc = out ? render_to_file(script, out) : render_ascii(script, dir);
+		rc = out ? render_to_file(script, out, &o) : render_ascii(script, dir, &o);
 	}
 	if (!getenv("MPROF_KEEP_PLOT"))
 		remove_tree(dir);

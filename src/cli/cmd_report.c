@@ -15,21 +15,27 @@ static const char help[] =
     "Shows where the memory of a recording made with 'mprof run --stacks' came from:\n"
     "the allocation sites holding the most at the heap peak, what was still allocated\n"
     "at exit (leaks), and the call tree. With --stacks=all the figures are exact; with\n"
-    "sampling they are estimates, marked with '~'.\n"
-    "\n"
-    "options:\n"
-    "      --sort peak|leak|total  what the sites, tree, folded stacks and chart measure:\n"
-    "                         memory at the heap peak (default), still allocated at\n"
-    "                         exit, or ever allocated\n"
-    "      --top N            sites listed (default 10; 0 for all)\n"
-    "      --min PCT          call tree branches below PCT percent are left out (1)\n"
-    "      --pid PID          the process (default: the one with the largest heap peak)\n"
-    "      --folded           collapsed stacks for flame-graph tools, on stdout\n"
-    "      --json             the sites and their frames as JSON (docs/json.md)\n"
-    "  -o, --output FILE      a flame chart: .png, .svg or .pdf\n"
-    "      --size WxH         its size in pixels (default 1260x540)\n";
+    "sampling they are estimates, marked with '~'.\n";
 
 enum { O_SORT = 1, O_TOP, O_MIN, O_PID, O_FOLDED, O_JSON, O_OUT, O_SIZE, O_HELP };
+
+static const struct opt opts[] = {
+    OPT_VALUE(0, "sort", O_SORT, "peak|leak|total",
+	      "what the sites, tree, folded stacks and chart measure: memory at the heap peak "
+	      "(default), still allocated at exit, or ever allocated; a site's share is of the "
+	      "process's whole: its heap peak, its leak, or all the bytes it allocated"),
+    OPT_VALUE(0, "top", O_TOP, "N", "sites listed in the text report (default 10; 0 for all)"),
+    OPT_VALUE(0, "min", O_MIN, "PCT",
+	      "call tree branches below PCT percent are left out of the text report (default 1)"),
+    OPT_VALUE(0, "pid", O_PID, "PID", "the process (default: the one with the largest heap peak)"),
+    OPT_FLAG(0, "folded", O_FOLDED, "collapsed stacks for flame-graph tools, on stdout"),
+    OPT_FLAG(0, "json", O_JSON, "the sites and their frames as JSON (keys: json.md)"),
+    OPT_VALUE('o', "output", O_OUT, "FILE", "a flame chart: .png, .svg or .pdf"),
+    OPT_VALUE(0, "size", O_SIZE, "WxH",
+	      "the chart's size in pixels (default 1260x540; needs --output)"),
+    OPT_HELP(O_HELP),
+    {0},
+};
 
 struct view {
 	const struct stk_data *d;
@@ -133,10 +139,10 @@ static void print_text(const struct view *v, const char *path, size_t top, doubl
 			   : v->m == RM_LEAK ? "still allocated at exit"
 					     : "allocated in all";
 	printf("\nAllocation sites %s:\n", what);
-	print_sites(v, v->m, top, v->m == RM_PEAK ? im->peak : v->m == RM_LEAK ? im->leak : 0);
+	print_sites(v, v->m, top, report_whole(d, v->image, v->m));
 	if (v->m != RM_LEAK) {
 		printf("\nLeaks (still allocated at exit%s):\n", d->all ? "" : ", estimated");
-		print_sites(v, RM_LEAK, top, im->leak);
+		print_sites(v, RM_LEAK, top, report_whole(d, v->image, RM_LEAK));
 	}
 	struct report_node root;
 	report_tree(d, v->image, v->m, &root);
@@ -166,7 +172,7 @@ static int draw(const struct view *v, const char *path, const char *out, struct 
 	} else {
 		char script[sizeof(dir) + 16];
 		snprintf(script, sizeof(script), "%s/flame.gp", dir);
-		rc = render_to_file(script, out);
+		rc = render_to_file(script, out, o);
 	}
 	remove_tree(dir);
 	return rc;
@@ -174,18 +180,12 @@ static int draw(const struct view *v, const char *path, const char *out, struct 
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct opt opts[] = {
-	    {"sort", 0, OPT_REQUIRED, O_SORT},	  {"top", 0, OPT_REQUIRED, O_TOP},
-	    {"min", 0, OPT_REQUIRED, O_MIN},	  {"pid", 0, OPT_REQUIRED, O_PID},
-	    {"folded", 0, OPT_NONE, O_FOLDED},	  {"json", 0, OPT_NONE, O_JSON},
-	    {"output", 'o', OPT_REQUIRED, O_OUT}, {"size", 0, OPT_REQUIRED, O_SIZE},
-	    {"help", 'h', OPT_NONE, O_HELP},	  {0},
-	};
 	struct view v = {NULL, 0, RM_PEAK, ""};
 	struct plot_opts po = {.format = PLOT_PNG, .width = 1260, .height = 540};
 	long top = 10, pid = 0;
 	double min_pct = 1;
-	int folded = 0, json = 0, id;
+	int folded = 0, json = 0, id, sized = 0;
+	const char *text_only = NULL; /* an option of the text report given */
 	const char *out = NULL;
 	char *words[2];
 	int nwords = 0;
@@ -205,7 +205,7 @@ int cmd_report(int argc, char **argv)
 			words[nwords++] = (char *)st.arg;
 			break;
 		case O_HELP:
-			print_help(help);
+			print_help(help, opts, NULL);
 			return EXIT_OK;
 		case O_SORT:
 			if (report_metric_parse(st.arg, &v.m)) {
@@ -215,12 +215,14 @@ int cmd_report(int argc, char **argv)
 			break;
 		case O_TOP:
 			top = strtol(st.arg, &end, 10);
+			text_only = "--top";
 			if (end == st.arg || *end || top < 0) {
 				report("--top: expected a count (0 for all), got '%s'", st.arg);
 				return EXIT_USAGE;
 			}
 			break;
 		case O_MIN:
+			text_only = "--min";
 			min_pct = strtod(st.arg, &end);
 			if (end == st.arg || *end || !(min_pct >= 0 && min_pct <= 100)) {
 				report("--min: expected a percentage from 0 to 100, got '%s'",
@@ -253,11 +255,23 @@ int cmd_report(int argc, char **argv)
 		case O_SIZE:
 			if (render_parse_size(st.arg, &po.width, &po.height))
 				return EXIT_USAGE;
+			sized = 1;
 			break;
 		}
 	}
 	if (folded + json > 1) {
 		report("report: --folded and --json cannot be combined");
+		return EXIT_USAGE;
+	}
+	if (sized && !out) {
+		report("report: --size applies to the flame chart (--output)");
+		return EXIT_USAGE;
+	}
+	if (text_only && (folded || json || out)) {
+		report("report: %s applies to the text report, not to %s", text_only,
+		       folded ? "--folded"
+		       : json ? "--json"
+			      : "--output");
 		return EXIT_USAGE;
 	}
 	char **paths;
@@ -302,8 +316,6 @@ int cmd_report(int argc, char **argv)
 	} else if (!out) {
 		print_text(&v, paths[0], (size_t)top, min_pct);
 	}
-	if (fflush(stdout))
-		rc = EXIT_FAIL;
 release:
 	stk_data_release(&d);
 out:

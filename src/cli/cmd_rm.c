@@ -12,18 +12,18 @@ static const char rm_help[] =
     "usage: mprof rm [--dry-run] FILE|INDEX...\n"
     "\n"
     "Deletes recordings given by file name or index (see 'mprof list'). Only\n"
-    "regular files named mprof_*.dat or mprofile_*.dat are ever deleted.\n"
-    "\n"
-    "options:\n"
-    "  --dry-run   print what would be deleted, delete nothing\n";
+    "regular files named mprof_*.dat or mprofile_*.dat are ever deleted.\n";
 
 static const char clean_help[] =
     "usage: mprof clean [--dry-run]\n"
     "\n"
-    "Deletes every recording (mprof_*.dat, mprofile_*.dat) in the current directory.\n"
-    "\n"
-    "options:\n"
-    "  --dry-run   print what would be deleted, delete nothing\n";
+    "Deletes every recording (mprof_*.dat, mprofile_*.dat) in the current directory.\n";
+
+static const struct opt opts[] = {
+    OPT_FLAG(0, "dry-run", 1, "print what would be deleted, delete nothing"),
+    OPT_HELP(2),
+    {0},
+};
 
 static int remove_all(char **paths, int n, int dry_run)
 {
@@ -45,8 +45,6 @@ static int remove_all(char **paths, int n, int dry_run)
 static int parse(int argc, char **argv, const char *cmd, const char *help, int *dry_run,
 		 char **words, int *nwords)
 {
-	static const struct opt opts[] = {
-	    {"dry-run", 0, OPT_NONE, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, cmd, 0);
 	int id;
@@ -55,7 +53,7 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, int *
 		if (id == OPT_ERROR)
 			return -1;
 		if (id == 2) {
-			print_help(help);
+			print_help(help, opts, NULL);
 			return 1;
 		}
 		if (id == 1)

@@ -14,8 +14,13 @@ static const char help[] =
     "\n"
     "Prints what a recording (the newest without FILE) measured: command, start,\n"
     "duration, samples, peak RSS (true and sampled) and when, final RSS, peak heap,\n"
-    "heap at exit, allocation counts, slope, functions and children. --json prints\n"
-    "the same as JSON with stable keys (docs/json.md).\n";
+    "heap at exit, allocation counts, RSS trend, functions and children.\n";
+
+static const struct opt opts[] = {
+    OPT_FLAG(0, "json", 1, "the same as JSON with stable keys (json.md)"),
+    OPT_HELP(2),
+    {0},
+};
 
 static void print_text(const struct summary *s)
 {
@@ -38,7 +43,10 @@ static void print_text(const struct summary *s)
 	if (s->true_peak == 0)
 		printf("              %s\n", SUMMARY_NO_TRUE_PEAK);
 	printf("final RSS     %.1f MiB\n", s->final_mib);
-	printf("slope         %+.3f MiB/s\n", s->slope_mib_s);
+	if (s->samples >= 3) /* a line through two points says nothing of a trend */
+		printf(
+		    "RSS trend     %+.3f MiB/s over the run (least-squares fit of the samples)\n",
+		    s->slope_mib_s);
 	if (s->has_heap) {
 		printf("peak heap     %.1f MiB at %.2f s\n", s->heap_peak_mib, s->heap_peak_t_s);
 		if (s->heap_exit_mib >= 0)
@@ -54,6 +62,8 @@ static void print_text(const struct summary *s)
 	} else if (s->heap_ends) {
 		printf("heap          no hook data: %s does not report to the hooks\n",
 		       s->heap_ends);
+	} else if (s->heap_note) {
+		printf("heap          unavailable: %s\n", s->heap_note);
 	} else {
 		printf("heap          no hook data\n");
 	}
@@ -79,8 +89,6 @@ static void print_text(const struct summary *s)
 
 int cmd_summary(int argc, char **argv)
 {
-	static const struct opt opts[] = {
-	    {"json", 0, OPT_NONE, 1}, {"help", 'h', OPT_NONE, 2}, {0}};
 	struct opt_state st;
 	opt_init(&st, argc, argv, "summary", 0);
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
@@ -89,7 +97,7 @@ int cmd_summary(int argc, char **argv)
 		if (id == OPT_ERROR)
 			goto out;
 		if (id == 2) {
-			print_help(help);
+			print_help(help, opts, NULL);
 			rc = EXIT_OK;
 			goto out;
 		}

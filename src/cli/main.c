@@ -1,8 +1,11 @@
 /* main.c - the mprof command: a sorted table of subcommands, and the helpers they share. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmds.h"
 
@@ -38,9 +41,18 @@ void report(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void print_help(const char *text)
+/* Prints a warning from core/ once: a command that reads a recording twice (plot,
+ * check) would otherwise say the same thing twice. */
+static void warn_once(const char *msg)
 {
-	fputs(text, stdout);
+	static char *said[16];
+	static size_t nsaid;
+	for (size_t i = 0; i < nsaid; i++)
+		if (!strcmp(said[i], msg))
+			return;
+	if (nsaid < sizeof(said) / sizeof(said[0]))
+		said[nsaid++] = xstrdup(msg);
+	fprintf(stderr, "mprof: warning: %s\n", msg);
 }
 
 static void usage(FILE *out)
@@ -84,7 +96,43 @@ int cmd_help(int argc, char **argv)
 	return c->fn(2, args);
 }
 
-int main(int argc, char **argv)
+/* A closed standard descriptor would be taken by the next file opened (a recording,
+ * the channel), and then receive what was meant for the terminal. Hold its place with
+ * a descriptor that refuses writes, as a closed one does, and that the program run
+ * under mprof does not inherit (close-on-exec): it finds it closed, as it would bare. */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int h = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (h >= 0 && h != fd) {
+			dup3(h, fd, O_CLOEXEC);
+			close(h);
+		}
+	}
+}
+
+/* Checks the output once, at exit (coreutils' close_stdout): a command whose output
+ * could not be written (full disk, closed pipe or descriptor) fails, and says so. */
+static int close_stdout(int rc)
+{
+	int failed = ferror(stdout);
+	errno = 0;
+	if (fclose(stdout) != 0)
+		failed = 1;
+	else if (failed)
+		errno = 0; /* the earlier failure's cause is gone */
+	if (!failed)
+		return rc;
+	if (errno)
+		report("cannot write to standard output: %s", strerror(errno));
+	else
+		report("cannot write to standard output");
+	return rc == EXIT_OK ? EXIT_FAIL : rc;
+}
+
+static int run(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -99,6 +147,7 @@ int main(int argc, char **argv)
 		printf("mprof %s\n", MPROF_VERSION);
 		return EXIT_OK;
 	}
+	core_warn_hook = warn_once;
 	const struct command *c = find(name);
 	if (!c) {
 		report("'%s' is not a command; see 'mprof help'", name);
@@ -106,4 +155,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return c->fn(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	hold_std_fds();
+	return close_stdout(run(argc, argv));
 }

@@ -1,5 +1,5 @@
 /* opts.c - a small getopt_long-like parser that also takes unique prefixes of long options, as
- * argparse does. */
+ * argparse does, and prints the options list of --help from the same table. */
 #include "cli/opts.h"
 
 #include <stdio.h>
@@ -31,6 +31,7 @@ static int take_arg(struct opt_state *st, const struct opt *o, const char *inlin
 		    const char *shown)
 {
 	st->arg = NULL;
+	st->opt = o;
 	if (o->arg == OPT_NONE) {
 		if (inline_arg)
 			return usage_error(st, "option takes no value:", shown);
@@ -117,4 +118,82 @@ int opt_next(struct opt_state *st, const struct opt *opts)
 		return opt_next(st, opts);
 	}
 	return OPT_END;
+}
+
+enum { HELP_INDENT = 2, HELP_COLUMN = 26, HELP_WIDTH = 79 };
+
+/* "-T, --interval SECONDS", "    --stacks[=sample|all]" into buf. */
+static void option_words(const struct opt *o, char *buf, size_t n)
+{
+	size_t len = 0;
+	if (o->short_name)
+		len += (size_t)snprintf(buf, n, "-%c%s", o->short_name, o->long_name ? ", " : "");
+	else
+		len += (size_t)snprintf(buf, n, "    ");
+	if (o->long_name && len < n)
+		len += (size_t)snprintf(buf + len, n - len, "--%s", o->long_name);
+	if (o->arg != OPT_NONE && len < n) {
+		const char *argh = o->argh ? o->argh : "VALUE";
+		if (o->arg == OPT_OPTIONAL)
+			snprintf(buf + len, n - len, o->long_name ? "[=%s]" : "[%s]", argh);
+		else
+			snprintf(buf + len, n - len, " %s", argh);
+	}
+}
+
+/* Prints text from column col on, wrapped at HELP_WIDTH, continuation lines starting
+ * at column indent; ends the line. */
+static void wrap(FILE *out, const char *text, int col, int indent)
+{
+	int first = 1;
+	for (const char *p = text; *p;) {
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		int word = (int)strcspn(p, " ");
+		if (!first && col + 1 + word > HELP_WIDTH) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+			first = 1;
+		}
+		if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", word, p);
+		col += word;
+		p += word;
+		first = 0;
+	}
+	fputc('\n', out);
+}
+
+void opt_print_help(FILE *out, const char *head, const struct opt *opts, const char *tail)
+{
+	fputs(head, out);
+	for (const struct opt *o = opts; o->id; o++) {
+		if (o->id == OPT_GROUP_ROW) {
+			fprintf(out, "\n%s\n", o->help);
+			continue;
+		}
+		if (o == opts)
+			fputs("\noptions:\n", out);
+		char words[128];
+		option_words(o, words, sizeof(words));
+		int col = HELP_INDENT + (int)strlen(words);
+		fprintf(out, "%*s%s", HELP_INDENT, "", words);
+		if (!o->help || !*o->help) {
+			fputc('\n', out);
+			continue;
+		}
+		if (col + 2 > HELP_COLUMN) { /* too long to share a line with its help */
+			fputc('\n', out);
+			col = 0;
+		}
+		fprintf(out, "%*s", HELP_COLUMN - col, "");
+		wrap(out, o->help, HELP_COLUMN, HELP_COLUMN);
+	}
+	if (tail)
+		fprintf(out, "\n%s", tail);
 }

@@ -13,13 +13,17 @@
 
 #include "cli/cmds.h"
 #include "core/launch.h"
+#include "core/pyrun.h"
 #include "core/stacks.h"
 #include "core/symbols.h"
 
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t stop_flag;
-static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+/* The signals whose disposition mprof changes, and what they were: the program gets
+ * them back before exec. The last, SIGPIPE, mprof ignores (see ignore_sigpipe). */
+static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 #define NHANDLED ((int)(sizeof(handled) / sizeof(handled[0])))
+#define NFORWARDED (NHANDLED - 1)
 static struct sigaction saved[NHANDLED];
 
 /* Signals someone sent to mprof go on to the program. Those the terminal sent
@@ -37,9 +41,26 @@ static void stop(int sig)
 	stop_flag = 1;
 }
 
+/* A reader that went away (mprof run ... 2>&1 | head -1) or a closed stderr must not
+ * stop the recording or the checks: mprof ignores SIGPIPE from the start of a session
+ * to its exit, and its writes there fail harmlessly. The program gets the disposition
+ * mprof was given (saved[NFORWARDED]), so it still dies of SIGPIPE as it would bare. */
+static void ignore_sigpipe(void)
+{
+	static int done;
+	if (done)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, &saved[NFORWARDED]);
+	done = 1;
+}
+
 static void install_signals(int attach)
 {
-	for (int i = 0; i < NHANDLED; i++) {
+	for (int i = 0; i < NFORWARDED; i++) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof(sa));
 		sigemptyset(&sa.sa_mask);
@@ -55,7 +76,7 @@ static void install_signals(int attach)
 
 static void restore_signals(void)
 {
-	for (int i = 0; i < NHANDLED; i++)
+	for (int i = 0; i < NFORWARDED; i++)
 		sigaction(handled[i], &saved[i], NULL);
 }
 
@@ -130,51 +151,6 @@ static void print_outcome(const struct record_opts *o, const char *path,
 		r->peak_mib, heap, r->t_end - r->t_start, (long long)r->samples);
 }
 
-static int is_python_name(const char *argv0)
-{
-	const char *base = strrchr(argv0, '/');
-	base = base ? base + 1 : argv0;
-	return strncmp(base, "python", 6) == 0;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Builds the argv to execute: Python scripts get the bootstrap that provides @profile. */
-static char **program_argv(const struct record_opts *o, char **argv, const char *libdir,
-			   char **bootstrap)
-{
-	int argc = 0;
-	while (argv[argc])
-		argc++;
-	int script_first = ends_with(argv[0], ".py");
-	int interp_first = is_python_name(argv[0]) && argc > 1 && argv[1][0] != '-';
-	int want = o->python > 0 || (o->python == 0 &&
-				     (script_first || (interp_first && ends_with(argv[1], ".py"))));
-	*bootstrap = NULL;
-	char **out = xcalloc((size_t)argc + 3, sizeof(*out));
-	if (!want || !libdir || o->python < 0 || (!script_first && !interp_first)) {
-		memcpy(out, argv, (size_t)argc * sizeof(*out));
-		return out;
-	}
-	*bootstrap = xmalloc(strlen(libdir) + 32);
-	sprintf(*bootstrap, "%s/mprof_bootstrap.py", libdir);
-	int n = 0;
-	if (script_first) {
-		out[n++] = (char *)"python3";
-	} else {
-		out[n++] = argv[0];
-		argv++;
-	}
-	out[n++] = *bootstrap;
-	while (*argv)
-		out[n++] = *argv++;
-	return out;
-}
-
 /* --func: the matching functions of the executable become address ranges that the
  * library keeps calls of (and no others); without it, calls lasting a few sampling
  * intervals are kept, so the file stays small and the plot readable. */
@@ -198,6 +174,45 @@ static void set_patterns(struct chan *ch, const struct record_opts *o, const cha
 	ch->map->flags |= MPROF_CF_FUNC_RANGES;
 }
 
+/* What the hooked processes had to say (they never write to the program's
+ * descriptors): a NOTE each in the recording, a line each on our stderr. */
+static void write_proc_notes(const struct record_opts *o, struct dat_writer *w, uint32_t notes)
+{
+	static const struct {
+		uint32_t bit;
+		int warn; /* said even with -q: data is missing */
+		const char *say, *note;
+	} says[] = {
+	    {MPROF_PN_FOREIGN_ALLOC, 0,
+	     "note: the program's malloc is not glibc's: heap is that allocator's usable bytes "
+	     "(malloc_usable_size), which can exceed the bytes requested",
+	     "heap: malloc is not glibc's; sizes from that allocator's malloc_usable_size"},
+	    {MPROF_PN_NO_USABLE, 1,
+	     "warning: heap unavailable: the program's allocator has no malloc_usable_size",
+	     "heap unavailable: the allocator is not glibc's and has no malloc_usable_size"},
+	    {MPROF_PN_OWN_MALLOC, 1,
+	     "warning: heap unavailable: the program defines its own malloc, which the hooks "
+	     "cannot see",
+	     "heap unavailable: the executable defines its own malloc"},
+	    {MPROF_PN_NO_UNWIND, 1, "warning: libunwind.so.8 not found: allocation stacks off",
+	     "stacks off: libunwind.so.8 not found"},
+	    {MPROF_PN_NO_AREA, 1,
+	     "warning: no stack area free: allocation stacks off in some processes",
+	     "stacks off in some processes: no stack area free"},
+	    {MPROF_PN_FORK_NO_STACKS, 1,
+	     "warning: a fork met a stack capture that did not end: no allocation stacks in "
+	     "that child",
+	     "stacks off in a forked child: a capture was in progress at the fork"},
+	};
+	for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++) {
+		if (!(notes & says[i].bit))
+			continue;
+		if (says[i].warn || !o->quiet)
+			report("%s", says[i].say);
+		dat_writef(w, "NOTE %s", says[i].note);
+	}
+}
+
 static int finish(const struct record_opts *o, struct dat_writer *w, struct sampler_result *res,
 		  struct record_outcome *out, int sampler_rc, struct err *se,
 		  struct stk_session *stk)
@@ -219,6 +234,9 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 				   (unsigned long long)stk_lost(stk));
 		}
 	}
+	write_proc_notes(o, w, res->notes);
+	if (res->notes & (MPROF_PN_NO_USABLE | MPROF_PN_OWN_MALLOC))
+		res->heap_peak_mib = -1; /* not the program's heap: say nothing of it */
 	if (res->procs_lost) {
 		report(
 		    "warning: %u processes found no free slot in the channel and were not hooked",
@@ -242,9 +260,21 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
+	ignore_sigpipe();
+	struct pyrun py;
+	struct err e;
+	if (pyrun_plan(argv, (enum pyrun_mode)o->python, &py, &e)) {
+		report("%s", e.msg);
+		return EXIT_NOEXEC;
+	}
 	char *libdir = launch_libdir();
-	char *bootstrap;
-	char **args = program_argv(o, argv, libdir, &bootstrap);
+	char **args = py.argv;
+	char *pythonpath = NULL;
+	if (py.python && libdir) {
+		/* sitecustomize.py there gives every Python process of the run @profile. */
+		pythonpath = xmalloc(strlen(libdir) + 8);
+		sprintf(pythonpath, "%s/python", libdir);
+	}
 	char *cmdline = dat_join_cmdline(argv);
 	char *exe = launch_find_program(args[0]);
 	int status = EXIT_FAIL;
@@ -259,7 +289,6 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		goto out;
 	struct chan ch = {0};
 	struct stk_session *stk = NULL;
-	struct err e;
 	char preload[PATH_MAX + 32] = "";
 	int hooks = libdir && !blocker;
 	if (hooks) {
@@ -290,8 +319,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 		report("warning: libmprof.so not found next to mprof; recording RSS only");
 
 	install_signals(0);
-	struct launch_opts lo = {hooks ? preload : NULL, hooks ? ch.path : NULL, handled, saved,
-				 NHANDLED};
+	struct launch_opts lo = {
+	    hooks ? preload : NULL, hooks ? ch.path : NULL, pythonpath, handled, saved, NHANDLED};
 	int exec_errno;
 	pid_t pid = launch_start(args, &lo, &exec_errno, &e);
 	if (pid < 0) {
@@ -337,8 +366,8 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 out:
 	free(exe);
 	free(cmdline);
-	free(args);
-	free(bootstrap);
+	pyrun_release(&py);
+	free(pythonpath);
 	free(libdir);
 	return status;
 }
@@ -346,10 +375,11 @@ out:
 int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
+	ignore_sigpipe();
 	char *cmdline = proc_cmdline(pid);
-	if (!cmdline || kill(pid, 0)) {
-		report("cannot attach to process %d: %s", (int)pid,
-		       strerror(errno ? errno : ESRCH));
+	int err = kill(pid, 0) ? errno : cmdline ? 0 : ESRCH;
+	if (err) {
+		report("cannot attach to process %d: %s", (int)pid, strerror(err));
 		free(cmdline);
 		return EXIT_FAIL;
 	}

@@ -14,6 +14,7 @@
 
 #include "cli/cmds.h"
 #include "core/gnuplot.h"
+#include "core/plot.h"
 
 void remove_tree(const char *dir)
 {
@@ -31,15 +32,16 @@ void remove_tree(const char *dir)
 	rmdir(dir);
 }
 
-int render_to_file(const char *script, const char *out)
+int render_to_file(const char *script, const char *out, const struct plot_opts *o)
 {
 	char *copy = xstrdup(out), *dir = dirname(copy);
 	char *tmp = xmalloc(strlen(dir) + 32);
 	sprintf(tmp, "%s/.mprof-plot-XXXXXX", dir);
 	int fd = mkostemp(tmp, O_CLOEXEC);
+	int saved = errno;
 	free(copy);
 	if (fd < 0) {
-		report("cannot write '%s': %s", out, strerror(errno));
+		report("cannot write '%s': %s", out, strerror(saved));
 		free(tmp);
 		return EXIT_FAIL;
 	}
@@ -47,13 +49,15 @@ int render_to_file(const char *script, const char *out)
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
 	struct err e;
+	/* gnuplot exits 0 after its writes failed: the picture itself must be whole
+	 * before it replaces anything. */
 	int rc = gp_run(script, fd, &e);
-	struct stat st;
-	if (rc == 0 && (fstat(fd, &st) || st.st_size == 0))
-		rc = err_set(&e, "gnuplot wrote nothing");
+	if (rc == 0)
+		rc = plot_output_check(fd, o, out, &e);
 	if (rc == 0 && fsync(fd))
 		rc = err_sys(&e, errno, "cannot write '%s'", out);
-	close(fd);
+	if (close(fd) && rc == 0)
+		rc = err_sys(&e, errno, "cannot write '%s'", out);
 	if (rc == 0 && rename(tmp, out))
 		rc = err_sys(&e, errno, "cannot write '%s'", out);
 	if (rc) {

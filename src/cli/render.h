@@ -3,9 +3,13 @@
 #ifndef MPROF_RENDER_H
 #define MPROF_RENDER_H
 
-/* Renders script into a temporary file beside out, then renames it over out: a
- * failed render leaves out as it was. Prints the error; returns an exit status. */
-int render_to_file(const char *script, const char *out);
+struct plot_opts;
+
+/* Renders script into a temporary file beside out, checks it holds a whole picture
+ * in o's format (see plot_output_check), then renames it over out: a failed or cut
+ * render leaves out as it was and no temporary file. Prints the error ("No space left
+ * on device" for a full disk); returns an exit status. */
+int render_to_file(const char *script, const char *out, const struct plot_opts *o);
 
 /* Removes dir and the files in it (one level). */
 void remove_tree(const char *dir);

@@ -23,19 +23,27 @@ void runopts_release(struct record_opts *o)
 	o->func_patterns = NULL;
 }
 
+/* The bounds of -T and -t, in seconds: a sampler tick cannot be shorter than 10 us,
+ * and a million seconds (11.6 days) keeps every deadline far from overflowing. */
+#define SECONDS_MIN 0.00001
+#define SECONDS_MAX 1000000.0
+
 static int seconds(const struct opt_state *st, const char *opt, int64_t *ns)
 {
 	double s;
-	if (units_parse_seconds(st->arg, &s) || s <= 0 || s > 1e6) {
-		report("%s: expected a positive number of seconds, got '%s'", opt, st->arg);
+	if (units_parse_seconds(st->arg, &s) || !(s >= SECONDS_MIN && s <= SECONDS_MAX)) {
+		report("%s: expected seconds from %.5f to %.0f, got '%s'", opt, SECONDS_MIN,
+		       SECONDS_MAX, st->arg);
 		return -1;
 	}
 	*ns = (int64_t)llround(s * 1e9);
-	if (*ns < 10000) {
-		report("%s: '%s' is below the shortest interval, 0.00001 s", opt, st->arg);
-		return -1;
-	}
 	return 0;
+}
+
+int runopts_hooked(int id)
+{
+	return id == RO_PYTHON || id == RO_NOPYTHON || id == RO_FUNC || id == RO_STACKS ||
+	       id == RO_SAMPLE_BYTES;
 }
 
 int runopts_apply(struct record_opts *o, int id, const struct opt_state *st)

@@ -24,19 +24,54 @@ enum {
 	RO_TRUE_PEAK,
 };
 
+/* Rows for a struct opt table: what every recording takes ('mprof run' and 'mprof attach'). */
 #define RUNOPTS_TABLE                                                                              \
-	{"interval", 'T', OPT_REQUIRED, RO_INTERVAL}, {"output", 'o', OPT_REQUIRED, RO_OUTPUT},    \
-	    {"timeout", 't', OPT_REQUIRED, RO_TIMEOUT},                                            \
-	    {"include-children", 'C', OPT_NONE, RO_CHILDREN},                                      \
-	    {"multiprocess", 'M', OPT_NONE, RO_MULTI}, {"exit-code", 'E', OPT_NONE, RO_EXITCODE},  \
-	    {"backend", 0, OPT_REQUIRED, RO_BACKEND}, {"quiet", 'q', OPT_NONE, RO_QUIET},          \
-	    {"python", 0, OPT_NONE, RO_PYTHON}, {"nopython", 0, OPT_NONE, RO_NOPYTHON},            \
-	    {"func", 0, OPT_REQUIRED, RO_FUNC}, {"stacks", 0, OPT_OPTIONAL, RO_STACKS},            \
-	    {"sample-bytes", 0, OPT_REQUIRED, RO_SAMPLE_BYTES},                                    \
-	    {"true-peak", 0, OPT_NONE, RO_TRUE_PEAK},                                              \
-	{                                                                                          \
-		"help", 'h', OPT_NONE, RO_HELP                                                     \
-	}
+	OPT_VALUE('T', "interval", RO_INTERVAL, "SECONDS",                                         \
+		  "time between samples, from 0.00001 to 1000000 (default 0.1)"),                  \
+	    OPT_VALUE('o', "output", RO_OUTPUT, "FILE",                                            \
+		      "write the recording to FILE (never overwritten; default "                   \
+		      "mprof_<YYYYMMDDhhmmss>.dat)"),                                              \
+	    OPT_VALUE('t', "timeout", RO_TIMEOUT, "SECONDS",                                       \
+		      "stop recording after SECONDS (a program that mprof started gets "           \
+		      "SIGTERM)"),                                                                 \
+	    OPT_FLAG('C', "include-children", RO_CHILDREN,                                         \
+		     "MEM is the whole process tree summed"),                                      \
+	    OPT_FLAG('M', "multiprocess", RO_MULTI, "one CHLD series per descendant process"),     \
+	    OPT_VALUE(0, "backend", RO_BACKEND, "KIND",                                            \
+		      "rss (default), pss or uss (psutil, psutil_pss, psutil_uss are accepted "    \
+		      "too)"),                                                                     \
+	    OPT_FLAG('q', "quiet", RO_QUIET, "no status line and no summary on stderr")
+
+/* Rows that only 'mprof run' takes; runopts_hooked() says which of them need a program
+ * started under the hooks (so 'run --attach' refuses them; -E stays accepted there, as
+ * in the original). */
+#define RUNOPTS_HOOKED_TABLE                                                                       \
+	OPT_FLAG('E', "exit-code", RO_EXITCODE,                                                    \
+		 "accepted for compatibility; the program's status always passes through"),        \
+	    OPT_FLAG(0, "python", RO_PYTHON,                                                       \
+		     "a Python program with @profile: also MODULE (python3 -m)"),                  \
+	    OPT_FLAG(0, "nopython", RO_NOPYTHON, "never treat the program as a Python script"),    \
+	    OPT_VALUE(0, "func", RO_FUNC, "GLOB",                                                  \
+		      "keep brackets of -finstrument-functions calls whose name matches GLOB "     \
+		      "(repeatable)"),                                                             \
+	    OPT_OPTVALUE(0, "stacks", RO_STACKS, "sample|all",                                     \
+			 "record where allocations come from: sampled by bytes (default), or "     \
+			 "every allocation (exact, slower); see 'mprof report'"),                  \
+	    OPT_VALUE(0, "sample-bytes", RO_SAMPLE_BYTES, "SIZE",                                  \
+		      "with --stacks=sample, one stack per SIZE allocated bytes on average "       \
+		      "(default 512K; a plain number is bytes)")
+
+/* The row of a running process only ('attach', 'run --attach'): a program mprof
+ * starts always has its peak-RSS mark reset. */
+#define RUNOPTS_ATTACH_TABLE                                                                       \
+	OPT_FLAG(                                                                                  \
+	    0, "true-peak", RO_TRUE_PEAK,                                                          \
+	    "reset the process's VmHWM at each sample (true peaks; others reading it see the "     \
+	    "resets)")
+
+/* Whether option id only applies to a program started under the hooks, so not to a
+ * running process ('attach', 'run --attach'). Cannot fail. */
+int runopts_hooked(int id);
 
 /* Applies option id (with st->arg) to o. Returns 0, 1 when id is not a recording
  * option, or -1 after printing a usage error. */

@@ -60,7 +60,8 @@ struct mprof_event {
 	uint32_t pad_;
 	int64_t t_ns;	   /* CLOCK_REALTIME of enter/leave, or of entry for CALL */
 	int64_t t_exit_ns; /* CALL only */
-	uint64_t addr;	   /* CALL only: function address in this process */
+	uint64_t addr;	   /* CALL: function address in this process; ENTER/LEAVE: the
+			      caller's bracket id (mprof_enter_id), 0 for stack pairing */
 	char name[MPROF_NAME_MAX];
 };
 
@@ -70,12 +71,27 @@ enum mprof_proc_state {
 	MPROF_PROC_LIVE = 2,
 };
 
+/* What a process's library has to say. It never writes to the program's own
+ * descriptors: it sets a bit here, and the launcher writes a NOTE into the
+ * recording and a line on its own stderr. */
+enum mprof_proc_note {
+	MPROF_PN_FOREIGN_ALLOC = 1u
+				 << 0, /* malloc is not glibc's: sized by its malloc_usable_size */
+	MPROF_PN_NO_USABLE = 1u << 1,  /* ... and it has none: heap not counted */
+	MPROF_PN_OWN_MALLOC = 1u << 2, /* the executable defines malloc: the hooks never see it */
+	MPROF_PN_NO_UNWIND = 1u << 3,  /* --stacks: libunwind could not be loaded */
+	MPROF_PN_NO_AREA = 1u << 4,    /* --stacks: no stack area was free */
+	MPROF_PN_FORK_NO_STACKS = 1u
+				  << 5, /* a fork met a capture in progress: child's stacks off */
+	MPROF_PN_ALL = (1u << 6) - 1,
+};
+
 struct mprof_proc {
 	_Atomic uint32_t state;
 	_Atomic int32_t pid;
 	int32_t ppid;
 	_Atomic uint32_t generation; /* bumped when an exec reuses the slot */
-	_Atomic uint32_t flags_unused;
+	_Atomic uint32_t notes;	     /* enum mprof_proc_note bits: what the launcher must say */
 	uint32_t pad0_;
 	/* Which image the counters belong to: the address of the kernel's AT_RANDOM
 	 * bytes and their first 8, new at every exec. The launcher compares them with

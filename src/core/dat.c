@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,15 +72,37 @@ static const char *fast_decimal(const char *s, double *out)
 	return s;
 }
 
+/* A number as a recording holds it: decimal, with an optional sign, fraction and
+ * exponent, and finite. strtod alone would also take inf, nan, hex floats and 1e999
+ * (as inf), which no writer produces and which break every picture and sum. */
 static int parse_double(const char *s, double *out)
 {
 	const char *fast = fast_decimal(s, out);
 	if (fast && !*fast)
 		return 0;
+	const char *p = s + (*s == '-' || *s == '+');
+	size_t digits = strspn(p, "0123456789");
+	p += digits;
+	if (*p == '.') {
+		size_t frac = strspn(p + 1, "0123456789");
+		digits += frac;
+		p += 1 + frac;
+	}
+	if (!digits)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '-' || p[1] == '+');
+		size_t exp = strspn(p, "0123456789");
+		if (!exp)
+			return -1;
+		p += exp;
+	}
+	if (*p)
+		return -1;
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (end == s || *end || errno == ERANGE || v != v)
+	if (*end || errno == ERANGE || !isfinite(v))
 		return -1;
 	*out = v;
 	return 0;
@@ -144,17 +167,14 @@ static int parse_point(const struct line_ctx *c, char **f, int n, struct dat_ser
 	return 0;
 }
 
-/* [pid] <live> <peak> <time> <allocs> <frees> <mmap> */
-static int parse_heap(const struct line_ctx *c, char **f, int n, struct dat_heap_series *s,
-		      const char *expected)
+/* <live> <peak> <time> <allocs> <frees> <mmap> into h: 0, or -1. */
+static int heap_fields(char **f, int n, struct dat_heap *h)
 {
-	struct dat_heap h;
-	if (n != 6 || parse_double(f[0], &h.live_mib) || parse_double(f[1], &h.peak_mib) ||
-	    parse_double(f[2], &h.t) || parse_u64(f[3], &h.allocs) || parse_u64(f[4], &h.frees) ||
-	    parse_double(f[5], &h.mmap_mib))
-		return bad_line(c, expected);
-	heap_push(s, &h);
-	return 0;
+	return n != 6 || parse_double(f[0], &h->live_mib) || parse_double(f[1], &h->peak_mib) ||
+		       parse_double(f[2], &h->t) || parse_u64(f[3], &h->allocs) ||
+		       parse_u64(f[4], &h->frees) || parse_double(f[5], &h->mmap_mib)
+		   ? -1
+		   : 0;
 }
 
 static int parse_header(struct dat_recording *r, const struct line_ctx *c, char **f, int n)
@@ -208,24 +228,32 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 		return parse_point(c, f, n, &r->mem, "MEM <MiB> <time>");
 	if (strcmp(kind, "MAXRSS") == 0)
 		return parse_point(c, f, n, &r->maxrss, "MAXRSS <MiB> <time>");
-	if (strcmp(kind, "HEAP") == 0)
-		return parse_heap(c, f, n, &r->heap,
-				  "HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>");
+	struct dat_heap h;
+	if (strcmp(kind, "HEAP") == 0) {
+		if (heap_fields(f, n, &h))
+			return bad_line(c,
+					"HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>");
+		heap_push(&r->heap, &h);
+		return 0;
+	}
 	if (strcmp(kind, "CHLD") == 0 || strcmp(kind, "CHLDMAX") == 0) {
 		int is_max = kind[4] == 'M';
 		const char *want =
 		    is_max ? "CHLDMAX <pid> <MiB> <time>" : "CHLD <pid> <MiB> <time>";
-		if (n != 3)
+		double mib, t;
+		if (n != 3 || parse_double(f[1], &mib) || parse_double(f[2], &t))
 			return bad_line(c, want);
 		struct dat_child *ch = dat_child_get(r, f[0]);
-		return parse_point(c, f + 1, 2, is_max ? &ch->max : &ch->mem, want);
+		dat_series_push(is_max ? &ch->max : &ch->mem, t, mib);
+		return 0;
 	}
 	if (strcmp(kind, "CHLDHEAP") == 0) {
 		const char *want =
 		    "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>";
-		if (n != 7)
+		if (n != 7 || heap_fields(f + 1, 6, &h))
 			return bad_line(c, want);
-		return parse_heap(c, f + 1, 6, &dat_child_get(r, f[0])->heap, want);
+		heap_push(&dat_child_get(r, f[0])->heap, &h);
+		return 0;
 	}
 	if (strcmp(kind, "FUNC") == 0) {
 		struct dat_func fn = {.depth = -1};
@@ -267,6 +295,18 @@ static int fast_mem(struct dat_recording *r, const char *line)
 	return 0;
 }
 
+void dat_warn_cut(const char *name, size_t lineno)
+{
+	core_warn("%s:%zu: last line is incomplete; read up to line %zu", name, lineno, lineno - 1);
+}
+
+size_t dat_last_line(const char *text, size_t len)
+{
+	size_t end = len && text[len - 1] == '\n' ? len - 1 : len;
+	const char *nl = end ? memrchr(text, '\n', end) : NULL;
+	return nl ? (size_t)(nl - text) + 1 : 0;
+}
+
 int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
 	      struct err *e)
 {
@@ -275,9 +315,18 @@ int dat_parse(const char *name, const char *text, size_t len, struct dat_recordi
 	r->rusage_peak_mib = -1;
 	r->hwm = -1;
 	struct line_ctx c = {name, 0, e};
-	if (memchr(text, '\0', len)) {
+	/* A recording is written a whole line at a time, so only its last line can be
+	 * cut (disk full, power loss): without its newline, with a NUL tail, or with
+	 * fields that do not parse. That line is left out with a warning. */
+	size_t last = dat_last_line(text, len);
+	int cut = len && text[len - 1] != '\n';
+	const char *nul = memchr(text, '\0', len);
+	if (nul && nul >= text + last) {
+		cut = 1;
+		nul = NULL;
+	}
+	if (nul) {
 		/* Name the line that holds it. */
-		const char *nul = memchr(text, '\0', len);
 		for (const char *q = text; q <= nul; q++)
 			c.lineno += q == text || q[-1] == '\n';
 		err_set(e, "%s:%zu: not a recording line (NUL byte)", name, c.lineno);
@@ -289,6 +338,7 @@ int dat_parse(const char *name, const char *text, size_t len, struct dat_recordi
 	buf[len] = '\0';
 	char *p = buf, *end = buf + len;
 	while (p < end) {
+		int is_last = p == buf + last;
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *line = p;
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -297,10 +347,17 @@ int dat_parse(const char *name, const char *text, size_t len, struct dat_recordi
 			line[n - 1] = '\0';
 		p += n + 1;
 		c.lineno++;
+		if (is_last && cut) {
+			dat_warn_cut(name, c.lineno);
+			break;
+		}
 		if (!line[0] || fast_mem(r, line) == 0)
 			continue;
-		if (parse_line(r, &c, line))
-			goto fail;
+		if (parse_line(r, &c, line)) {
+			if (!is_last)
+				goto fail;
+			dat_warn_cut(name, c.lineno);
+		}
 	}
 	free(buf);
 	return 0;

@@ -83,8 +83,11 @@ struct dat_recording {
 };
 
 /* Parses the file at path into r (which it initialises). Lines of kinds it does not
- * know are skipped, like the original reader does. On error returns -1 with
- * "FILE:LINE: what was expected" in e, and r holds nothing to release. */
+ * know are skipped, like the original reader does. A last line cut short (no newline,
+ * a NUL tail, or fields that do not parse: a disk that filled up, a power loss) is
+ * left out with a warning through core_warn; anywhere else, such a line is an error.
+ * Numbers are decimal and finite (no inf, nan, hex floats or 1e999). On error returns
+ * -1 with "FILE:LINE: what was expected" in e, and r holds nothing to release. */
 int dat_read(const char *path, struct dat_recording *r, struct err *e);
 
 /* dat_read for the commands that need samples: a recording without MEM lines is
@@ -94,6 +97,15 @@ int dat_read_samples(const char *path, struct dat_recording *r, struct err *e);
 /* Parses text already in memory; name is used in messages. Same contract as dat_read. */
 int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
 	      struct err *e);
+
+/* Where the last line of text starts (the line before a final newline): the only
+ * one a crash or a full disk can cut. Cannot fail. */
+size_t dat_last_line(const char *text, size_t len);
+
+/* Warns through core_warn that line lineno of the recording name, its last, is
+ * incomplete and was left out. Every reader says it in these words, so a command
+ * that reads a file twice says it once. */
+void dat_warn_cut(const char *name, size_t lineno);
 
 /* Frees everything r owns. Safe on a zeroed recording. */
 void dat_recording_release(struct dat_recording *r);

@@ -5,8 +5,10 @@
 
 #include "core/util.h"
 
-/* Returns s as an inert gnuplot single-quoted string: quotes doubled, control bytes
- * dropped. Use with noenhanced text. Caller frees. */
+/* Returns s as an inert gnuplot string expression that reads back as s: single-quoted
+ * pieces (quotes doubled, or sprintf('%c',39) where gnuplot cannot take a doubled
+ * one), control bytes dropped, invalid UTF-8 bytes as '?'. Use with noenhanced text.
+ * Cannot fail; caller frees. */
 char *gp_quote(const char *s);
 
 /* Runs `gnuplot -d script` (no shell, no ~/.gnuplot) with its standard output on

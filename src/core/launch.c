@@ -63,6 +63,90 @@ static int shebang(const char *path, char *buf, size_t cap)
 	return 0;
 }
 
+static char blocker_why[256]; /* launch_preload_blocker's answer when it names a library */
+
+/* Whether a library's file name is a sanitizer runtime that must be loaded first
+ * (AddressSanitizer refuses to start behind a preloaded library) and replaces
+ * malloc with an allocator the hooks cannot see. */
+int launch_is_sanitizer(const char *lib)
+{
+	static const char *const names[] = {"asan", "tsan", "msan", "hwasan", "lsan"};
+	const char *base = strrchr(lib, '/');
+	base = base ? base + 1 : lib;
+	if (strncmp(base, "libclang_rt.", 12) == 0)
+		base += 12;
+	else if (strncmp(base, "lib", 3) == 0)
+		base += 3;
+	else
+		return 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+		if (strncmp(base, names[i], n) == 0 && (base[n] == '.' || base[n] == '-'))
+			return 1;
+	}
+	return 0;
+}
+
+static const char *sanitizer_blocker(const char *lib)
+{
+	snprintf(blocker_why, sizeof(blocker_why),
+		 "it uses a sanitizer runtime (%s), which must come first and replaces malloc",
+		 lib);
+	return blocker_why;
+}
+
+/* The file offset of virtual address va in the program's loadable segments. */
+static int va_to_off(int fd, const Elf64_Ehdr *eh, uint64_t va, off_t *off)
+{
+	for (int i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)eh->e_phoff + (off_t)i * eh->e_phentsize) !=
+		    (ssize_t)sizeof(ph))
+			return -1;
+		if (ph.p_type == PT_LOAD && va >= ph.p_vaddr && va < ph.p_vaddr + ph.p_filesz) {
+			*off = (off_t)(ph.p_offset + (va - ph.p_vaddr));
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A sanitizer runtime among the DT_NEEDED libraries of the dynamic section
+ * (file offset dyn, size n), or NULL. */
+static const char *needed_sanitizer(int fd, const Elf64_Ehdr *eh, off_t dyn, uint64_t n)
+{
+	uint64_t strtab = 0, count = n / sizeof(Elf64_Dyn);
+	if (count > 4096)
+		count = 4096;
+	for (int pass = 0; pass < 2; pass++) {
+		off_t str = 0;
+		if (pass == 1 && va_to_off(fd, eh, strtab, &str))
+			return NULL;
+		for (uint64_t i = 0; i < count; i++) {
+			Elf64_Dyn d;
+			if (pread(fd, &d, sizeof(d), dyn + (off_t)(i * sizeof(d))) !=
+				(ssize_t)sizeof(d) ||
+			    d.d_tag == DT_NULL)
+				break;
+			if (pass == 0 && d.d_tag == DT_STRTAB)
+				strtab = d.d_un.d_ptr;
+			if (pass == 1 && d.d_tag == DT_NEEDED) {
+				static char name[128];
+				ssize_t got =
+				    pread(fd, name, sizeof(name) - 1, str + (off_t)d.d_un.d_val);
+				if (got <= 0)
+					continue;
+				name[got] = '\0';
+				if (launch_is_sanitizer(name))
+					return name;
+			}
+		}
+		if (!strtab)
+			return NULL;
+	}
+	return NULL;
+}
+
 static const char *elf_blocker(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -74,15 +158,26 @@ static const char *elf_blocker(const char *path)
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64)
 		goto out; /* not a 64-bit ELF: leave it to exec */
 	int interp = 0;
+	off_t dyn = 0;
+	uint64_t dyn_size = 0;
 	for (int i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 		off_t off = (off_t)eh.e_phoff + (off_t)i * eh.e_phentsize;
 		if (pread(fd, &ph, sizeof(ph), off) != (ssize_t)sizeof(ph))
 			break;
 		interp |= ph.p_type == PT_INTERP;
+		if (ph.p_type == PT_DYNAMIC) {
+			dyn = (off_t)ph.p_offset;
+			dyn_size = ph.p_filesz;
+		}
 	}
-	if (!interp)
+	if (!interp) {
 		why = "it is statically linked";
+		goto out;
+	}
+	const char *san = dyn_size ? needed_sanitizer(fd, &eh, dyn, dyn_size) : NULL;
+	if (san)
+		why = sanitizer_blocker(san);
 out:
 	close(fd);
 	return why;
@@ -93,6 +188,22 @@ const char *launch_preload_blocker(const char *path)
 	struct stat st;
 	if (stat(path, &st))
 		return NULL;
+	/* The user's own LD_PRELOAD may hold a sanitizer runtime: it must come first. */
+	const char *pre = getenv("LD_PRELOAD");
+	if (pre) {
+		static char lib[128];
+		for (const char *p = pre; *p;) {
+			size_t len = strcspn(p, ": ");
+			if (len && len < sizeof(lib)) {
+				memcpy(lib, p, len);
+				lib[len] = '\0';
+				if (launch_is_sanitizer(lib))
+					return sanitizer_blocker(lib);
+			}
+			p += len;
+			p += strspn(p, ": ");
+		}
+	}
 	if (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
 	    ((st.st_mode & S_ISGID) && st.st_gid != getegid()))
 		return "it is setuid or setgid";
@@ -102,18 +213,19 @@ const char *launch_preload_blocker(const char *path)
 	return elf_blocker(path);
 }
 
-static void set_preload(const char *lib)
+/* Puts value first in the ':'-separated list of environment variable var. */
+static void prepend_env(const char *var, const char *value)
 {
-	const char *old = getenv("LD_PRELOAD");
+	const char *old = getenv(var);
 	if (!old || !*old) {
-		setenv("LD_PRELOAD", lib, 1);
+		setenv(var, value, 1);
 		return;
 	}
-	char *both = malloc(strlen(lib) + strlen(old) + 2);
+	char *both = malloc(strlen(value) + strlen(old) + 2);
 	if (!both)
 		return;
-	sprintf(both, "%s:%s", lib, old);
-	setenv("LD_PRELOAD", both, 1);
+	sprintf(both, "%s:%s", value, old);
+	setenv(var, both, 1);
 	free(both);
 }
 
@@ -138,7 +250,9 @@ pid_t launch_start(char *const argv[], const struct launch_opts *o, int *exec_er
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (o->preload)
-			set_preload(o->preload);
+			prepend_env("LD_PRELOAD", o->preload);
+		if (o->pythonpath)
+			prepend_env("PYTHONPATH", o->pythonpath);
 		if (o->channel)
 			setenv("MPROF_CHANNEL", o->channel, 1);
 		execvp(argv[0], argv);

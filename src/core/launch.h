@@ -8,8 +8,9 @@
 #include "core/util.h"
 
 struct launch_opts {
-	const char *preload; /* absolute path of libmprof.so, NULL: no hooks */
-	const char *channel; /* channel path for MPROF_CHANNEL, NULL: none */
+	const char *preload;	/* absolute path of libmprof.so, NULL: no hooks */
+	const char *channel;	/* channel path for MPROF_CHANNEL, NULL: none */
+	const char *pythonpath; /* directory to put first on PYTHONPATH, NULL: none */
 	/* Dispositions to restore in the program for signals the launcher handles. */
 	const int *signals;
 	const struct sigaction *saved;
@@ -20,8 +21,15 @@ struct launch_opts {
 char *launch_find_program(const char *file);
 
 /* Returns NULL when LD_PRELOAD will take effect for the program at path, else a
- * static string saying why not (static binary, setuid, ...). Follows one #! line. */
+ * static string saying why not (static binary, setuid, a sanitizer runtime in its
+ * DT_NEEDED or in the user's LD_PRELOAD, ...), valid until the next call. Follows
+ * one #! line. */
 const char *launch_preload_blocker(const char *path);
+
+/* Whether a library path or name is a sanitizer runtime (ASan, TSan, MSan, HWASan,
+ * LSan; gcc's libasan.so.N or clang's libclang_rt.asan-ARCH.so) that must be loaded
+ * before any preloaded library. Cannot fail. */
+int launch_is_sanitizer(const char *lib);
 
 /* Forks and execs argv with the environment of o. Returns the pid, or -1 with e
  * filled; *exec_errno is non-zero when the program itself could not be executed. */

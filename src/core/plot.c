@@ -3,12 +3,15 @@
 #include "core/plot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/gnuplot.h"
 #include "core/summary.h"
@@ -34,6 +37,79 @@ int plot_format_of(const char *path, enum plot_format *f)
 	else
 		return -1;
 	return 0;
+}
+
+/* ENOSPC or EDQUOT when fd's file system has no room for another MiB: the likely
+ * cause of a write that failed without saying why. 0 otherwise. Grows the file (one
+ * that failed and will be removed). */
+static int no_room(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st))
+		return 0;
+	int rc = posix_fallocate(fd, st.st_size, 1 << 20);
+	return rc == ENOSPC || rc == EDQUOT ? rc : 0;
+}
+
+static const char *const format_names[] = {"PNG", "SVG", "PDF", "text"};
+
+/* Whether buf (the whole output, or its last len bytes when tail) ends a picture. */
+static int output_complete(const unsigned char *head, size_t hlen, const unsigned char *tail,
+			   size_t tlen, size_t size, const struct plot_opts *o, int fd)
+{
+	static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	static const unsigned char png_end[12] = {0,   0,   0,	  0,	'I',  'E',
+						  'N', 'D', 0xae, 0x42, 0x60, 0x82};
+	switch (o->format) {
+	case PLOT_PNG:
+		return hlen >= 8 && !memcmp(head, png_sig, 8) && tlen >= 12 &&
+		       !memcmp(tail + tlen - 12, png_end, 12);
+	case PLOT_SVG:
+		while (tlen && (tail[tlen - 1] == '\n' || tail[tlen - 1] == ' '))
+			tlen--;
+		return tlen >= 6 && !memcmp(tail + tlen - 6, "</svg>", 6);
+	case PLOT_PDF:
+		if (hlen < 5 || memcmp(head, "%PDF-", 5))
+			return 0;
+		for (size_t i = tlen >= 5 ? tlen - 5 + 1 : 0; i-- > 0;)
+			if (!memcmp(tail + i, "%%EOF", 5))
+				return 1;
+		return 0;
+	case PLOT_DUMB: {
+		/* A form feed, then one line per row of characters. */
+		long lines = 0;
+		unsigned char buf[65536];
+		ssize_t n;
+		for (off_t off = 0; (n = pread(fd, buf, sizeof(buf), off)) > 0; off += n)
+			for (ssize_t i = 0; i < n; i++)
+				lines += buf[i] == '\n';
+		return size && head[0] == '\f' && tail[tlen - 1] == '\n' && lines >= o->height;
+	}
+	}
+	return 0;
+}
+
+int plot_output_check(int fd, const struct plot_opts *o, const char *name, struct err *e)
+{
+	struct stat st;
+	if (fstat(fd, &st))
+		return err_sys(e, errno, "cannot write '%s'", name);
+	unsigned char head[16], tail[1024];
+	size_t size = (size_t)st.st_size, hlen = size < sizeof(head) ? size : sizeof(head),
+	       tlen = size < sizeof(tail) ? size : sizeof(tail);
+	if (pread(fd, head, hlen, 0) != (ssize_t)hlen ||
+	    pread(fd, tail, tlen, (off_t)(size - tlen)) != (ssize_t)tlen)
+		return err_sys(e, errno, "cannot read back '%s'", name);
+	if (output_complete(head, hlen, tail, tlen, size, o, fd))
+		return 0;
+	/* gnuplot does not say why its output stopped short. */
+	int full = no_room(fd);
+	if (full)
+		return err_sys(e, full, "cannot write '%s'", name);
+	if (size == 0)
+		return err_set(e, "cannot write '%s': gnuplot wrote nothing", name);
+	return err_set(e, "cannot write '%s': gnuplot wrote an incomplete %s (%zu bytes)", name,
+		       format_names[o->format], size);
 }
 
 /* The plot being built: the script, its data files, and its plot clauses. */
@@ -73,9 +149,20 @@ static FILE *data_file(struct gp *g, char *name, size_t cap)
 	return f;
 }
 
+int plot_fclose(FILE *f)
+{
+	/* A write that failed before the last one leaves only the stream's error flag. */
+	int earlier = ferror(f) ? no_room(fileno(f)) : 0, bad = ferror(f);
+	if (fclose(f) && (!bad || errno == ENOSPC || errno == EDQUOT))
+		return -1;
+	if (bad)
+		errno = earlier ? earlier : EIO;
+	return bad ? -1 : 0;
+}
+
 static int close_data(struct gp *g, FILE *f)
 {
-	if (fclose(f))
+	if (plot_fclose(f) && !g->failed)
 		g->failed = errno;
 	return g->failed ? -1 : 0;
 }
@@ -568,7 +655,7 @@ int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int 
 	for (size_t i = 0; i < g.nclauses; i++)
 		free(g.clauses[i]);
 	free(g.clauses);
-	if (fclose(s) && !g.failed)
+	if (plot_fclose(s) && !g.failed)
 		g.failed = errno;
 	if (g.failed)
 		return err_sys(e, g.failed, "cannot write the plot's data in '%s'", dir);

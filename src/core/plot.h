@@ -29,6 +29,18 @@ int plot_format_of(const char *path, enum plot_format *f);
  * no enhanced text (names are shown as they are). Cannot fail. */
 void plot_terminal(FILE *s, const struct plot_opts *o);
 
+/* Checks that fd (gnuplot's output, from its start) holds a whole picture in o's
+ * format: PNG signature and IEND chunk last, SVG ending in </svg>, PDF with %%EOF at
+ * its end, or o->height lines of text. gnuplot exits 0 after a failed write, so this
+ * is how a full disk shows. Returns 0; -1 with e filled ("cannot write 'name': ..."),
+ * naming the cause: the file system's error (No space left on device) when it has
+ * no room left, else the incomplete output. */
+int plot_output_check(int fd, const struct plot_opts *o, const char *name, struct err *e);
+
+/* fclose that also fails when an earlier write to f failed: 0, or -1 with errno set
+ * (ENOSPC when f's file system has no room left, EIO when the cause is lost). */
+int plot_fclose(FILE *f);
+
 /* Writes dir/plot.gp (output to standard output) and its data files into dir, an
  * existing private directory. Long series are reduced to the minimum and maximum
  * of each pixel column. Returns 0, or -1 with e filled (nothing to plot, I/O). */

@@ -118,7 +118,9 @@ int profiles_resolve_words(const char *dir, char **words, int nwords, int only_r
 		struct stat st;
 		long idx;
 		char *path = NULL;
-		if (stat(w, &st) == 0) {
+		/* parse_index sets errno: keep the cause of a failed stat for the message. */
+		int stat_errno = stat(w, &st) ? errno : 0;
+		if (stat_errno == 0) {
 			const char *base = strrchr(w, '/');
 			base = base ? base + 1 : w;
 			if (S_ISDIR(st.st_mode)) {
@@ -146,7 +148,7 @@ int profiles_resolve_words(const char *dir, char **words, int nwords, int only_r
 			}
 			path = join(dir, names[k]);
 		} else {
-			rc = err_sys(e, errno, "cannot open '%s'", w);
+			rc = err_sys(e, stat_errno, "cannot open '%s'", w);
 			goto done;
 		}
 		int dup = 0;

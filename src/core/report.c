@@ -35,6 +35,18 @@ double report_blocks(const struct stk_site *s, enum report_metric m)
 	return m == RM_PEAK ? s->peak_n : m == RM_LEAK ? s->leak_n : s->total_n;
 }
 
+double report_whole(const struct stk_data *d, size_t image, enum report_metric m)
+{
+	const struct stk_image *im = &d->images[image];
+	if (m != RM_TOTAL)
+		return m == RM_PEAK ? im->peak : im->leak;
+	double sum = 0;
+	for (size_t i = 0; i < d->nsites; i++)
+		if (d->sites[i].image == image)
+			sum += d->sites[i].total_b;
+	return sum;
+}
+
 static const struct stk_data *sort_d;
 static enum report_metric sort_m;
 
@@ -313,9 +325,12 @@ int report_flame_write(const struct stk_data *d, size_t image, enum report_metri
 			       : "bytes allocated",
 		qd);
 	free(qd);
-	int bad = fclose(f.data) | fclose(f.script);
+	int bad = plot_fclose(f.data);
+	int saved = bad ? errno : 0;
+	if (plot_fclose(f.script) && !bad)
+		bad = 1, saved = errno;
 	report_tree_release(&root);
 	if (bad)
-		return err_sys(e, errno, "cannot write in '%s'", dir);
+		return err_sys(e, saved, "cannot write in '%s'", dir);
 	return 0;
 }

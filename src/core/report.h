@@ -23,6 +23,10 @@ const char *report_metric_name(enum report_metric m);
 double report_bytes(const struct stk_site *s, enum report_metric m);
 double report_blocks(const struct stk_site *s, enum report_metric m);
 
+/* What a site's share under m is a share of: the image's heap at its peak, its heap
+ * still allocated at exit, or every byte it allocated (the sum over its sites). */
+double report_whole(const struct stk_data *d, size_t image, enum report_metric m);
+
 /* The sites of image with a non-zero value under m, largest first: a malloc'd
  * array of indexes into d->sites (*n of them). Cannot fail. */
 size_t *report_sites(const struct stk_data *d, size_t image, enum report_metric m, size_t *n);

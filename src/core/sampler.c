@@ -51,6 +51,7 @@ struct open_bracket {
 	pid_t pid;
 	int32_t tid;
 	int depth;
+	uint64_t id; /* mprof_enter_id's id, paired by it; 0: by thread and depth */
 	double t_in, mem_in;
 	char name[MPROF_NAME_MAX];
 };
@@ -124,13 +125,15 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 		b->pid = pid;
 		b->tid = ev->tid;
 		b->depth = ev->depth;
+		b->id = ev->addr;
 		b->t_in = t;
 		b->mem_in = mem_at(s, t);
 		memcpy(b->name, ev->name, sizeof(b->name));
 	} else if (ev->kind == MPROF_EV_LEAVE) {
 		for (size_t i = s->nbr; i-- > 0;) {
 			struct open_bracket *b = &s->br[i];
-			if (b->pid != pid || b->tid != ev->tid || b->depth != ev->depth)
+			if (b->pid != pid || b->id != ev->addr ||
+			    (!b->id && (b->tid != ev->tid || b->depth != ev->depth)))
 				continue;
 			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_at(s, t), t,
 				       b->depth);
@@ -163,8 +166,11 @@ static void drain_all(struct state *s)
 		return;
 	for (uint32_t i = 0, n = chan_used(s->ch); i < n; i++) {
 		struct mprof_proc *p = &s->ch->map->procs[i];
-		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE)
+		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE) {
 			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
+			s->res->notes |=
+			    atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
+		}
 	}
 }
 
@@ -183,6 +189,8 @@ static void retire_dead(struct state *s)
 		s->seen_descendants = 1;
 		if (kill(pid, 0) == -1 && errno == ESRCH) {
 			s->res->events_dropped += chan_drain(s->ch, p, on_event, s);
+			s->res->notes |=
+			    atomic_load_explicit(&p->notes, memory_order_relaxed) & MPROF_PN_ALL;
 			chan_retire(s->ch, p);
 		}
 	}

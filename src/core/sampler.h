@@ -53,6 +53,7 @@ struct sampler_result {
 	int hooked;	      /* the main process registered in the channel */
 	uint64_t events_dropped;
 	uint32_t procs_lost; /* processes the channel had no slot for: not hooked */
+	uint32_t notes;	     /* enum mprof_proc_note bits some hooked process set */
 };
 
 /* Records pid into w until it exits, the timeout passes (then, for our own child,

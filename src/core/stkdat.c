@@ -3,9 +3,12 @@
 #include "core/stkdat.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/dat.h"
 
 /* Splits off the next space-separated word; NULL at the end of the line. */
 static char *word(char **p)
@@ -22,14 +25,15 @@ static char *word(char **p)
 	return w;
 }
 
+/* A decimal number (no inf, nan or hex: strtod would take them), finite. */
 static int num(char **p, double *v)
 {
 	char *w = word(p), *end;
-	if (!w)
+	if (!w || !*w || w[strspn(w, "+-0123456789.eE")])
 		return -1;
 	errno = 0;
 	*v = strtod(w, &end);
-	return *end || errno || *v != *v ? -1 : 0;
+	return *end || errno || !isfinite(*v) ? -1 : 0;
 }
 
 static int u64(char **p, uint64_t *v, int base)
@@ -146,17 +150,27 @@ static const char *expected(const char *kind)
 int stk_parse(const char *name, const char *text, size_t len, struct stk_data *d, struct err *e)
 {
 	memset(d, 0, sizeof(*d));
-	size_t lineno = 0;
+	size_t lineno = 0, last = dat_last_line(text, len);
 	for (size_t at = 0; at < len;) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - text - at) : len - at;
 		lineno++;
+		/* Only the last line can be cut short (see dat_parse): it is left out. */
+		if (at == last && (!nl || memchr(text + at, '\0', n))) {
+			dat_warn_cut(name, lineno);
+			break;
+		}
 		if ((n >= 3 && !memcmp(text + at, "STK", 3)) ||
 		    (n >= 6 && !memcmp(text + at, "STACKS", 6))) {
 			char *line = xmalloc(n + 1);
 			memcpy(line, text + at, n);
 			line[n] = '\0';
 			if (memchr(text + at, '\0', n) || parse_line(line, d) < 0) {
+				if (at == last) {
+					dat_warn_cut(name, lineno);
+					free(line);
+					break;
+				}
 				err_set(e, "%s:%zu: expected '%s'", name, lineno, expected(line));
 				free(line);
 				stk_data_release(d);

@@ -42,6 +42,18 @@ double summary_func_peak(const struct dat_recording *r, const char *name)
 	return best;
 }
 
+/* When the heap first came within 0.1% of its peak: a plateau is dated by its
+ * start, not by a later interval that topped it by a few bytes. */
+static double heap_peak_first(const struct dat_recording *r, double peak)
+{
+	for (size_t i = 0; i < r->heap.n; i++) {
+		const struct dat_heap *h = &r->heap.v[i];
+		if ((h->peak_mib > h->live_mib ? h->peak_mib : h->live_mib) >= peak * 0.999)
+			return h->t;
+	}
+	return r->heap.n ? r->heap.v[0].t : 0;
+}
+
 void summary_of(const struct dat_recording *r, struct summary *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -64,13 +76,22 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 	s->peak_sampled_mib = dat_peak_sampled(r, &t);
 	s->peak_sampled_t_s = t - s->start;
 	s->final_mib = r->mem.n ? r->mem.v[r->mem.n - 1].mib : 0;
-	double icept;
+	double icept; /* the RSS trend: least-squares slope of the samples over the run */
 	summary_trend(r->mem.v, r->mem.n, s->start, &s->slope_mib_s, &icept);
 	s->has_heap = r->heap.n > 0;
 	s->heap_exit_mib = -1;
+	/* The library or the launcher said the heap could not be seen: its lines, if
+	 * any, are not the program's heap. */
+	static const char *const absent[] = {"heap unavailable: ", "hooks unavailable: "};
+	for (size_t i = 0; i < r->nnotes && !s->heap_note; i++)
+		for (size_t k = 0; k < 2; k++)
+			if (!strncmp(r->notes[i], absent[k], strlen(absent[k]))) {
+				s->heap_note = xstrdup(r->notes[i] + strlen(absent[k]));
+				s->has_heap = 0;
+			}
 	if (s->has_heap) {
-		s->heap_peak_mib = dat_peak_heap(r, &t);
-		s->heap_peak_t_s = t - s->start;
+		s->heap_peak_mib = dat_peak_heap(r, NULL);
+		s->heap_peak_t_s = heap_peak_first(r, s->heap_peak_mib) - s->start;
 		const struct dat_heap *last = &r->heap.v[r->heap.n - 1];
 		if (r->has_exit && !r->heap_ends) /* else the last line is another image's */
 			s->heap_exit_mib = last->live_mib;
@@ -113,6 +134,7 @@ void summary_release(struct summary *s)
 	free(s->file);
 	free(s->cmdline);
 	free(s->heap_ends);
+	free(s->heap_note);
 	for (size_t i = 0; i < s->nfuncs; i++)
 		free(s->funcs[i].name);
 	free(s->funcs);
@@ -359,7 +381,10 @@ static int need_data(const struct summary *s, enum check_metric m, const char *f
 			       "(attached, or mprof was stopped before the program)",
 			       what, s->file);
 	if (m == CHECK_FUNC_PEAK && isnan(measure(s, m, func)))
-		return err_set(e, "--func '%s': no call of it in '%s'", func, s->file);
+		return err_set(e,
+			       "--func '%s': no sample fell within its calls in '%s' (each "
+			       "shorter than the sampling interval)",
+			       func, s->file);
 	return 0;
 }
 

@@ -41,6 +41,7 @@ struct summary {
 	double final_mib;
 	double slope_mib_s;
 	int has_heap;
+	char *heap_note; /* why there is no heap data, from a NOTE; NULL when not said */
 	double heap_peak_mib, heap_peak_t_s;
 	double heap_exit_mib; /* < 0 without an EXIT line */
 	uint64_t allocs, frees;

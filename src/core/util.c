@@ -34,6 +34,20 @@ int err_sys(struct err *e, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+void (*core_warn_hook)(const char *msg);
+
+void core_warn(const char *fmt, ...)
+{
+	if (!core_warn_hook)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	core_warn_hook(msg);
+}
+
 static void *oom(size_t n)
 {
 	fprintf(stderr, "mprof: out of memory allocating %zu bytes\n", n);

@@ -17,6 +17,12 @@ int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2
 /* Like err_set, with ": strerror(errnum)" appended. Returns -1. */
 int err_sys(struct err *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Warnings from core/ (say, a recording read only up to its last whole line) go to
+ * this hook, which the CLI sets to print them; NULL, the default, drops them. core_warn
+ * formats the message ("FILE:LINE: what happened") and calls it. */
+extern void (*core_warn_hook)(const char *msg);
+void core_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Allocation that cannot fail: on exhaustion, prints a message and aborts. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

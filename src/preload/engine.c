@@ -25,23 +25,13 @@ static int ranges_here;	  /* --func ranges apply: this process runs their execut
 static uint64_t exe_bias; /* its load bias: ranges are in unrelocated addresses */
 static int have_key;
 
-void engine_say(const char *msg)
+void engine_note(uint32_t bits)
 {
-	char buf[256];
-	size_t n = 0;
-	for (const char *s = "mprof: "; *s && n < sizeof(buf) - 1; s++)
-		buf[n++] = *s;
-	for (const char *s = msg; *s && n < sizeof(buf) - 1; s++)
-		buf[n++] = *s;
-	buf[n++] = '\n';
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(2, buf + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		off += (size_t)w;
-	}
+	struct mprof_proc *p = engine_proc;
+	if (p)
+		atomic_fetch_or(&p->notes, bits);
+	else
+		engine_notes |= bits;
 }
 
 static int64_t now_ns(void)
@@ -85,6 +75,7 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		if (atomic_load(&p->state) == MPROF_PROC_LIVE && atomic_load(&p->pid) == pid) {
 			reset_slot_counters(p); /* exec: the old image's heap is gone */
 			set_image(p);
+			atomic_fetch_or(&p->notes, engine_notes);
 			atomic_fetch_add(&p->generation, 1);
 			return p;
 		}
@@ -100,6 +91,7 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		atomic_store(&p->ev_dropped, 0);
 		atomic_store(&p->generation, 0);
 		set_image(p);
+		atomic_store(&p->notes, engine_notes);
 		p->ppid = ppid;
 		atomic_store(&p->pid, pid);
 		atomic_store_explicit(&p->state, MPROF_PROC_LIVE, memory_order_release);
@@ -505,6 +497,24 @@ void engine_leave(void)
 	if (!engine_proc || t->depth <= 0)
 		return;
 	emit(MPROF_EV_LEAVE, NULL, --t->depth, now_ns(), 0, 0);
+}
+
+/* Brackets paired by the caller's id (in the event's addr), not by the thread's
+ * stack: for calls that interleave on one thread, such as asyncio tasks. */
+void engine_enter_id(const char *name, uint64_t id, int depth)
+{
+	if (atomic_load_explicit(&init_state, memory_order_acquire) != 2)
+		engine_init();
+	if (!engine_proc || !id)
+		return;
+	emit(MPROF_EV_ENTER, name, depth, now_ns(), 0, id);
+}
+
+void engine_leave_id(uint64_t id)
+{
+	if (!engine_proc || !id)
+		return;
+	emit(MPROF_EV_LEAVE, NULL, 0, now_ns(), 0, id);
 }
 
 /* -finstrument-functions: a per-thread stack of open calls; only calls that last

@@ -37,6 +37,13 @@ static inline int64_t *engine_countdown(struct engine_thread *t)
 }
 extern struct mprof_proc *engine_proc MPROF_HIDDEN; /* NULL: not recording */
 extern int engine_glibc_next MPROF_HIDDEN;	    /* see hooks.c */
+/* enum mprof_proc_note bits found before a slot was claimed (the allocator below);
+ * every slot this process claims carries them. */
+extern uint32_t engine_notes MPROF_HIDDEN;
+
+/* Sets note bits in this process's slot, for the launcher to say: the library
+ * never writes to the program's descriptors. Safe before attach (kept for it). */
+void engine_note(uint32_t bits) MPROF_HIDDEN;
 
 /* Maps the channel and claims a slot, once; later calls return at once. Never fails
  * loudly: without a channel the engine stays off and hooks only forward. */
@@ -73,10 +80,9 @@ void engine_note_mremap(void *old_addr, void *new_addr, size_t new_len) MPROF_HI
 /* Bracket events. */
 void engine_enter(const char *name) MPROF_HIDDEN;
 void engine_leave(void) MPROF_HIDDEN;
+void engine_enter_id(const char *name, uint64_t id, int depth) MPROF_HIDDEN;
+void engine_leave_id(uint64_t id) MPROF_HIDDEN;
 void engine_func_enter(void *fn) MPROF_HIDDEN;
 void engine_func_exit(void *fn) MPROF_HIDDEN;
-
-/* Writes "mprof: msg\n" to stderr with raw writes, if stderr is open. */
-void engine_say(const char *msg) MPROF_HIDDEN;
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "preload/engine.h"
@@ -23,6 +24,8 @@ EXPORT void free_sized(void *p, size_t size);
 EXPORT void free_aligned_sized(void *p, size_t alignment, size_t size);
 EXPORT void mprof_enter(const char *name);
 EXPORT void mprof_leave(void);
+EXPORT void mprof_enter_id(const char *name, unsigned long long id, int depth);
+EXPORT void mprof_leave_id(unsigned long long id);
 EXPORT void __cyg_profile_func_enter(void *fn, void *site);
 EXPORT void __cyg_profile_func_exit(void *fn, void *site);
 
@@ -55,6 +58,7 @@ static _Atomic int resolved; /* 0 no, 1 in progress, 2 done */
  * slow path, which asks it. */
 int engine_glibc_next MPROF_HIDDEN;
 #define glibc_next engine_glibc_next
+uint32_t engine_notes MPROF_HIDDEN;
 
 /* dlsym may allocate on some glibc versions: those calls are served from here.
  * Each block has a header word as a glibc chunk has, with the "mmapped" bit set:
@@ -66,6 +70,8 @@ static _Atomic size_t boot_used;
 
 static void *boot_alloc(size_t n)
 {
+	if (n > sizeof(boot_buf))
+		return NULL;
 	n = ((n + 15) & ~(size_t)15) + 16;
 	size_t off = atomic_fetch_add(&boot_used, n);
 	if (off + n > sizeof(boot_buf))
@@ -75,9 +81,40 @@ static void *boot_alloc(size_t n)
 	return p;
 }
 
+/* An aligned boot block, for the aligned allocators called before we are ready:
+ * its header word, as boot_alloc's, says the bytes from the block to its end. */
+static void *boot_aligned(size_t alignment, size_t n)
+{
+	if (alignment < 16 || (alignment & (alignment - 1)) || n > sizeof(boot_buf))
+		return NULL;
+	char *raw = boot_alloc(n + alignment);
+	if (!raw)
+		return NULL;
+	char *p = (char *)(((uintptr_t)raw + alignment - 1) & ~(uintptr_t)(alignment - 1));
+	size_t head = ((size_t *)raw)[-1] & ~(size_t)7;
+	((size_t *)p)[-1] = (head - (size_t)(p - raw)) | CHUNK_MMAPPED;
+	return p;
+}
+
 static inline int is_boot(const void *p)
 {
 	return (uintptr_t)p - (uintptr_t)boot_buf < sizeof(boot_buf);
+}
+
+/* The size of a block of an allocator that cannot tell: not counted (a NOTE says so). */
+static size_t no_usable(void *p)
+{
+	(void)p;
+	return 0;
+}
+
+/* Whether a loaded object's path names glibc's libc.so.6. */
+static int is_libc(const char *path)
+{
+	if (!path)
+		return 0;
+	const char *base = strrchr(path, '/');
+	return strcmp(base ? base + 1 : path, "libc.so.6") == 0;
 }
 
 #define NEXT(name) (__typeof__(real.name))dlsym(RTLD_NEXT, #name)
@@ -105,13 +142,34 @@ static void resolve(void)
 	real.pipe2 = NEXT(pipe2);
 	/* Is the allocator below us glibc's own? Then its chunk header says the usable
 	 * size, as malloc_usable_size would (without memory tagging), for a few
-	 * instructions instead of a call. Any other allocator is asked. */
-	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
-	if (libc) {
-		glibc_next = dlsym(libc, "malloc") == (void *)real.malloc &&
-			     dlsym(libc, "free") == (void *)real.free;
-		dlclose(libc);
+	 * instructions instead of a call. Any other allocator (jemalloc, tcmalloc,
+	 * mimalloc: they export glibc's __libc_* names too, so names cannot tell) is
+	 * asked through its own malloc_usable_size. dladdr neither allocates nor loads
+	 * anything: a dlopen here would run the allocator below before we are ready. */
+	Dl_info m, f, u, me, def;
+	glibc_next = real.malloc && real.free && dladdr((void *)real.malloc, &m) &&
+		     dladdr((void *)real.free, &f) && m.dli_fbase == f.dli_fbase &&
+		     is_libc(m.dli_fname);
+	if (!glibc_next) {
+		engine_notes |= MPROF_PN_FOREIGN_ALLOC;
+		/* Its blocks are sized by its own malloc_usable_size, never by glibc's
+		 * (which would read a chunk header that is not there), or not at all. */
+		if (!real.usable || !real.malloc || !dladdr((void *)real.usable, &u) ||
+		    !dladdr((void *)real.malloc, &m) || u.dli_fbase != m.dli_fbase) {
+			real.usable = no_usable;
+			engine_notes |= MPROF_PN_NO_USABLE;
+		}
 	}
+	/* An executable that defines malloc itself (a statically linked allocator)
+	 * comes before us: the program's allocations never reach these hooks. Only a
+	 * symbol defined there counts: an executable that takes malloc's address has
+	 * an undefined one whose value is its PLT entry, which calls us. */
+	void *own = dlsym(RTLD_DEFAULT, "malloc");
+	const ElfW(Sym) *sym = NULL;
+	if (own && dladdr((void *)is_libc, &me) &&
+	    dladdr1(own, &def, (void **)&sym, RTLD_DL_SYMENT) && def.dli_fbase != me.dli_fbase &&
+	    sym && sym->st_shndx != SHN_UNDEF)
+		engine_notes |= MPROF_PN_OWN_MALLOC;
 	engine_tl.in_hook = 0;
 	atomic_store(&resolved, 2);
 }
@@ -342,8 +400,12 @@ EXPORT void *reallocarray(void *p, size_t n, size_t size)
 
 EXPORT int posix_memalign(void **out, size_t alignment, size_t n)
 {
-	if (!ready())
-		return ENOMEM;
+	if (!ready()) {
+		if (alignment < sizeof(void *) || (alignment & (alignment - 1)))
+			return EINVAL;
+		*out = boot_aligned(alignment, n);
+		return *out ? 0 : ENOMEM;
+	}
 	int rc = real.posix_memalign(out, alignment, n);
 	if (rc == 0)
 		counted(*out);
@@ -353,28 +415,28 @@ EXPORT int posix_memalign(void **out, size_t alignment, size_t n)
 EXPORT void *aligned_alloc(size_t alignment, size_t n)
 {
 	if (!ready())
-		return NULL;
+		return boot_aligned(alignment, n);
 	return counted(real.aligned_alloc(alignment, n));
 }
 
 EXPORT void *memalign(size_t alignment, size_t n)
 {
 	if (!ready())
-		return NULL;
+		return boot_aligned(alignment, n);
 	return counted(real.memalign(alignment, n));
 }
 
 EXPORT void *valloc(size_t n)
 {
 	if (!ready())
-		return NULL;
+		return boot_aligned(4096, n);
 	return counted(real.valloc(n));
 }
 
 EXPORT void *pvalloc(size_t n)
 {
 	if (!ready())
-		return NULL;
+		return boot_aligned(4096, (n + 4095) & ~(size_t)4095);
 	return counted(real.pvalloc(n));
 }
 
@@ -389,10 +451,8 @@ static inline int counting(void)
 
 EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	if (!ready()) {
-		errno = ENOMEM;
-		return MAP_FAILED;
-	}
+	if (!ready()) /* resolving: an allocator below may be starting up, straight through */
+		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
 	void *r = real.mmap(addr, len, prot, flags, fd, off);
 	if (r != MAP_FAILED && (flags & MAP_ANONYMOUS) && !(flags & MAP_FIXED) && counting())
 		engine_note_mmap(r, len);
@@ -406,10 +466,8 @@ EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t o
 
 EXPORT int munmap(void *addr, size_t len)
 {
-	if (!ready()) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!ready())
+		return (int)syscall(SYS_munmap, addr, len);
 	if (counting())
 		engine_note_munmap(addr, len);
 	return real.munmap(addr, len);
@@ -424,10 +482,8 @@ EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 		want = va_arg(ap, void *);
 		va_end(ap);
 	}
-	if (!ready()) {
-		errno = ENOMEM;
-		return MAP_FAILED;
-	}
+	if (!ready())
+		return (void *)syscall(SYS_mremap, old, old_len, new_len, flags, want);
 	void *r = real.mremap(old, old_len, new_len, flags, want);
 	if (r != MAP_FAILED && counting())
 		engine_note_mremap(old, r, new_len);
@@ -437,10 +493,8 @@ EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 /* libunwind opens its pipe through here: see stacks_move_fds. */
 EXPORT int pipe2(int fds[2], int flags)
 {
-	if (!ready()) {
-		errno = ENOSYS;
-		return -1;
-	}
+	if (!ready())
+		return (int)syscall(SYS_pipe2, fds, flags);
 	int rc = real.pipe2(fds, flags);
 	if (rc == 0 && __builtin_expect(stacks_unwinding, 0))
 		stacks_move_fds(fds);
@@ -510,6 +564,16 @@ EXPORT void mprof_enter(const char *name)
 EXPORT void mprof_leave(void)
 {
 	engine_leave();
+}
+
+EXPORT void mprof_enter_id(const char *name, unsigned long long id, int depth)
+{
+	engine_enter_id(name, id, depth);
+}
+
+EXPORT void mprof_leave_id(unsigned long long id)
+{
+	engine_leave_id(id);
 }
 
 EXPORT __attribute__((no_instrument_function)) void __cyg_profile_func_enter(void *fn, void *site)

@@ -9,6 +9,7 @@
 #include <libunwind.h>
 #include <link.h>
 #include <math.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -30,6 +31,63 @@ static double sample_mean;
 /* libunwind is loaded only when stacks are asked for: a plain run of the hooks
  * loads nothing more into the program. */
 static int (*unw_trace)(void **, int);
+
+/* ---- fork ----
+ *
+ * libunwind takes internal mutexes while it steps a stack: a thread forked while
+ * another one was inside a capture would find that mutex locked for ever. A fork
+ * waits for the captures in progress to end and holds new ones back until it is
+ * done; a capture that does not end in time leaves the child without stacks. */
+static _Atomic long capturing; /* threads inside unw_trace */
+static _Atomic int forking;    /* between our prepare and parent/child handlers */
+static int fork_unsafe;	       /* the last prepare gave up waiting */
+
+static void fork_prepare(void)
+{
+	atomic_store(&forking, 1);
+	/* A capture is about a microsecond; a fork from a signal handler that
+	 * interrupted one would wait for ever: give up after about a second. */
+	long self = stacks_unwinding ? 1 : 0;
+	fork_unsafe = 0;
+	for (unsigned spin = 0; atomic_load(&capturing) > self; spin++) {
+		if (spin < 1024) {
+			sched_yield();
+			continue;
+		}
+		if (spin > 1024 + 5000) {
+			fork_unsafe = 1;
+			return;
+		}
+		struct timespec ts = {0, 200000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void fork_parent(void)
+{
+	atomic_store(&forking, 0);
+}
+
+static void fork_child(void)
+{
+	atomic_store(&capturing, 0); /* the only thread, outside any capture */
+	atomic_store(&forking, 0);
+}
+
+static int capture(void **frames, int n)
+{
+	for (;;) {
+		atomic_fetch_add(&capturing, 1);
+		if (!atomic_load(&forking))
+			break;
+		atomic_fetch_sub(&capturing, 1); /* a fork is under way: after it */
+		while (atomic_load(&forking))
+			sched_yield();
+	}
+	int got = unw_trace(frames, n);
+	atomic_fetch_sub(&capturing, 1);
+	return got;
+}
 
 static int load_unwind(void)
 {
@@ -228,12 +286,13 @@ void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_
 	memcpy(chan_path, path, n + 1);
 	dl_iterate_phdr(find_self, NULL);
 	if (load_unwind()) {
-		engine_say("warning: libunwind.so.8 not found: allocation stacks off");
+		engine_note(MPROF_PN_NO_UNWIND);
 		chan = NULL;
 		return;
 	}
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	if (claim_area(fd, proc_index, generation))
-		engine_say("warning: no stack area free: allocation stacks off in this process");
+		engine_note(MPROF_PN_NO_AREA);
 }
 
 void stacks_after_fork(uint32_t proc_index, uint32_t generation)
@@ -243,11 +302,16 @@ void stacks_after_fork(uint32_t proc_index, uint32_t generation)
 	stacks_on = 0;
 	stacks_filter = no_filter;
 	area = NULL;
+	if (fork_unsafe) { /* libunwind may be locked for ever here: no captures */
+		engine_note(MPROF_PN_FORK_NO_STACKS);
+		return;
+	}
 	/* The descriptor lives only for this call, in a child with a single thread. */
 	int fd = open(chan_path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	claim_area(fd, proc_index, generation);
+	if (claim_area(fd, proc_index, generation))
+		engine_note(MPROF_PN_NO_AREA);
 	close(fd);
 }
 
@@ -401,7 +465,7 @@ void stacks_sampled(void *p, size_t n)
 		void *f[MPROF_STK_DEPTH + 8];
 		t->in_hook = 1; /* libunwind's own mmaps are not the program's */
 		stacks_unwinding = 1;
-		int got = unw_trace(f, MPROF_STK_DEPTH + 8);
+		int got = capture(f, MPROF_STK_DEPTH + 8);
 		stacks_unwinding = 0;
 		int skip = 0;
 		while (skip < got && (uint64_t)(uintptr_t)f[skip] - self_lo < self_hi - self_lo)

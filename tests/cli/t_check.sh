@@ -39,7 +39,7 @@ done
 contains "with the accepted forms" "$scratch/.err" "500M, 1.5GiB, 512k"
 expect_status "a missing baseline fails" 1 "$MPROF" check --baseline nope.dat ok.dat
 contains "naming it" "$scratch/.err" "cannot open 'nope.dat'"
-printf 'CMDLINE x\nMEM one 1\n' >badbase.dat
+printf 'CMDLINE x\nMEM one 1\nMEM 2 2\n' >badbase.dat
 expect_status "a corrupt baseline fails" 1 "$MPROF" check --baseline badbase.dat ok.dat
 contains "naming file and line" "$scratch/.err" "badbase.dat:2:"
 echo '{"format": "something else"}' >bad.json

@@ -25,7 +25,7 @@ check "without the form feed gnuplot starts with" sh -c "! head -c 1 ascii.txt |
 
 # Atomic: a failed render leaves the existing file as it was.
 echo "old picture" >keep.png
-printf 'CMDLINE x\nMEM 1 1\nMEM zz 2\n' >bad.dat
+printf 'CMDLINE x\nMEM 1 1\nMEM zz 2\nMEM 3 3\n' >bad.dat
 expect_status "a corrupt recording fails" 1 "$MPROF" plot -o keep.png bad.dat
 check "and keep.png is untouched" test "$(cat keep.png)" = "old picture"
 expect_status "gnuplot missing fails" 1 env PATH=/nonexistent "$MPROF" plot -o keep.png ex.dat

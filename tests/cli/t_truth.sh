@@ -49,7 +49,8 @@ else
 	fail "attach --true-peak: the victim did not start"
 fi
 kill "$victim" 2>/dev/null; wait "$victim" 2>/dev/null
-check "attach --help documents --true-peak and its side effect" sh -c "'$MPROF' attach --help | grep -A2 -e '--true-peak' | grep -q 'other tools'"
+check "attach --help documents --true-peak and its side effect" sh -c "'$MPROF' attach --help | grep -A1 -e '--true-peak  ' | grep -q 'see the resets'"
+expect_status "run --true-peak without --attach is refused" 2 "$MPROF" run -q --true-peak -o tp.dat true
 
 # ---- RTLD_DEEPBIND: the library's allocations are seen, its blocks' frees match them ----
 cat >deep.c <<'C'

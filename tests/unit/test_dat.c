@@ -69,16 +69,18 @@ static void errors_name_file_and_line(void)
 {
 	struct dat_recording r;
 	struct err e;
-	CHECK(parse("CMDLINE x\nMEM 1 1\nMEM abc 2\n", &r, &e) == -1);
+	/* Each bad line has a line after it: only a last line may be cut short and left out. */
+	CHECK(parse("CMDLINE x\nMEM 1 1\nMEM abc 2\nMEM 3 3\n", &r, &e) == -1);
 	CHECK_STR(e.msg, "t.dat:3: expected 'MEM <MiB> <time>'");
-	CHECK(parse("MEM 1 1\nMEM 2\n", &r, &e) == -1);
+	CHECK(parse("MEM 1 1\nMEM 2\nMEM 3 3\n", &r, &e) == -1);
 	CHECK_STR(e.msg, "t.dat:2: expected 'MEM <MiB> <time>'");
-	CHECK(parse("\x7f" "ELF\x01garbage\n", &r, &e) == -1);
+	CHECK(parse("\x7f" "ELF\x01garbage\nMEM 3 3\n", &r, &e) == -1);
 	CHECK_STR(e.msg, "t.dat:1: not a recording line");
-	CHECK(parse("FUNC f 1 2 3\n", &r, &e) == -1);
-	CHECK(parse("HEAP 1 2 3 4 5\n", &r, &e) == -1);
-	CHECK(parse("MEM 1 nan\n", &r, &e) == -1);
-	CHECK(dat_parse("t.dat", "MEM 1 1\0x", 9, &r, &e) == -1);
+	CHECK(parse("FUNC f 1 2 3\nMEM 3 3\n", &r, &e) == -1);
+	CHECK(parse("HEAP 1 2 3 4 5\nMEM 3 3\n", &r, &e) == -1);
+	CHECK(parse("MEM 1 nan\nMEM 3 3\n", &r, &e) == -1);
+	CHECK(dat_parse("t.dat", "MEM 1 1\0x\nMEM 3 3\n", 18, &r, &e) == -1);
+	CHECK_STR(e.msg, "t.dat:1: not a recording line (NUL byte)");
 	CHECK(dat_read("/nonexistent/x.dat", &r, &e) == -1);
 	CHECK(strstr(e.msg, "cannot open '/nonexistent/x.dat'") != NULL);
 }
@@ -133,6 +135,131 @@ static void writer_round_trips_and_never_overwrites(void)
 	rmdir(dir);
 }
 
+/* Warnings from the reader, as the CLI would print them. */
+static char warned[8][512];
+static int nwarned;
+
+static void catch_warning(const char *msg)
+{
+	if (nwarned < 8)
+		snprintf(warned[nwarned], sizeof(warned[0]), "%s", msg);
+	nwarned++;
+}
+
+static const char whole[] = "CMDLINE ./prog a\n"
+			    "MPROF 1 interval=0.100000 backend=rss children=none hooks=1\n"
+			    "MEM 1.500000 1000.000000\n"
+			    "HEAP 0.500000 0.600000 1000.000000 10 2 0.000000\n"
+			    "FUNC f 1.5000 1000.0100 2.0000 1000.0900 0\n"
+			    "MEM 2.250000 1000.100000\n"
+			    "MAXRSS 3.000000 1000.100000\n"
+			    "EXIT 0 1000.150000 3.500000\n";
+
+static void a_cut_last_line_is_left_out_with_one_warning(void)
+{
+	core_warn_hook = catch_warning;
+	struct dat_recording r;
+	struct err e;
+	/* Every cut of every line: the lines before it are read, the cut one left out. */
+	size_t len = sizeof(whole) - 1, line = 1, start = 0;
+	for (size_t cut = 1; cut < len; cut++) {
+		if (whole[cut - 1] == '\n') {
+			line++;
+			start = cut;
+		}
+		nwarned = 0;
+		CHECK(dat_parse("run.dat", whole, cut, &r, &e) == 0);
+		/* Cut right after a newline: whole lines only, nothing to say. */
+		if (start == cut) {
+			CHECK(nwarned == 0);
+		} else {
+			char want[128];
+			snprintf(want, sizeof(want),
+				 "run.dat:%zu: last line is incomplete; read up to line %zu", line,
+				 line - 1);
+			CHECK(nwarned == 1);
+			CHECK_STR(warned[0], want);
+		}
+		/* What was read is exactly the whole lines before the cut. */
+		struct dat_recording w;
+		CHECK(dat_parse("run.dat", whole, start, &w, &e) == 0);
+		CHECK(r.mem.n == w.mem.n && r.heap.n == w.heap.n && r.nfuncs == w.nfuncs &&
+		      r.maxrss.n == w.maxrss.n && r.has_exit == w.has_exit &&
+		      !r.cmdline == !w.cmdline);
+		dat_recording_release(&w);
+		dat_recording_release(&r);
+	}
+	/* A last line with its newline whose fields were cut, or a NUL tail (power loss). */
+	nwarned = 0;
+	CHECK(parse("MEM 1 1000\nHEAP 1 2 1000\n", &r, &e) == 0);
+	CHECK(r.mem.n == 1 && r.heap.n == 0);
+	CHECK(nwarned == 1);
+	CHECK_STR(warned[0], "t.dat:2: last line is incomplete; read up to line 1");
+	dat_recording_release(&r);
+	CHECK(dat_parse("t.dat", "MEM 1 1000\nMEM 2 10\0\0\0\0", 22, &r, &e) == 0);
+	CHECK(r.mem.n == 1);
+	CHECK_STR(warned[1], "t.dat:2: last line is incomplete; read up to line 1");
+	dat_recording_release(&r);
+	CHECK(dat_parse("t.dat", "MEM 1 1000\n\0\0\0\0", 15, &r, &e) == 0);
+	CHECK(r.mem.n == 1 && nwarned == 3);
+	dat_recording_release(&r);
+	/* A child line cut short adds no child. */
+	CHECK(parse("MEM 1 1000\nCHLD 42 1\n", &r, &e) == 0);
+	CHECK(r.nchildren == 0);
+	dat_recording_release(&r);
+	/* Anywhere but the last line, the same damage is an error naming the line. */
+	CHECK(parse("MEM 1 1000\nMEM 2 10\nMEM 3 1001\n", &r, &e) == 0);
+	dat_recording_release(&r);
+	CHECK(parse("MEM 1 1000\nHEAP 1 2 1000\nMEM 3 1001\n", &r, &e) == -1);
+	CHECK_STR(e.msg, "t.dat:2: expected 'HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>'");
+	CHECK(dat_parse("t.dat", "MEM 1 1000\n\0\0\nMEM 3 1001\n", 24, &r, &e) == -1);
+	CHECK_STR(e.msg, "t.dat:2: not a recording line (NUL byte)");
+	core_warn_hook = NULL;
+}
+
+static void numbers_are_decimal_and_finite(void)
+{
+	static const char *const bad[] = {
+	    "inf", "-inf", "+INF", "Infinity", "nan", "NaN", "-nan", "NAN(0x1)", "0x10",
+	    "0x1p3", "1e999", "-1e999", "1e400", "1e", "1e+", ".", "-", "+", "1.2.3", "1,5",
+	    "١",
+	};
+	static const char *const lines[] = {
+	    "MEM %s 1000", "MEM 1 %s", "MAXRSS %s 1000", "HEAP %s 1 1000 1 1 0",
+	    "HEAP 1 1 1000 1 1 %s", "CHLD 7 %s 1000", "CHLDHEAP 7 1 %s 1000 1 1 0",
+	    "FUNC f %s 1000 2 1001 0", "FUNC f 1 1000 2 %s 0", "EXIT 0 %s 5", "EXIT 0 1001 %s",
+	};
+	struct dat_recording r;
+	struct err e;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+			char line[128], text[256];
+			const char *at = strstr(lines[k], "%s");
+			snprintf(line, sizeof(line), "%.*s%s%s", (int)(at - lines[k]), lines[k],
+				 bad[i], at + 2);
+			snprintf(text, sizeof(text), "MEM 1 999\n%s\nMEM 2 1002\n", line);
+			int rc = parse(text, &r, &e);
+			CHECK(rc == -1);
+			if (rc == 0) {
+				printf("  accepted: %s\n", line);
+				dat_recording_release(&r);
+			} else {
+				CHECK(strncmp(e.msg, "t.dat:2: expected '", 19) == 0);
+			}
+		}
+	static const char *const good[] = {"1", "-1.5", "+2", "1e3", "1.5E-3", ".5", "5.",
+					   "0012", "1E+2"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "MEM %s 1000\nFUNC f %s 1000 2 1001 0\nMEM 1 1001\n",
+			 good[i], good[i]);
+		CHECK(parse(text, &r, &e) == 0);
+		CHECK(r.mem.n == 2 && r.nfuncs == 1 && isfinite(r.mem.v[0].mib));
+		CHECK(r.mem.v[0].mib == strtod(good[i], NULL));
+		dat_recording_release(&r);
+	}
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -140,6 +267,9 @@ int main(void)
 		{"true peak counts interval maxima and exit", true_peak_counts_interval_maxima_and_exit},
 		{"unknown kinds are skipped", unknown_kinds_are_skipped},
 		{"errors name file and line", errors_name_file_and_line},
+		{"a cut last line is left out with one warning",
+		 a_cut_last_line_is_left_out_with_one_warning},
+		{"numbers are decimal and finite", numbers_are_decimal_and_finite},
 		{"writer round-trips and never overwrites", writer_round_trips_and_never_overwrites},
 		{0},
 	};

@@ -1,13 +1,83 @@
-/* test_opts.c - option parsing: bundles, values, abbreviations, and the program's own arguments. */
+/* test_opts.c - option parsing: bundles, values, abbreviations, and the program's own arguments;
+ * the --help options list generated from the same table. */
+#include <stdlib.h>
+
 #include "cli/opts.h"
 #include "unit.h"
 
 enum { A = 1, B, OUT, OUTLINE, INT };
+enum { STACKS = 10, LONGHELP, GROUPED };
 static const struct opt opts[] = {
-	{"all", 'a', OPT_NONE, A}, {"bee", 'b', OPT_NONE, B},
-	{"output", 'o', OPT_REQUIRED, OUT}, {"outline", 0, OPT_NONE, OUTLINE},
-	{"interval", 'T', OPT_REQUIRED, INT}, {0},
+	OPT_FLAG('a', "all", A, "everything"),
+	OPT_FLAG('b', "bee", B, "a bee"),
+	OPT_VALUE('o', "output", OUT, "FILE", "write FILE"),
+	OPT_FLAG(0, "outline", OUTLINE, "only the outline"),
+	OPT_VALUE('T', "interval", INT, "SECONDS", "time between samples"),
+	OPT_GROUP("more:"),
+	OPT_OPTVALUE(0, "stacks", STACKS, "sample|all", "stacks, sampled or all"),
+	OPT_FLAG(0, "long-help", LONGHELP,
+		 "a help text long enough that it cannot fit on one line of seventy-nine "
+		 "columns and wraps"),
+	OPT_VALUE(0, "a-very-long-option-name", GROUPED, "VALUE", "below its name"),
+	{0},
 };
+
+/* The --help page of opts, as a malloc'd string. */
+static char *help_of(const char *head, const char *tail)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	opt_print_help(f, head, opts, tail);
+	fclose(f);
+	return buf;
+}
+
+static void help_lists_every_option_with_its_value(void)
+{
+	char *h = help_of("usage: x\n", "tail\n");
+	const char *want =
+		"usage: x\n"
+		"\n"
+		"options:\n"
+		"  -a, --all               everything\n"
+		"  -b, --bee               a bee\n"
+		"  -o, --output FILE       write FILE\n"
+		"      --outline           only the outline\n"
+		"  -T, --interval SECONDS  time between samples\n"
+		"\n"
+		"more:\n"
+		"      --stacks[=sample|all]\n"
+		"                          stacks, sampled or all\n"
+		"      --long-help         a help text long enough that it cannot fit on one\n"
+		"                          line of seventy-nine columns and wraps\n"
+		"      --a-very-long-option-name VALUE\n"
+		"                          below its name\n"
+		"\n"
+		"tail\n";
+	CHECK_STR(h, want);
+	free(h);
+}
+
+static void every_help_line_fits_79_columns(void)
+{
+	char *h = help_of("", NULL);
+	for (char *line = strtok(h, "\n"); line; line = strtok(NULL, "\n"))
+		CHECK(strlen(line) <= 79);
+	free(h);
+}
+
+static void the_parser_skips_headings(void)
+{
+	char *argv[] = {"x", "--stacks=all", "--stacks", "--more:", NULL};
+	struct opt_state st;
+	opt_init(&st, 4, argv, "x", 0);
+	CHECK(opt_next(&st, opts) == STACKS);
+	CHECK_STR(st.arg, "all");
+	CHECK(opt_next(&st, opts) == STACKS);
+	CHECK(st.arg == NULL);
+	CHECK(opt_next(&st, opts) == OPT_ERROR);
+}
 
 static void run_stops_at_the_program(void)
 {
@@ -85,6 +155,9 @@ int main(void)
 		{"unique prefixes like argparse", unique_prefixes_like_argparse},
 		{"errors", errors},
 		{"positionals mix with options and negative indices", positionals_mix_with_options_and_negative_indices},
+		{"help lists every option with its value", help_lists_every_option_with_its_value},
+		{"every help line fits 79 columns", every_help_line_fits_79_columns},
+		{"the parser skips headings", the_parser_skips_headings},
 		{0},
 	};
 	return unit_run("test_opts", tests);

@@ -1,4 +1,5 @@
 /* test_stacks.c - reading STK lines back and the report's views: sites by value, the call tree, folded stacks, errors that name the line. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,7 +64,10 @@ static void errors_name_file_and_line(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct stk_data d;
 		struct err e;
-		CHECK(stk_parse("bad.dat", bad[i], strlen(bad[i]), &d, &e) == -1);
+		/* A line after it: only a last line may be cut short and left out. */
+		char text[256];
+		snprintf(text, sizeof(text), "%sNOTE after\n", bad[i]);
+		CHECK(stk_parse("bad.dat", text, strlen(text), &d, &e) == -1);
 		CHECK(strncmp(e.msg, "bad.dat:", 8) == 0);
 	}
 }
@@ -96,6 +100,58 @@ static void sites_tree_and_folded_agree(void)
 	stk_data_release(&d);
 }
 
+static int nwarned;
+static char warned[512];
+
+static void catch_warning(const char *msg)
+{
+	nwarned++;
+	snprintf(warned, sizeof(warned), "%s", msg);
+}
+
+static void a_cut_last_line_is_left_out_with_one_warning(void)
+{
+	core_warn_hook = catch_warning;
+	size_t len = sizeof(rec) - 1;
+	const char *last = rec + len - 1;
+	while (last[-1] != '\n')
+		last--;
+	size_t start = (size_t)(last - rec);
+	/* Every cut inside the last STK line, and that line with its frames cut. */
+	for (size_t cut = start + 1; cut <= len; cut++) {
+		struct stk_data d;
+		struct err e;
+		nwarned = 0;
+		CHECK(stk_parse("r.dat", rec, cut, &d, &e) == 0);
+		CHECK(d.nsites == (cut == len ? 3u : 2u));
+		CHECK(nwarned == (cut == len ? 0 : 1));
+		if (cut < len)
+			CHECK_STR(warned, "r.dat:13: last line is incomplete; read up to line 12");
+		stk_data_release(&d);
+	}
+	core_warn_hook = NULL;
+}
+
+static void numbers_are_decimal_and_finite(void)
+{
+	static const char *const bad[] = {"inf", "nan", "-inf", "0x10", "1e999", "INF"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[512];
+		struct stk_data d;
+		struct err e;
+		snprintf(text, sizeof(text),
+			 "STACKS all 0\nSTKIMG 0 1 %s 1 1 1 x\nSTK 0 1 1 0 0 1 1 -\nNOTE x\n",
+			 bad[i]);
+		CHECK(stk_parse("bad.dat", text, strlen(text), &d, &e) == -1);
+		CHECK(strncmp(e.msg, "bad.dat:2: expected 'STKIMG", 27) == 0);
+		snprintf(text, sizeof(text),
+			 "STACKS all 0\nSTKIMG 0 1 1 1 1 1 x\nSTK 0 %s 1 0 0 1 1 -\nNOTE x\n",
+			 bad[i]);
+		CHECK(stk_parse("bad.dat", text, strlen(text), &d, &e) == -1);
+		CHECK(strncmp(e.msg, "bad.dat:3: expected 'STK ", 25) == 0);
+	}
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -103,6 +159,9 @@ int main(void)
 		{"a recording without stacks has none", a_recording_without_stacks_has_none},
 		{"errors name file and line", errors_name_file_and_line},
 		{"sites, tree and folded agree", sites_tree_and_folded_agree},
+		{"a cut last line is left out with one warning",
+		 a_cut_last_line_is_left_out_with_one_warning},
+		{"numbers are decimal and finite", numbers_are_decimal_and_finite},
 		{0},
 	};
 	return unit_run("test_stacks", tests);

@@ -1,0 +1,14 @@
+/* funcname.h - the bracketed function a user means by the name typed after --func. */
+#ifndef MPROF_FUNCNAME_H
+#define MPROF_FUNCNAME_H
+
+#include "core/dat.h"
+
+/* Finds the function of r that the user means by typed: the exact name first, then
+ * the only name that ends in typed right after a "." or "::" boundary (compute_mean
+ * finds __main__.compute_mean, parse finds ns::parse). Returns that name, owned by r,
+ * or NULL with e filled: no such function ("no function 'x' in 'run.dat'"), or
+ * several, which the message lists. */
+const char *funcname_resolve(const struct dat_recording *r, const char *typed, struct err *e);
+
+#endif

@@ -1,0 +1,96 @@
+# t_render.sh - a picture replaces the old one only when whole: a full disk fails with its cause, the old picture untouched and no temporary file left (plot and report -o).
+. "$(dirname "$0")/lib.sh"
+command -v skip >/dev/null 2>&1 || skip() { pass "skip: $1"; }
+
+"$MPROF" run -q -o ex.dat "$PROGS/example"
+"$MPROF" run -q --stacks=all -o st.dat "$PROGS/sites" >/dev/null
+
+# A file system of 200 KiB with 8 KiB left: no picture fits (the smallest is about 13 KiB).
+small="$scratch/small"
+mkdir "$small"
+if [ "$(id -u)" -ne 0 ]; then
+	skip "disk full: mounting a small tmpfs needs root"
+elif ! mount -t tmpfs -o size=200k tmpfs "$small" 2>/dev/null; then
+	skip "disk full: cannot mount a tmpfs here"
+else
+	(
+		trap 'umount "$small"' EXIT
+		trap 'exit 1' INT TERM
+		for f in png svg pdf; do echo "old $f" >"$small/ex.$f"; done
+		echo "old flame" >"$small/flame.png"
+		dd if=/dev/zero of="$small/fill" bs=4k 2>/dev/null
+		truncate -s -8k "$small/fill"
+		for f in png svg pdf; do
+			expect_status "a render that does not fit fails (${f^^})" 1 "$MPROF" plot -o "$small/ex.$f" ex.dat
+			contains "saying the disk is full (${f^^})" "$scratch/.err" "mprof: cannot write '$small/ex.$f': No space left on device"
+			check "the old ${f^^} is untouched" test "$(cat "$small/ex.$f")" = "old $f"
+		done
+		expect_status "report -o that does not fit fails" 1 "$MPROF" report -o "$small/flame.png" st.dat
+		contains "saying the disk is full" "$scratch/.err" "mprof: cannot write '$small/flame.png': No space left on device"
+		check "the old flame chart is untouched" test "$(cat "$small/flame.png")" = "old flame"
+		check "no temporary file is left" test -z "$(ls -A "$small" | grep -v '^fill$' | grep -v '^ex\.' | grep -v '^flame\.png$')"
+		# Every amount of room from none to enough: a whole new picture, or the old one and
+		# the cause; never a cut one (gnuplot exits 0 either way).
+		bad=""
+		for k in $(seq 0 16); do
+			echo "old png" >"$small/ex.png"
+			: >"$small/fill"
+			dd if=/dev/zero of="$small/fill" bs=4k 2>/dev/null
+			truncate -s -$((k * 4))k "$small/fill"
+			"$MPROF" plot -o "$small/ex.png" ex.dat 2>err.txt
+			rc=$?
+			if [ $rc -eq 0 ] && file "$small/ex.png" | grep -q "PNG image data" && tail -c 12 "$small/ex.png" | grep -q IEND; then
+				:
+			elif [ $rc -eq 1 ] && grep -q "No space left on device" err.txt && [ "$(cat "$small/ex.png")" = "old png" ]; then
+				:
+			else
+				bad="$bad k=$k:rc=$rc:$(head -c 100 err.txt)"
+			fi
+			ls -A "$small" | grep -q mprof-plot && bad="$bad k=$k:temporary-file-left"
+		done
+		check "with 0 to 64 KiB free: a whole PNG or the old one and the cause ($bad)" test -z "$bad"
+		rm "$small/fill"
+		expect_status "with room again, plot replaces it" 0 "$MPROF" plot -o "$small/ex.png" ex.dat
+		check "with a whole PNG" sh -c "file '$small/ex.png' | grep -q 'PNG image data'"
+		expect_status "and report -o too" 0 "$MPROF" report -o "$small/flame.png" st.dat
+		check "with a whole PNG" sh -c "file '$small/flame.png' | grep -q 'PNG image data'"
+	)
+	check "the small file system is gone" sh -c "! mountpoint -q '$small'"
+fi
+
+# /tmp full (where the script, its data and the ASCII plot go), in a mount namespace
+# of our own: the ASCII plot is whole, or mprof fails with the cause.
+if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
+	skip "full /tmp: needs root and unshare -m"
+else
+	# The working directory stays in the scratch directory under the covered /tmp.
+	unshare -m sh -c '
+		mount -t tmpfs -o size=400k tmpfs /tmp || exit 9
+		for k in 0 1 2 3 4 5 6 8 12; do
+			: >/tmp/fill
+			dd if=/dev/zero of=/tmp/fill bs=4k 2>/dev/null
+			truncate -s -$((k * 4))k /tmp/fill
+			"$MPROF" plot ex.dat >"ascii.$k" 2>"err.$k"
+			echo $? >"rc.$k"
+			ls -A /tmp | grep -v "^fill$" >"left.$k"
+		done'
+	if [ $? -eq 9 ]; then
+		skip "full /tmp: cannot mount a tmpfs over /tmp"
+	else
+		bad=""
+		for k in 0 1 2 3 4 5 6 8 12; do
+			rc=$(cat "rc.$k")
+			if [ "$rc" -eq 0 ] && [ "$(wc -l <"ascii.$k")" -ge 24 ] && grep -q "time (in seconds)" "ascii.$k"; then
+				:
+			elif [ "$rc" -eq 1 ] && grep -q "No space left on device" "err.$k" && [ ! -s "ascii.$k" ]; then
+				:
+			else
+				bad="$bad k=$k:rc=$rc:$(head -c 100 "err.$k")"
+			fi
+			[ -s "left.$k" ] && bad="$bad k=$k:left:$(cat "left.$k")"
+		done
+		check "full /tmp: a whole ASCII plot or the cause, never a cut one ($bad)" test -z "$bad"
+		check "with no room at all it fails" test "$(cat rc.0)" -eq 1
+		check "with room it draws" test "$(cat rc.12)" -eq 0
+	fi
+fi
