@@ -15,8 +15,9 @@ static const char help_head[] =
     "\n"
     "Records a running process (by PID, or the first whose name contains NAME)\n"
     "until it exits, the timeout passes, or Ctrl-C. The process is not hooked:\n"
-    "the recording holds RSS and its true interval maxima, so the options that need\n"
-    "the hooks ('mprof run --stacks', --max-heap, ...) are not offered here.\n";
+    "the recording holds RSS samples (with --true-peak also the true maximum of\n"
+    "each interval), so the options that need the hooks ('mprof run --stacks',\n"
+    "--max-heap, ...) are not offered here.\n";
 
 static const char help_tail[] =
     "A failed check makes the status 1. SIZE: 500M, 1.5GiB, 512k (binary units; a\n"
@@ -24,6 +25,7 @@ static const char help_tail[] =
 
 static const struct opt opts[] = {
     RUNOPTS_TABLE,
+    RUNOPTS_ATTACH_TABLE,
     OPT_HELP(RO_HELP),
     OPT_GROUP("checks on the recording when it ends (as 'mprof check'):"),
     CHECKOPTS_LIMITS_TABLE,

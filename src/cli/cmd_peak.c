@@ -55,12 +55,25 @@ static int peak_one(const char *path, const char *func)
 		printf("%s\t%.3f MiB", path, dat_peak_rss(&r, NULL));
 		if (heap >= 0)
 			printf("\theap %.3f MiB", heap);
+		if (heap >= 0 && r.heap_ends)
+			printf(" (until an image the hooks cannot see)");
+		if (dat_mmap_significant(&r))
+			printf("\tanon mmap %.3f MiB (%s)", dat_peak_mmap(&r, NULL),
+			       SUMMARY_MMAP_SHORT);
 		if (dat_peak_is_sampled(&r))
 			printf("\t(%s)", SUMMARY_NO_TRUE_PEAK);
 		printf("\n");
-		for (size_t i = 0; i < r.nchildren; i++)
-			printf("  Child %s\t\t\t%.3f MiB\n", r.children[i].id,
-			       dat_child_peak(&r.children[i]));
+		for (size_t i = 0; i < r.nchildren; i++) {
+			const struct dat_child *c = &r.children[i];
+			double cp = dat_child_peak(c), ch = dat_child_heap_peak(c);
+			if (cp >= 0)
+				printf("  Child %s\t\t\t%.3f MiB", c->id, cp);
+			else
+				printf("  Child %s\t\t\tno RSS sample", c->id);
+			if (ch >= 0)
+				printf("\theap %.3f MiB", ch);
+			printf("\n");
+		}
 	}
 	dat_recording_release(&r);
 	return rc;

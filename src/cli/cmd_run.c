@@ -31,6 +31,7 @@ static const struct opt opts[] = {
     RUNOPTS_HOOKED_TABLE,
     OPT_FLAG('a', "attach", RO_ATTACH,
 	     "the program is the PID or name of a running process to record (as 'mprof attach')"),
+    RUNOPTS_ATTACH_TABLE,
     OPT_HELP(RO_HELP),
     OPT_GROUP("checks on the recording after the run (as 'mprof check'):"),
     CHECKOPTS_LIMITS_TABLE,
@@ -77,6 +78,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if (checkopts_finish(&co))
 		goto usage;
+	if (o.true_peak && !attach) {
+		report("run: --true-peak applies with --attach only (a program mprof starts "
+		       "always has its true peak)");
+		goto usage;
+	}
 	if (attach && hooked) {
 		report("run: --%s does not apply with --attach: a running process is not hooked",
 		       hooked->long_name);

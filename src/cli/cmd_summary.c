@@ -53,6 +53,15 @@ static void print_text(const struct summary *s)
 			printf("heap at exit  %.3f MiB\n", s->heap_exit_mib);
 		printf("allocations   %llu (frees %llu)\n", (unsigned long long)s->allocs,
 		       (unsigned long long)s->frees);
+		if (s->heap_ends)
+			printf("              heap lines end: %s does not report to the hooks\n",
+			       s->heap_ends);
+		if (s->mmap_significant)
+			printf("anon mmap     peak %.1f MiB at %.2f s: %s\n", s->mmap_peak_mib,
+			       s->mmap_peak_t_s, SUMMARY_MMAP_NOTE);
+	} else if (s->heap_ends) {
+		printf("heap          no hook data: %s does not report to the hooks\n",
+		       s->heap_ends);
 	} else if (s->heap_note) {
 		printf("heap          unavailable: %s\n", s->heap_note);
 	} else {
@@ -74,9 +83,16 @@ static void print_text(const struct summary *s)
 				       (unsigned long long)s->lost[i].count);
 		printf(" (see the NOTE lines)\n");
 	}
-	for (size_t i = 0; i < s->nchildren; i++)
-		printf("child         %s: peak %.1f MiB\n", s->children[i].id,
-		       s->children[i].peak_mib);
+	for (size_t i = 0; i < s->nchildren; i++) {
+		printf("child         %s: ", s->children[i].id);
+		if (s->children[i].peak_mib >= 0)
+			printf("peak %.1f MiB", s->children[i].peak_mib);
+		else
+			printf("no RSS sample");
+		if (s->children[i].heap_peak_mib >= 0)
+			printf(", peak heap %.1f MiB", s->children[i].heap_peak_mib);
+		printf("\n");
+	}
 }
 
 int cmd_summary(int argc, char **argv)

@@ -124,12 +124,12 @@ static int open_output(const struct record_opts *o, struct dat_writer *w)
 	return rc;
 }
 
-/* hwm=: whether the true peak can be measured (the rss backend, and pid lets us reset
- * its high-water mark); a refusal later is a NOTE of the sampler's. */
+/* hwm=: whether the true peak can be measured (the rss backend, we may reset pid's
+ * high-water mark, and mean to); a refusal later is a NOTE of the sampler's. */
 static void write_header(const struct record_opts *o, struct dat_writer *w, const char *cmdline,
 			 int hooks, pid_t pid)
 {
-	int hwm = o->cfg.backend == PROC_RSS && proc_hwm_resettable(pid);
+	int hwm = o->cfg.backend == PROC_RSS && !o->cfg.keep_hwm && proc_hwm_resettable(pid);
 	dat_write_cmdline(w, cmdline);
 	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d hwm=%d",
 		   DAT_FORMAT_VERSION, (double)o->cfg.interval_ns / 1e9,
@@ -371,6 +371,7 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	o->cfg.func_patterns = o->func_patterns;
 	o->cfg.nfunc_patterns = o->nfunc_patterns;
 	o->cfg.own_child = 1;
+	o->cfg.keep_hwm = 0; /* our own program: its mark is ours to reset */
 	o->cfg.stop = NULL;
 	o->cfg.on_tick = on_tick;
 	o->cfg.ctx = &sl;
@@ -414,8 +415,14 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 		return EXIT_FAIL;
 	}
 	chan_remove_stale();
+	/* Resetting VmHWM changes what other monitoring of the process reads: only
+	 * when asked. */
+	o->cfg.keep_hwm = !o->true_peak;
 	write_header(o, &w, cmdline, 0, pid);
 	dat_writef(&w, "NOTE attached to running process %d", (int)pid);
+	if (o->cfg.keep_hwm && o->cfg.backend == PROC_RSS)
+		dat_writef(&w, "NOTE attached without --true-peak: the process's peak-RSS mark "
+			       "(VmHWM) was left alone, samples only");
 	free(cmdline);
 	stop_flag = 0;
 	install_signals(1);

@@ -12,6 +12,7 @@ struct record_opts {
 	char **func_patterns; /* --func globs */
 	int nfunc_patterns;
 	struct chan_stacks stacks; /* --stacks, --sample-bytes */
+	int true_peak;		   /* attach: reset the process's VmHWM at each sample */
 };
 
 /* What a finished session measured, for checks that follow it. */

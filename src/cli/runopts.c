@@ -105,6 +105,9 @@ int runopts_apply(struct record_opts *o, int id, const struct opt_state *st)
 		o->stacks.sample_bytes = b;
 		return 0;
 	}
+	case RO_TRUE_PEAK:
+		o->true_peak = 1;
+		return 0;
 	case RO_FUNC:
 		o->func_patterns =
 		    xrealloc(o->func_patterns, (size_t)(o->nfunc_patterns + 1) * sizeof(char *));

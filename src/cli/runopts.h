@@ -21,6 +21,7 @@ enum {
 	RO_ATTACH,
 	RO_STACKS,
 	RO_SAMPLE_BYTES,
+	RO_TRUE_PEAK,
 };
 
 /* Rows for a struct opt table: what every recording takes ('mprof run' and 'mprof attach'). */
@@ -59,6 +60,14 @@ enum {
 	    OPT_VALUE(0, "sample-bytes", RO_SAMPLE_BYTES, "SIZE",                                  \
 		      "with --stacks=sample, one stack per SIZE allocated bytes on average "       \
 		      "(default 512K; a plain number is bytes)")
+
+/* The row of a running process only ('attach', 'run --attach'): a program mprof
+ * starts always has its peak-RSS mark reset. */
+#define RUNOPTS_ATTACH_TABLE                                                                       \
+	OPT_FLAG(                                                                                  \
+	    0, "true-peak", RO_TRUE_PEAK,                                                          \
+	    "reset the process's VmHWM at each sample (true peaks; others reading it see the "     \
+	    "resets)")
 
 /* Whether option id only applies to a program started under the hooks, so not to a
  * running process ('attach', 'run --attach'). Cannot fail. */

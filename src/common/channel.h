@@ -95,6 +95,12 @@ struct mprof_proc {
 	_Atomic uint32_t generation; /* bumped when an exec reuses the slot */
 	_Atomic uint32_t notes;	     /* enum mprof_proc_note bits: what the launcher must say */
 	uint32_t pad0_;
+	/* Which image the counters belong to: the address of the kernel's AT_RANDOM
+	 * bytes and their first 8, new at every exec. The launcher compares them with
+	 * the process's own: an image that differs has not registered (yet), and one
+	 * that never does cannot be hooked. Written before generation. */
+	_Atomic uint64_t image_at;
+	_Atomic uint64_t image_random;
 	/* Net bytes that threads have flushed so far: a running estimate of the live
 	 * heap from which each thread computes candidate peaks. Read on every
 	 * allocation, written rarely: a cache line of its own with heap_peak. */
@@ -159,6 +165,19 @@ struct mprof_stk_entry {
 	_Atomic uint16_t ready;
 };
 
+/* The image's code modules, published by the library itself: a process that ends
+ * before the launcher reads its /proc/PID/maps still has its stacks named. Each is
+ * one executable segment: [lo, hi) in the process, bias (ELF address = address -
+ * bias), and the module's path at names[name]. Entry 0 is the executable. */
+#define MPROF_STK_MODULES 512
+#define MPROF_STK_NAMES (64 * 1024)
+
+struct mprof_stk_module {
+	uint64_t lo, hi, bias;
+	uint32_t name;
+	uint32_t pad_;
+};
+
 enum mprof_area_state {
 	MPROF_AREA_FREE = 0,
 	MPROF_AREA_CLAIMING = 1,
@@ -174,12 +193,16 @@ struct mprof_stk_area {
 	_Atomic uint32_t seen; /* the launcher has read the owner's executable and mappings */
 	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
 	_Alignas(64) _Atomic uint64_t head; /* events reserved by the owner's threads */
+	_Atomic uint32_t nmodules;	    /* modules[0, nmodules) are written (release) */
+	uint32_t names_used;		    /* the library's own: bytes of names[] taken */
 	_Alignas(64) _Atomic uint64_t frames_used;
 	_Alignas(64) struct mprof_stk_event ring[MPROF_STK_EVENTS];
 	struct mprof_stk_entry table[MPROF_STK_TABLE];
 	uint64_t frames[MPROF_STK_FRAMES];
 	_Atomic uint16_t filter[MPROF_STK_FILTER]; /* live sampled blocks with this home bucket */
 	_Atomic uint64_t sampled[MPROF_STK_FILTER + MPROF_STK_PROBE]; /* their addresses */
+	struct mprof_stk_module modules[MPROF_STK_MODULES];
+	char names[MPROF_STK_NAMES];
 };
 
 /* The home bucket of a block address (sample mode). The program's own threads keep

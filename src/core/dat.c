@@ -217,6 +217,8 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 		r->notes[r->nnotes++] = xstrdup(rest);
 		if (strncmp(rest, DAT_NOTE_NO_HWM, strlen(DAT_NOTE_NO_HWM)) == 0)
 			r->hwm = 0;
+		if (!r->heap_ends && !strncmp(rest, DAT_NOTE_HEAP_ENDS, strlen(DAT_NOTE_HEAP_ENDS)))
+			r->heap_ends = r->notes[r->nnotes - 1];
 		return 0;
 	}
 
@@ -465,9 +467,43 @@ double dat_peak_heap(const struct dat_recording *r, double *t)
 	return best;
 }
 
+double dat_peak_mmap(const struct dat_recording *r, double *t)
+{
+	if (!r->heap.n)
+		return -1;
+	double best = -1;
+	for (size_t i = 0; i < r->heap.n; i++)
+		if (r->heap.v[i].mmap_mib > best) {
+			best = r->heap.v[i].mmap_mib;
+			if (t)
+				*t = r->heap.v[i].t;
+		}
+	return best;
+}
+
+int dat_mmap_significant(const struct dat_recording *r)
+{
+	double m = dat_peak_mmap(r, NULL);
+	return m > 1.0 && m > 0.1 * dat_peak_rss(r, NULL);
+}
+
 double dat_child_peak(const struct dat_child *c)
 {
+	if (!c->mem.n && !c->max.n)
+		return -1;
 	return series_max(&c->max, series_max(&c->mem, 0, NULL), NULL);
+}
+
+double dat_child_heap_peak(const struct dat_child *c)
+{
+	double best = -1;
+	for (size_t i = 0; i < c->heap.n; i++) {
+		const struct dat_heap *h = &c->heap.v[i];
+		double v = h->peak_mib > h->live_mib ? h->peak_mib : h->live_mib;
+		if (v > best)
+			best = v;
+	}
+	return best;
 }
 
 /* ---- writing ---- */
@@ -592,6 +628,30 @@ static void write_pair(struct dat_writer *w, const char *kind, double a, double 
 	p = put_fixed6(p, b);
 	*p++ = '\n';
 	emit(w, buf, (size_t)(p - buf));
+}
+
+void dat_write_heap_ends(struct dat_writer *w, int pid, const char *exe)
+{
+	char *name = xstrdup(exe);
+	for (char *p = name; *p; p++)
+		if ((unsigned char)*p < 32 || *p == 127)
+			*p = '?';
+	dat_writef(w,
+		   "NOTE " DAT_NOTE_HEAP_ENDS
+		   "%d now runs '%s', which does not report to the hooks "
+		   "(statically linked, setuid, or started without LD_PRELOAD)",
+		   pid, name);
+	free(name);
+}
+
+void dat_heap_ends_subject(const char *note, char *buf, size_t size)
+{
+	int pid = atoi(note + strlen(DAT_NOTE_HEAP_ENDS));
+	const char *a = strstr(note, " now runs '"), *b = strstr(note, "', which does not");
+	if (a && b && b > a + 11)
+		snprintf(buf, size, "'%.*s' (process %d)", (int)(b - a - 11), a + 11, pid);
+	else
+		snprintf(buf, size, "process %d", pid);
 }
 
 void dat_write_no_hwm(struct dat_writer *w, int pid, int why)

@@ -13,6 +13,11 @@
  * recording holds no MAXRSS (the reader turns hwm off on it). */
 #define DAT_NOTE_NO_HWM "peak RSS reset refused"
 
+/* The NOTE that says a process's heap series ended: it now runs an image that does
+ * not report to the hooks (the reader records it in heap_ends). Written by
+ * dat_write_heap_ends: "heap series ends: process <pid> now runs '<exe>', which ...". */
+#define DAT_NOTE_HEAP_ENDS "heap series ends: process "
+
 struct dat_point {
 	double t;   /* epoch seconds */
 	double mib; /* MiB */
@@ -72,6 +77,9 @@ struct dat_recording {
 	double rusage_peak_mib; /* < 0 when unknown */
 	char **notes;
 	size_t nnotes, notes_cap;
+	/* The first DAT_NOTE_HEAP_ENDS note (its text after "NOTE "), NULL when none:
+	 * the heap lines do not cover the whole run. Points into notes. */
+	const char *heap_ends;
 };
 
 /* Parses the file at path into r (which it initialises). Lines of kinds it does not
@@ -117,8 +125,20 @@ double dat_peak_sampled(const struct dat_recording *r, double *t);
 /* The peak heap (max of live and interval peaks), or -1 when there is no heap data. */
 double dat_peak_heap(const struct dat_recording *r, double *t);
 
-/* The child's true peak from CHLD and CHLDMAX. */
+/* The peak anonymous mmap the program made itself (the HEAP lines' last field), or
+ * -1 when there is no heap data. */
+double dat_peak_mmap(const struct dat_recording *r, double *t);
+
+/* 1 when that mmap is worth showing beside the heap: above 1 MiB and above 10 % of
+ * the peak RSS (a runtime with a heap of its own: JVM, V8, Go). */
+int dat_mmap_significant(const struct dat_recording *r);
+
+/* The child's true peak from CHLD and CHLDMAX; -1 when it has neither (seen only
+ * through its CHLDHEAP lines). */
 double dat_child_peak(const struct dat_child *c);
+
+/* The child's peak heap from its CHLDHEAP lines; -1 when it has none. */
+double dat_child_heap_peak(const struct dat_child *c);
 
 /* Returns the child with id, adding it when absent. The pointer is valid until the
  * next call that adds a child. */
@@ -162,6 +182,11 @@ void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h);
 void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
 		    double mem_out, double t_out, int depth);
 void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib);
+/* The DAT_NOTE_HEAP_ENDS note: pid now runs exe (control bytes become '?'). Cannot
+ * fail (see dat_writef). */
+void dat_write_heap_ends(struct dat_writer *w, int pid, const char *exe);
+/* What a DAT_NOTE_HEAP_ENDS note names: "'<exe>' (process <pid>)", into buf. */
+void dat_heap_ends_subject(const char *note, char *buf, size_t size);
 /* The DAT_NOTE_NO_HWM note for pid, with why (an errno). Cannot fail (see dat_writef). */
 void dat_write_no_hwm(struct dat_writer *w, int pid, int why);
 

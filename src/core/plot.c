@@ -446,8 +446,10 @@ static void ranges(struct gp *g, const struct dat_recording *recs, int nrecs)
 		if (r->mem.n)
 			xmax = fmax(xmax, r->mem.v[r->mem.n - 1].t - t0);
 		ymax = fmax(ymax, fmax(series_top(&r->mem), series_top(&r->maxrss)));
+		int mmap = dat_mmap_significant(r);
 		for (size_t i = 0; i < r->heap.n; i++)
-			ymax = fmax(ymax, r->heap.v[i].live_mib);
+			ymax = fmax(ymax,
+				    fmax(r->heap.v[i].live_mib, mmap ? r->heap.v[i].mmap_mib : 0));
 		for (size_t c = 0; c < r->nchildren; c++)
 			ymax = fmax(ymax, series_top(&r->children[c].mem));
 		for (size_t i = 0; i < r->nfuncs; i++)
@@ -506,6 +508,23 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 				clause(g, "'%s' using 1:2 with lines lw 1.5 lc rgb '%s' title '%s'",
 				       name, single ? "#1f77b4" : color,
 				       single ? "heap in use" : "heap");
+		}
+		if (r->heap.n && dat_mmap_significant(r)) {
+			/* A heap that is not malloc's: what the heap line leaves out. */
+			f = data_file(g, name, sizeof(name));
+			if (!f)
+				return;
+			struct dat_point *mp = xcalloc(r->heap.n, sizeof(*mp));
+			for (size_t i = 0; i < r->heap.n; i++)
+				mp[i] = (struct dat_point){r->heap.v[i].t, r->heap.v[i].mmap_mib};
+			write_series(g, f, mp, r->heap.n, t0);
+			free(mp);
+			if (close_data(g, f) == 0)
+				clause(
+				    g,
+				    "'%s' using 1:2 with lines lw 1.5 dt 2 lc rgb '%s' title '%s'",
+				    name, single ? "#17becf" : color,
+				    "anon mmap (not in the heap line)");
 		}
 		for (size_t c = 0; c < r->nchildren; c++) {
 			const struct dat_child *ch = &r->children[c];

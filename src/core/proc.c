@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/dat.h"
@@ -67,6 +69,32 @@ int proc_hwm_resettable(pid_t pid)
 		return 0;
 	close(fd);
 	return 1;
+}
+
+int proc_image_is(pid_t pid, uint64_t at, uint64_t bytes)
+{
+	uint64_t v[128]; /* pairs of (type, value) */
+	int fd = open_proc_file(pid, "auxv", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, v, sizeof(v));
+	close(fd);
+	if (n <= 0)
+		return -1; /* a zombie has no auxv left */
+	uint64_t mine = 0;
+	for (size_t i = 0; i + 1 < (size_t)n / sizeof(v[0]) && v[i] != AT_NULL; i += 2)
+		if (v[i] == AT_RANDOM)
+			mine = v[i + 1];
+	if (!mine)
+		return -1;
+	if (mine != at)
+		return 0;
+	/* The same address: ask the bytes, which the kernel draws anew at every exec. */
+	uint64_t got;
+	struct iovec local = {&got, sizeof(got)}, remote = {(void *)(uintptr_t)at, sizeof(got)};
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != (ssize_t)sizeof(got))
+		return 1; /* not ours to read: the address alone speaks */
+	return got == bytes;
 }
 
 /* Reads a /proc text. These files come whole in one read when the buffer is large

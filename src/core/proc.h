@@ -48,6 +48,11 @@ int proc_reset_hwm(struct proc_handle *h);
  * writing), 0 when not permitted or gone. */
 int proc_hwm_resettable(pid_t pid);
 
+/* Whether pid runs the image whose AT_RANDOM bytes are at address at and start
+ * with bytes (see image_at in common/channel.h): 1 yes, 0 another image, -1 when
+ * that cannot be read (gone, or not ours to read). */
+int proc_image_is(pid_t pid, uint64_t at, uint64_t bytes);
+
 /* Closes the handle's files. Cannot fail. */
 void proc_close(struct proc_handle *h);
 

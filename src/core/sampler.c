@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,16 +29,29 @@
  * to the longest when idle: a ring (MPROF_RING_EVENTS) never waits long for room. */
 #define DRAIN_MIN_NS (1000000LL)
 #define DRAIN_MAX_NS (16 * 1000000LL)
+/* An image that runs this long without registering in the channel never will: a
+ * hooked one registers as its loader finishes. */
+#define IMAGE_GRACE_NS (1000 * 1000000LL)
 
 #define HIST 8192 /* samples kept for brackets: 13 min at 0.1 s, 8 s at 1 ms */
 /* Brackets open at once, over all processes: beyond, enters are dropped (counted), so
  * a program that never leaves cannot make the launcher grow without bound. */
 #define OPEN_BRACKETS_MAX 65536
 
+/* Which image a process's channel slot speaks for: IMG_OURS while its counters are
+ * its own, IMG_PENDING while it runs an image that has not registered (since
+ * since_ns), IMG_UNHOOKED once that lasted IMAGE_GRACE_NS or the process ended. */
+struct image_watch {
+	enum { IMG_OURS, IMG_PENDING, IMG_UNHOOKED } state;
+	int64_t since_ns, last_ns;
+	char *exe; /* the image that does not report (malloc'd) */
+};
+
 struct tracked {
 	pid_t pid;
 	struct proc_handle h;
 	int alive; /* seen in the latest scan */
+	struct image_watch img;
 };
 
 struct open_bracket {
@@ -68,7 +82,10 @@ struct state {
 	uint32_t slot_gen;     /* the generation the symbol snapshot was taken for */
 	struct symbolizer sym; /* names -finstrument-functions addresses */
 	int seen_descendants;
-	int hwm_now; /* this sample reads the kernel's maximum */
+	int below_zero_noted;
+	struct image_watch img; /* the main process's */
+	int exiting;		/* the program has ended: this is the last reading */
+	int hwm_now;		/* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
 	int64_t last_retire_ns, last_scan_ns;
 	int64_t drain_ns;  /* how long to wait before looking at the rings again */
@@ -275,6 +292,7 @@ static uint32_t hooked_survivors(struct state *s)
 	}
 	return alive;
 }
+static void image_unhooked(struct state *s, pid_t pid, struct image_watch *w, int own_series);
 
 /* Brings the list of tracked descendants up to date with /proc. */
 static void scan_children(struct state *s)
@@ -297,7 +315,7 @@ static void scan_children(struct state *s)
 		if (proc_open(&h, pids[i], s->cfg->backend, NULL))
 			continue;
 		xgrow((void **)&s->kids, &s->kids_cap, s->nkids + 1, sizeof(*s->kids));
-		s->kids[s->nkids++] = (struct tracked){pids[i], h, 1};
+		s->kids[s->nkids++] = (struct tracked){.pid = pids[i], .h = h, .alive = 1};
 	}
 	free(pids);
 	for (size_t i = 0; i < s->nkids;) {
@@ -305,6 +323,9 @@ static void scan_children(struct state *s)
 			i++;
 			continue;
 		}
+		if (s->kids[i].img.state == IMG_PENDING) /* it ended running that image */
+			image_unhooked(s, s->kids[i].pid, &s->kids[i].img, s->cfg->multiprocess);
+		free(s->kids[i].img.exe);
 		proc_close(&s->kids[i].h);
 		s->kids[i] = s->kids[--s->nkids];
 	}
@@ -315,6 +336,69 @@ static void scan_children(struct state *s)
 static struct mprof_proc *slot_of(struct state *s, pid_t pid)
 {
 	return s->ch ? chan_find(s->ch, pid) : NULL;
+}
+
+/* A heap count below zero means frees of blocks the hooks never saw allocated (an
+ * allocator they cannot reach): never reported as such, said once. */
+static void no_negative(struct state *s, pid_t pid, struct chan_heap *h)
+{
+	if (h->live >= 0 && h->peak >= 0)
+		return;
+	if (!s->below_zero_noted)
+		dat_writef(s->w,
+			   "NOTE heap of process %d fell below zero: it freed blocks the hooks did "
+			   "not see allocated (an allocator they cannot reach); counted as 0",
+			   (int)pid);
+	s->below_zero_noted = 1;
+	if (h->live < 0)
+		h->live = 0;
+	if (h->peak < 0)
+		h->peak = 0;
+}
+
+/* The image has not reported: its heap series ends, and the NOTE says why. A
+ * child's own series with -M ends alone; the main one (or with -C the tree's sum)
+ * ends the recording's heap data, which the heap checks then refuse. */
+static void image_unhooked(struct state *s, pid_t pid, struct image_watch *w, int own_series)
+{
+	w->state = IMG_UNHOOKED;
+	if (own_series)
+		dat_writef(s->w, "NOTE child heap series ends: process %d now runs '%s'", (int)pid,
+			   w->exe ? w->exe : "?");
+	else
+		dat_write_heap_ends(s->w, (int)pid, w->exe ? w->exe : "?");
+	if (!own_series)
+		s->res->heap_end_mib = -1;
+}
+
+/* Whether slot's counters are those of the image pid runs now. An exec into an
+ * image the hooks cannot enter (static, setuid, LD_PRELOAD removed) leaves the
+ * old image's counters behind: they are stale, not zero. */
+static int heap_is_current(struct state *s, pid_t pid, struct mprof_proc *slot,
+			   struct image_watch *w, int own_series)
+{
+	int64_t now = time_mono_ns();
+	if (w->state == IMG_OURS && now - w->last_ns < HWM_EVERY_NS && !s->exiting)
+		return 1;
+	w->last_ns = now;
+	int m = s->exiting ? -1
+			   : proc_image_is(pid, atomic_load(&slot->image_at),
+					   atomic_load(&slot->image_random));
+	if (m == 1) {
+		w->state = IMG_OURS; /* registered (again): its counters are fresh */
+	} else if (m == 0 && w->state == IMG_OURS) {
+		w->state = IMG_PENDING;
+		w->since_ns = now;
+		char link[64], exe[PATH_MAX];
+		snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+		ssize_t n = readlink(link, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		free(w->exe);
+		w->exe = xstrdup(n > 0 ? exe : "?");
+	}
+	if (w->state == IMG_PENDING && (s->exiting || now - w->since_ns >= IMAGE_GRACE_NS))
+		image_unhooked(s, pid, w, own_series);
+	return w->state == IMG_OURS;
 }
 
 /* Writes the HEAP line (and CHLDHEAP lines with -M) for time t. */
@@ -333,6 +417,7 @@ static void sample_heap(struct state *s, double t)
 		sym_snapshot(&s->sym, s->pid);
 		s->slot_gen = gen;
 	}
+	int current = heap_is_current(s, s->pid, s->slot, &s->img, 0);
 	struct chan_heap h;
 	if (distrusted(s, s->pid))
 		return;
@@ -340,6 +425,9 @@ static void sample_heap(struct state *s, double t)
 		distrust(s, s->pid, "heap counters");
 		return;
 	}
+	no_negative(s, s->pid, &h);
+	if (!current)
+		memset(&h, 0, sizeof(h)); /* another image's: stale */
 	if (h.peak < (int64_t)s->heap_prev_live)
 		h.peak = (int64_t)s->heap_prev_live; /* the interval started there */
 	s->heap_prev_live = (double)h.live;
@@ -348,11 +436,15 @@ static void sample_heap(struct state *s, double t)
 			struct mprof_proc *kp = slot_of(s, s->kids[i].pid);
 			if (!kp || distrusted(s, s->kids[i].pid))
 				continue;
+			if (!heap_is_current(s, s->kids[i].pid, kp, &s->kids[i].img,
+					     s->cfg->multiprocess))
+				continue; /* another image's counters: stale */
 			struct chan_heap kh;
 			if (chan_take_heap(kp, &kh)) {
 				distrust(s, s->kids[i].pid, "heap counters");
 				continue;
 			}
+			no_negative(s, s->kids[i].pid, &kh);
 			if (s->cfg->multiprocess) {
 				struct dat_heap line = {
 				    t,	       MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),
@@ -367,6 +459,8 @@ static void sample_heap(struct state *s, double t)
 			}
 		}
 	}
+	if (!current)
+		return; /* the series ends (or pauses) here */
 	struct dat_heap line = {t, MIB(h.live), MIB(h.peak), MIB(h.mmap_live), h.allocs, h.frees};
 	dat_write_heap(s->w, 0, &line);
 	double peak = line.peak_mib > line.live_mib ? line.peak_mib : line.live_mib;
@@ -524,6 +618,7 @@ static void finish_exit(struct state *s, int wait_status, const struct rusage *r
 	double t = (double)time_real_ns() / 1e9;
 	s->res->exited = 1;
 	s->res->wait_status = wait_status;
+	s->exiting = 1;
 	sample_heap(s, t); /* the heap at exit: the library's counters outlive it */
 	drain_all(s);
 	retire_dead(s);
@@ -552,7 +647,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	memset(res, 0, sizeof(*res));
 	res->heap_peak_mib = -1;
 	res->heap_end_mib = -1;
-	res->hwm = cfg->backend == PROC_RSS;
+	res->hwm = cfg->backend == PROC_RSS && !cfg->keep_hwm;
 	struct state *st = xcalloc(1, sizeof(*st)); /* the sample ring makes it large */
 	st->cfg = cfg;
 	st->w = w;
@@ -642,8 +737,11 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	if (pidfd >= 0)
 		close(pidfd);
 	proc_close(&st->main);
-	for (size_t i = 0; i < st->nkids; i++)
+	for (size_t i = 0; i < st->nkids; i++) {
 		proc_close(&st->kids[i].h);
+		free(st->kids[i].img.exe);
+	}
+	free(st->img.exe);
 	free(st->kids);
 	free(st->br);
 	free(st->distrusted);

@@ -25,6 +25,9 @@ struct sampler_config {
 	int multiprocess;     /* -M: one CHLD series per descendant */
 	enum proc_backend backend;
 	int own_child; /* pid is our child: reap it with wait4 */
+	/* Leave the processes' peak-RSS marks alone (attach without --true-peak): other
+	 * tools read VmHWM too. No MAXRSS then, samples only. */
+	int keep_hwm;
 	/* Set from a signal handler to stop watching (attach) - may be NULL. */
 	volatile sig_atomic_t *stop;
 	/* --func globs: -finstrument-functions calls are kept only when their name

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -51,6 +52,7 @@ struct image {
 	char *exe;
 	const char *bad;     /* why its area is not trusted any more, or NULL */
 	int64_t stuck_since; /* when the reader last found the ring not moving, 0 */
+	int maps_ok;	     /* /proc/PID/maps was read for this image while it lived */
 };
 
 /* What stays of an image once it is finished. */
@@ -216,8 +218,39 @@ static uint32_t frame_intern(struct stk_session *s, uint32_t module, uint64_t va
 	return (uint32_t)s->nframes++;
 }
 
+static int owner_gone(struct stk_session *s, const struct image *im);
+
+/* The module of the image's own published list (common/channel.h) holding addr:
+ * 0 with its path (canonical, as /proc/PID/maps names it; valid until the next
+ * call) and addr as the module's ELF address, -1 when none. The list is the
+ * program's writing: every index is checked. */
+static int area_locate(struct mprof_stk_area *a, uint64_t addr, const char **path, uint64_t *vaddr)
+{
+	static char real[PATH_MAX];
+	uint32_t n = atomic_load_explicit(&a->nmodules, memory_order_acquire);
+	if (n > MPROF_STK_MODULES)
+		n = MPROF_STK_MODULES;
+	for (uint32_t i = 0; i < n; i++) {
+		/* The program can rewrite the entry at any time: one copy, checked, used. */
+		struct mprof_stk_module m;
+		memcpy(&m, (const void *)&a->modules[i], sizeof(m));
+		if (addr < m.lo || addr >= m.hi || addr < m.bias || m.name >= MPROF_STK_NAMES)
+			continue;
+		static char copy[MPROF_STK_NAMES];
+		memcpy(copy, (const void *)(a->names + m.name), MPROF_STK_NAMES - m.name);
+		if (!memchr(copy, '\0', MPROF_STK_NAMES - m.name) || copy[0] != '/')
+			continue;
+		*path = realpath(copy, real) ? real : copy;
+		*vaddr = addr - m.bias;
+		return 0;
+	}
+	return -1;
+}
+
 /* Maps a stack's return addresses to module and offset. The call instruction
- * ends just before each return address, so the call site is address - 1. */
+ * ends just before each return address, so the call site is address - 1. While
+ * the image lives, /proc/PID/maps says; once it has ended (its maps are gone, or
+ * another image's), the modules it published itself. */
 static void site_resolve(struct stk_session *s, struct image *im, struct site *st, uint32_t id,
 			 struct mprof_stk_area *a)
 {
@@ -234,17 +267,19 @@ static void site_resolve(struct stk_session *s, struct image *im, struct site *s
 	if (n > MPROF_STK_DEPTH || (uint64_t)off + n > MPROF_STK_FRAMES)
 		n = 0; /* not a stack the hooks wrote: kept as "not recorded" */
 	st->frames = xcalloc(n ? n : 1, sizeof(*st->frames));
-	int refreshed = 0;
+	int refreshed = 0, live = im->maps_ok && !owner_gone(s, im);
 	for (uint32_t k = 0; k < n; k++) {
 		uint64_t addr = a->frames[off + k] - 1;
 		const char *path;
 		uint64_t vaddr;
-		int rc = sym_locate(&s->sym, im->pid, addr, &path, &vaddr);
-		if (rc && !refreshed && kill(im->pid, 0) == 0) {
+		int rc = live ? sym_locate(&s->sym, im->pid, addr, &path, &vaddr) : -1;
+		if (rc && live && !refreshed) {
 			refreshed = 1; /* a module loaded since the last snapshot */
 			sym_snapshot(&s->sym, im->pid);
 			rc = sym_locate(&s->sym, im->pid, addr, &path, &vaddr);
 		}
+		if (rc)
+			rc = area_locate(a, addr, &path, &vaddr);
 		st->frames[k] =
 		    rc ? frame_intern(s, 0, addr) : frame_intern(s, module_of(s, path), vaddr);
 	}
@@ -278,10 +313,18 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 		im->exe = xstrdup("?");
 		return im;
 	}
-	im->exe = read_exe(im->pid);
+	/* This image's mappings (an exec changes them), while it lives. */
+	im->maps_ok = sym_snapshot(&s->sym, im->pid) == 0 && !owner_gone(s, im);
+	im->exe = im->maps_ok ? read_exe(im->pid) : NULL;
+	const char *path;
+	uint64_t vaddr;
+	uint32_t nm = atomic_load_explicit(&a->nmodules, memory_order_acquire);
+	if (!im->exe && nm && area_locate(a, a->modules[0].lo, &path, &vaddr) == 0)
+		im->exe = xstrdup(path); /* published: entry 0 is the executable */
+	if (!im->exe)
+		im->exe = xstrdup("?");
 	if (!strcmp(im->exe, "?"))
 		s->unnamed++;
-	sym_snapshot(&s->sym, im->pid); /* this image's mappings (an exec changes them) */
 	atomic_store_explicit(&a->seen, 1, memory_order_release); /* its owner may go on */
 	return im;
 }

@@ -3,6 +3,7 @@
 #include "core/summary.h"
 #include "core/names.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,16 +205,25 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 		s->heap_peak_mib = dat_peak_heap(r, NULL);
 		s->heap_peak_t_s = heap_peak_first(r, s->heap_peak_mib) - s->start;
 		const struct dat_heap *last = &r->heap.v[r->heap.n - 1];
-		if (r->has_exit)
+		if (r->has_exit && !r->heap_ends) /* else the last line is another image's */
 			s->heap_exit_mib = last->live_mib;
 		s->allocs = last->allocs;
 		s->frees = last->frees;
+		s->mmap_peak_mib = dat_peak_mmap(r, &t);
+		s->mmap_peak_t_s = t - s->start;
+		s->mmap_significant = dat_mmap_significant(r);
+	}
+	if (r->heap_ends) {
+		char who[PATH_MAX + 64];
+		dat_heap_ends_subject(r->heap_ends, who, sizeof(who));
+		s->heap_ends = xstrdup(who);
 	}
 	func_totals(r, s);
 	s->children = xcalloc(r->nchildren + 1, sizeof(*s->children));
 	for (size_t i = 0; i < r->nchildren; i++) {
 		s->children[i].id = xstrdup(r->children[i].id);
 		s->children[i].peak_mib = dat_child_peak(&r->children[i]);
+		s->children[i].heap_peak_mib = dat_child_heap_peak(&r->children[i]);
 	}
 	s->nchildren = r->nchildren;
 	static const char *const kinds[] = SUMMARY_LOST_KINDS;
@@ -227,6 +237,7 @@ void summary_release(struct summary *s)
 {
 	free(s->file);
 	free(s->cmdline);
+	free(s->heap_ends);
 	free(s->heap_note);
 	for (size_t i = 0; i < s->nfuncs; i++)
 		free(s->funcs[i].name);
@@ -296,9 +307,15 @@ cJSON *summary_json(const struct summary *s)
 		add_num_or_null(heap, "at_exit_mib", r3(s->heap_exit_mib), s->heap_exit_mib >= 0);
 		cJSON_AddNumberToObject(heap, "allocs", (double)s->allocs);
 		cJSON_AddNumberToObject(heap, "frees", (double)s->frees);
+		cJSON_AddNumberToObject(heap, "mmap_peak_mib", r3(s->mmap_peak_mib));
+		cJSON_AddNumberToObject(heap, "mmap_peak_time_s", r4(s->mmap_peak_t_s));
+		if (s->mmap_significant)
+			cJSON_AddStringToObject(heap, "note", SUMMARY_MMAP_NOTE);
 	} else {
 		cJSON_AddNullToObject(o, "heap");
 	}
+	if (s->heap_ends)
+		cJSON_AddStringToObject(o, "heap_ends", s->heap_ends);
 	cJSON *funcs = cJSON_AddArrayToObject(o, "functions");
 	for (size_t i = 0; i < s->nfuncs; i++) {
 		cJSON *f = cJSON_CreateObject();
@@ -316,7 +333,10 @@ cJSON *summary_json(const struct summary *s)
 	for (size_t i = 0; i < s->nchildren; i++) {
 		cJSON *c = cJSON_CreateObject();
 		cJSON_AddStringToObject(c, "id", s->children[i].id);
-		cJSON_AddNumberToObject(c, "peak_mib", r3(s->children[i].peak_mib));
+		add_num_or_null(c, "peak_mib", r3(s->children[i].peak_mib),
+				s->children[i].peak_mib >= 0);
+		add_num_or_null(c, "heap_peak_mib", r3(s->children[i].heap_peak_mib),
+				s->children[i].heap_peak_mib >= 0);
 		cJSON_AddItemToArray(kids, c);
 	}
 	return o;
@@ -458,6 +478,11 @@ static struct check_result *push(struct check_result **res, size_t *n)
 static int need_data(const struct summary *s, enum check_metric m, const char *func,
 		     const char *what, struct err *e)
 {
+	if ((m == CHECK_HEAP || m == CHECK_LEAK) && s->heap_ends)
+		return err_set(e,
+			       "%s: no heap data for %s in '%s': it does not report to the hooks "
+			       "(see the NOTE lines of the recording)",
+			       what, s->heap_ends, s->file);
 	if ((m == CHECK_HEAP || m == CHECK_LEAK) && !s->has_heap)
 		return err_set(e,
 			       "%s needs heap data, and '%s' has none (the program was not "

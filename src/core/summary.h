@@ -14,6 +14,12 @@
 /* What peak and summary say of a recording whose true peak could not be measured. */
 #define SUMMARY_NO_TRUE_PEAK "true peak unavailable: samples only"
 
+/* What summary and peak say when a program's anonymous mmap is significant. */
+#define SUMMARY_MMAP_SHORT "the heap counts malloc and new only"
+#define SUMMARY_MMAP_NOTE                                                                          \
+	SUMMARY_MMAP_SHORT "; this program also maps anonymous memory itself (a runtime's own "    \
+			   "heap: JVM, V8, Go)"
+
 struct summary_func {
 	char *name;
 	size_t calls;
@@ -53,11 +59,17 @@ struct summary {
 	double heap_peak_mib, heap_peak_t_s;
 	double heap_exit_mib; /* < 0 without an EXIT line */
 	uint64_t allocs, frees;
+	double mmap_peak_mib, mmap_peak_t_s; /* anonymous mmap of its own (with heap data) */
+	int mmap_significant;		     /* dat_mmap_significant */
+	/* Whose heap the hooks stopped seeing ("'<exe>' (process <pid>)"), NULL when
+	 * the heap lines cover the whole run. */
+	char *heap_ends;
 	struct summary_func *funcs;
 	size_t nfuncs;
 	struct {
 		char *id;
-		double peak_mib;
+		double peak_mib;      /* < 0: no RSS sample of it (seen through its heap only) */
+		double heap_peak_mib; /* < 0: no heap data */
 	} * children;
 	size_t nchildren;
 	struct summary_lost lost[SUMMARY_LOST_MAX]; /* the known kinds first, then others */

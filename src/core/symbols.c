@@ -156,13 +156,9 @@ int sym_snapshot(struct symbolizer *s, pid_t pid)
 	FILE *fp = fopen(path, "re");
 	if (!fp)
 		return -1;
-	struct sym_maps *m = maps_of(s, pid);
-	if (!m) {
-		xgrow((void **)&s->maps, &s->maps_cap, s->nmaps + 1, sizeof(*s->maps));
-		m = s->maps[s->nmaps++] = xcalloc(1, sizeof(*m));
-		m->pid = pid;
-	}
-	maps_clear(m);
+	/* Read aside: a process that has just ended (a zombie) shows no mappings, and
+	 * that must not replace a good snapshot. */
+	struct sym_maps fresh = {.pid = pid}, *m = &fresh;
 	size_t cap = 0;
 	char line[4096 + 128];
 	while (fgets(line, sizeof(line), fp)) {
@@ -181,6 +177,15 @@ int sym_snapshot(struct symbolizer *s, pid_t pid)
 		m->v[m->n++] = (struct map){start, end, pgoff, xstrdup(p)};
 	}
 	fclose(fp);
+	if (!fresh.n)
+		return -1; /* a live process has at least its executable mapped */
+	m = maps_of(s, pid);
+	if (!m) {
+		xgrow((void **)&s->maps, &s->maps_cap, s->nmaps + 1, sizeof(*s->maps));
+		m = s->maps[s->nmaps++] = xcalloc(1, sizeof(*m));
+	}
+	maps_clear(m);
+	*m = fresh;
 	return 0;
 }
 

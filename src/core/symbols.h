@@ -20,7 +20,8 @@ struct symbolizer {
 };
 
 /* Reads (or re-reads) pid's mappings while it is alive, so later lookups work even
- * after it exits. Returns 0, or -1 when /proc/PID/maps cannot be read. */
+ * after it exits. Returns 0, or -1 when /proc/PID/maps cannot be read or holds no
+ * file mapping (the process has ended): the previous snapshot then stays. */
 int sym_snapshot(struct symbolizer *s, pid_t pid);
 
 /* The name of the function holding addr in pid, or NULL. The string lives as long

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -62,6 +63,16 @@ static void reset_slot_counters(struct mprof_proc *p)
 	atomic_store(&p->mmap_peak, 0);
 }
 
+/* Marks p as this image's (see image_at in channel.h). */
+static void set_image(struct mprof_proc *p)
+{
+	uint64_t at = (uint64_t)getauxval(AT_RANDOM), bytes = 0;
+	if (at)
+		memcpy(&bytes, (const void *)(uintptr_t)at, sizeof(bytes));
+	atomic_store(&p->image_at, at);
+	atomic_store(&p->image_random, bytes);
+}
+
 /* Claims a process slot for pid: the one an exec left behind, else a free one. */
 static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 {
@@ -69,6 +80,7 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		struct mprof_proc *p = &chan->procs[i];
 		if (atomic_load(&p->state) == MPROF_PROC_LIVE && atomic_load(&p->pid) == pid) {
 			reset_slot_counters(p); /* exec: the old image's heap is gone */
+			set_image(p);
 			atomic_fetch_or(&p->notes, engine_notes);
 			atomic_fetch_add(&p->generation, 1);
 			return p;
@@ -84,6 +96,7 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 		atomic_store(&p->ev_tail, head); /* nothing left to drain from a retired owner */
 		atomic_store(&p->ev_dropped, 0);
 		atomic_store(&p->generation, 0);
+		set_image(p);
 		atomic_store(&p->notes, engine_notes);
 		p->ppid = ppid;
 		atomic_store(&p->pid, pid);

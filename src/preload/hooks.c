@@ -2,7 +2,9 @@
  * engine. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <link.h>
+#include <stdio.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -497,6 +499,59 @@ EXPORT int pipe2(int fds[2], int flags)
 	if (rc == 0 && __builtin_expect(stacks_unwinding, 0))
 		stacks_move_fds(fds);
 	return rc;
+}
+
+/* ---- dlopen: libraries loaded with RTLD_DEEPBIND ----
+ *
+ * A library loaded with RTLD_DEEPBIND binds its malloc and free to the C library's
+ * ahead of ours: its blocks would go unseen while the program's frees of them were
+ * counted. As heaptrack does, the flag is dropped, so such a library binds to the
+ * global definitions first: ours, and (the side effect) the program's own
+ * definitions of any symbol the library also defines. Not an allocation hook: it
+ * may allocate and call what it likes. */
+
+static void *(*_Atomic next_dlopen)(const char *, int);
+
+/* dlopen searches a bare name along its caller's RPATH/RUNPATH: look there first,
+ * as that caller, then let dlopen search the places that do not depend on it. */
+static __attribute__((noinline)) void *dlopen_deepbind(const char *file, int mode,
+						       const void *caller)
+{
+	void *(*next)(const char *, int) = atomic_load(&next_dlopen);
+	mode &= ~RTLD_DEEPBIND;
+	struct link_map *lm = NULL;
+	Dl_info info;
+	Dl_serinfo size;
+	if (strchr(file, '/') || !dladdr1(caller, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm ||
+	    dlinfo(lm, RTLD_DI_SERINFOSIZE, &size) || size.dls_size > 16384)
+		return next(file, mode);
+	_Alignas(Dl_serinfo) char buf[16384];
+	Dl_serinfo *si = (Dl_serinfo *)buf;
+	si->dls_size = size.dls_size;
+	si->dls_cnt = size.dls_cnt;
+	if (dlinfo(lm, RTLD_DI_SERINFO, si) == 0) {
+		for (unsigned i = 0; i < si->dls_cnt; i++) {
+			char path[PATH_MAX];
+			int n = snprintf(path, sizeof(path), "%s/%s", si->dls_serpath[i].dls_name,
+					 file);
+			if (n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0)
+				return next(path, mode);
+		}
+	}
+	return next(file, mode);
+}
+
+EXPORT void *dlopen(const char *file, int mode)
+{
+	void *(*next)(const char *, int) = atomic_load(&next_dlopen);
+	if (__builtin_expect(!next, 0)) {
+		next = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+		atomic_store(&next_dlopen, next);
+	}
+	/* A tail call: dlopen sees its real caller, whose search path it uses. */
+	if (__builtin_expect(!file || !(mode & RTLD_DEEPBIND) || strchr(file, '$'), 1))
+		return next(file, mode);
+	return dlopen_deepbind(file, mode, __builtin_return_address(0));
 }
 
 /* ---- brackets: the public API of include/mprof.h, and -finstrument-functions ---- */

@@ -161,6 +161,73 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
+/* ---- modules, published for the launcher ---- */
+
+static _Atomic int modules_busy;
+
+static void publish(struct mprof_stk_area *a, uint64_t lo, uint64_t hi, uint64_t bias,
+		    const char *path)
+{
+	uint32_t n = atomic_load_explicit(&a->nmodules, memory_order_relaxed);
+	for (uint32_t i = 0; i < n; i++)
+		if (a->modules[i].lo == lo && a->modules[i].hi == hi)
+			return;
+	size_t len = strlen(path) + 1;
+	if (n >= MPROF_STK_MODULES || len > MPROF_STK_NAMES - a->names_used)
+		return;
+	memcpy(a->names + a->names_used, path, len);
+	a->modules[n] = (struct mprof_stk_module){lo, hi, bias, a->names_used, 0};
+	a->names_used += (uint32_t)len;
+	atomic_store_explicit(&a->nmodules, n + 1, memory_order_release);
+}
+
+static int publish_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	struct mprof_stk_area *a = data;
+	const char *path = info->dlpi_name;
+	char exe[4096];
+	if (!path || !path[0]) { /* the executable (the first object) */
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n <= 0)
+			return 0;
+		exe[n] = '\0';
+		path = exe;
+	}
+	if (path[0] != '/')
+		return 0; /* the vDSO: no file to name it from */
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+			uint64_t lo = info->dlpi_addr + ph->p_vaddr;
+			publish(a, lo, lo + ph->p_memsz, info->dlpi_addr, path);
+		}
+	}
+	return 0;
+}
+
+/* A new unique stack: when a frame lies in no published module (one loaded since),
+ * publish again. Another thread doing so already: skip, never wait. The capture
+ * has just called dl_iterate_phdr through libunwind: no new lock order. */
+static void cover_frames(struct mprof_stk_area *a, void *const *f, int n)
+{
+	uint32_t nm = atomic_load_explicit(&a->nmodules, memory_order_acquire);
+	for (int k = 0; k < n; k++) {
+		uint64_t pc = (uint64_t)(uintptr_t)f[k];
+		uint32_t i = 0;
+		while (i < nm && (pc < a->modules[i].lo || pc >= a->modules[i].hi))
+			i++;
+		if (i < nm)
+			continue;
+		int expect = 0;
+		if (atomic_compare_exchange_strong(&modules_busy, &expect, 1)) {
+			dl_iterate_phdr(publish_object, a);
+			atomic_store(&modules_busy, 0);
+		}
+		return;
+	}
+}
+
 static uint64_t area_bytes(void)
 {
 	return (sizeof(struct mprof_stk_area) + 4095) & ~(uint64_t)4095;
@@ -198,6 +265,10 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		}
 		a->proc_index = proc_index;
 		a->generation = generation;
+		atomic_store(&a->nmodules, 0);
+		a->names_used = 0;
+		atomic_store(&modules_busy, 0); /* a forked child's: no other thread */
+		dl_iterate_phdr(publish_object, a);
 		atomic_store(&a->pid, (int32_t)getpid());
 		atomic_store(&a->dead, 0);
 		atomic_store(&a->seen, 0);
@@ -302,6 +373,7 @@ static uint32_t stack_id(void *const *f, int n)
 					a->frames[off + (uint64_t)k] = (uint64_t)(uintptr_t)f[k];
 				e->off = (uint32_t)off;
 				e->n = (uint16_t)n;
+				cover_frames(a, f, n);
 			}
 			atomic_store_explicit(&e->ready, 1, memory_order_release);
 			return i + 1;
