@@ -66,7 +66,7 @@ if [ "$(id -u)" -eq 0 ] && [ -z "$as" ]; then
 	skip "refused reset: running as root without setpriv to become another user"
 else
 	if start_victim nb/ready1 30 1; then
-		expect_status "refused reset: attach records" 0 $as "$MPROF" attach -q --true-peak -o nb/refused.dat "$victim"
+		expect_status "refused reset: attach records" 0 $as "$MPROF_REAL" attach -q --true-peak -o nb/refused.dat "$victim"
 		contains "refused reset: the header says hwm=0" nb/refused.dat " hwm=0"
 		contains "refused reset: a NOTE says which process and why" nb/refused.dat \
 			"NOTE peak RSS reset refused for process $victim (Permission denied)"
@@ -90,7 +90,7 @@ else
 	# -C: the parent may be reset, its non-dumpable child not: from then on samples only.
 	if start_victim nb/ready2 30 1 child; then
 		kid=$(awk '/^ready/ { print $2 }' nb/ready2)
-		expect_status "refused by a child: attach -C records" 0 $as "$MPROF" attach -q --true-peak -C -o nb/kid.dat "$victim"
+		expect_status "refused by a child: attach -C records" 0 $as "$MPROF_REAL" attach -q --true-peak -C -o nb/kid.dat "$victim"
 		contains "refused by a child: the header says hwm=1 (the parent allowed it)" nb/kid.dat " hwm=1"
 		contains "refused by a child: a NOTE names the child" nb/kid.dat "NOTE peak RSS reset refused for process $kid "
 		"$MPROF" peak nb/kid.dat >nb/kpeak.out 2>&1

@@ -72,7 +72,9 @@ out=$(cd elsewhere && PATH="$scratch/onpath:$PATH" "$MPROF" run -q -o ../path.da
 check "mprof run script.py finds the script on PATH" test "$out" = "found arg"
 out=$(cd elsewhere && PATH="$scratch/onpath:$PATH" "$MPROF" run -q -o ../path2.dat python3 found.py arg 2>/dev/null)
 check "mprof run python3 script.py finds it on PATH too" test "$out" = "found arg"
-(cd elsewhere && expect_status "a script found nowhere: status 127" 127 "$MPROF" run -q -o ../none.dat nothere.py)
+cd elsewhere || exit 1
+expect_status "a script found nowhere: status 127" 127 "$MPROF" run -q -o ../none.dat nothere.py
+cd "$scratch" || exit 1
 check "a script found nowhere: one line naming it" grep -qx "mprof: cannot run 'nothere.py': no such script in the current directory or on PATH" .err
 
 # 5. multiprocessing with spawn and forkserver: workers find profile (a hang fails).

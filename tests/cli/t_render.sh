@@ -1,6 +1,5 @@
 # t_render.sh - a picture replaces the old one only when whole: a full disk fails with its cause, the old picture untouched and no temporary file left (plot and report -o).
 . "$(dirname "$0")/lib.sh"
-command -v skip >/dev/null 2>&1 || skip() { pass "skip: $1"; }
 
 "$MPROF" run -q -o ex.dat "$PROGS/example"
 "$MPROF" run -q --stacks=all -o st.dat "$PROGS/sites" >/dev/null
@@ -13,9 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then
 elif ! mount -t tmpfs -o size=200k tmpfs "$small" 2>/dev/null; then
 	skip "disk full: cannot mount a tmpfs here"
 else
-	(
-		trap 'umount "$small"' EXIT
-		trap 'exit 1' INT TERM
+	# Unmounted however the script ends (lib.sh's trap still closes the TAP stream).
+	trap 'rc=$?; umount "$small" 2>/dev/null; (exit $rc); tap_end' EXIT
 		for f in png svg pdf; do echo "old $f" >"$small/ex.$f"; done
 		echo "old flame" >"$small/flame.png"
 		dd if=/dev/zero of="$small/fill" bs=4k 2>/dev/null
@@ -54,7 +52,8 @@ else
 		check "with a whole PNG" sh -c "file '$small/ex.png' | grep -q 'PNG image data'"
 		expect_status "and report -o too" 0 "$MPROF" report -o "$small/flame.png" st.dat
 		check "with a whole PNG" sh -c "file '$small/flame.png' | grep -q 'PNG image data'"
-	)
+	umount "$small"
+	trap tap_end EXIT
 	check "the small file system is gone" sh -c "! mountpoint -q '$small'"
 fi
 
@@ -70,7 +69,7 @@ else
 			: >/tmp/fill
 			dd if=/dev/zero of=/tmp/fill bs=4k 2>/dev/null
 			truncate -s -$((k * 4))k /tmp/fill
-			"$MPROF" plot ex.dat >"ascii.$k" 2>"err.$k"
+			"$MPROF_REAL" plot ex.dat >"ascii.$k" 2>"err.$k"
 			echo $? >"rc.$k"
 			ls -A /tmp | grep -v "^fill$" >"left.$k"
 		done'

@@ -89,7 +89,7 @@ elif ! command -v useradd >/dev/null || ! command -v runuser >/dev/null; then
 else
 	user=mprof-test-$$
 	if useradd -M -r -s /bin/sh "$user" 2>/dev/null; then
-		trap 'userdel "$user" 2>/dev/null; rm -rf "$scratch"' EXIT
+		trap 'rc=$?; userdel "$user" 2>/dev/null; (exit $rc); tap_end' EXIT
 		chmod 755 "$scratch"
 		"$MPROF" run -q -o two.dat sh -c 'echo "$MPROF_CHANNEL" >chan.path; sleep 3' &
 		runpid=$!

@@ -164,7 +164,7 @@ check "heap-only child: summary --json has a null RSS peak" \
 named=0
 for i in $(seq 10); do
 	"$MPROF" run -q --stacks=all -o "quick-$i.dat" "$PROGS/quick" >/dev/null 2>&1 &&
-		grep -q '^STKFN .* quick_alloc' "quick-$i.dat" && grep -q '^STKFN .* main' "quick-$i.dat" &&
+		grep -q '^STKFRAME .* quick_alloc$' "quick-$i.dat" && grep -q '^STKFRAME .* main$' "quick-$i.dat" &&
 		named=$((named + 1))
 done
 between "short-lived: 10 runs of a program that allocates and exits, every stack named" "$named" 10 10
@@ -183,11 +183,11 @@ kill -CONT "$mp"
 wait "$mp"
 between "late reader: ten images of the short-lived program" "$(grep -c "^STKIMG .* $PROGS/quick\$" late.dat)" 10 10
 between "late reader: every one's stack named (quick_alloc, main)" \
-	"$(awk '$1 == "STKFN" && ($5 == "quick_alloc" || $5 == "main") { n++ } END { print n + 0 }' late.dat)" 2 2
+	"$(awk '$1 == "STKFRAME" && ($7 == "quick_alloc" || $7 == "main") { n++ } END { print n + 0 }' late.dat)" 2 2
 check "late reader: no image without its executable's name" sh -c "! grep -q '^STKIMG .* ?\$' late.dat"
 "$MPROF" report late.dat >late-report.out 2>&1
 contains "late reader: report names the allocation site" late-report.out "quick_alloc"
-check "late reader: no frame left as a raw address" sh -c "! grep -q '^STKFN [0-9]* 0 ' late.dat"
+check "late reader: no frame left as a raw address" sh -c "! grep -q '^STKFRAME [0-9]* [a-z]* 0 ' late.dat"
 
 # ---- a heap that is not malloc: anonymous mmap is shown when it matters ----
 expect_status "anon mmap: records" 0 "$MPROF" run -q -o am.dat "$PROGS/anon_mmap" 100
