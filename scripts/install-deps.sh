@@ -4,7 +4,7 @@
 set -eu
 what=${1:-test}
 build="build-essential pkg-config libunwind-dev libcjson-dev libdw-dev gnuplot-nox"
-test="$build clang perl git python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
+test="$build clang clang-format perl git python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
 # Programs that must not break under mprof (tests/cli/t_programs.sh): other allocators, a
 # program linked with jemalloc, AddressSanitizer's runtime.
 test="$test libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0 redis-server libasan8"
