@@ -55,13 +55,16 @@ expect_status "grew from 50 to 100 MiB: fails against the baseline" 1 "$MPROF" c
 contains "side-by-side table" "$scratch/.out" "baseline"
 contains "with the peak row failing" "$scratch/.out" "FAIL"
 contains "and the regression named on stderr" "$scratch/.err" "peak RSS"
-# A baseline compares the run's length too (10 %): two real runs on a busy machine
-# may differ by more than that, so the passing cases compare big.dat with its own
-# samples halved, in the same time.
+# The passing cases compare big.dat with its own samples halved, in the same time.
 awk '$1 == "MEM" || $1 == "MAXRSS" { $2 /= 2 } $1 == "HEAP" { $2 /= 2; $3 /= 2 } $1 == "EXIT" && $4 > 0 { $4 /= 2 } { print }' big.dat >half.dat
 expect_status "shrank from 100 to 50 MiB: passes" 0 "$MPROF" check --baseline big.dat half.dat
 expect_status "a 100% tolerance lets 50 -> 100 MiB pass" 0 "$MPROF" check --baseline half.dat --tolerance 150 big.dat
 expect_status "which fails without it" 1 "$MPROF" check --baseline half.dat big.dat
+# A baseline compares memory, not how long a run took on a busier machine: the same
+# memory in three times the time passes (a time budget is --max-duration).
+awk 'BEGIN { t0 = -1; OFMT = CONVFMT = "%.4f" } $1 == "MEM" || $1 == "MAXRSS" { if (t0 < 0) t0 = $3; $3 = t0 + ($3 - t0) * 3 } $1 == "HEAP" { if (t0 < 0) t0 = $4; $4 = t0 + ($4 - t0) * 3 } $1 == "EXIT" { $3 = t0 + ($3 - t0) * 3 } { print }' big.dat >slow.dat
+expect_status "a baseline does not fail on a longer run with the same memory" 0 "$MPROF" check --baseline big.dat slow.dat
+expect_status "while --max-duration still bounds the time" 1 "$MPROF" check --max-duration "$("$MPROF" summary --json big.dat | jq '.duration_s * 2')" slow.dat
 "$MPROF" summary --json small.dat >small.json
 expect_status "a JSON summary works as a baseline" 1 "$MPROF" check --baseline small.json big.dat
 expect_status "and passes the other way" 0 "$MPROF" check --baseline small.json small.dat
