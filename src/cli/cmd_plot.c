@@ -214,20 +214,23 @@ int cmd_plot(int argc, char **argv)
 	char note[512] = "";
 	if (n == 1 && heap_note(paths[0], note, sizeof(note)) == 0)
 		o.heap_note = note;
-	char dir[] = "/tmp/mprof-plot-XXXXXX";
-	if (render_dir(dir))
+	char *dir = render_dir("mprof-plot");
+	if (!dir)
 		goto release;
 	if (plot_write(&o, recs, n, dir, &e)) {
 		report("%s", e.msg);
 	} else {
-		char script[sizeof(dir) + 16];
-		snprintf(script, sizeof(script), "%s/plot.gp", dir);
+		size_t len = strlen(dir) + 16;
+		char *script = xmalloc(len);
+		snprintf(script, len, "%s/plot.gp", dir);
 		rc = out ? render_to_file(script, out, &o) : render_ascii(script, dir, &o);
+		free(script);
 	}
 	if (!getenv("MPROF_KEEP_PLOT"))
 		remove_tree(dir);
 	else
 		fprintf(stderr, "mprof: plot script kept in '%s'\n", dir);
+	free(dir);
 release:
 	for (int i = 0; i < nread; i++)
 		dat_recording_release(&recs[i]);

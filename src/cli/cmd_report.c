@@ -148,8 +148,8 @@ static void print_text(const struct view *v, const char *path, size_t top, doubl
 
 static int draw(const struct view *v, const char *path, const char *out, struct plot_opts *o)
 {
-	char dir[] = "/tmp/mprof-report-XXXXXX";
-	if (render_dir(dir))
+	char *dir = render_dir("mprof-report");
+	if (!dir)
 		return EXIT_FAIL;
 	const struct stk_image *im = &v->d->images[v->image];
 	char title[4200];
@@ -163,11 +163,14 @@ static int draw(const struct view *v, const char *path, const char *out, struct 
 	if (report_flame_write(v->d, v->image, v->m, o, title, dir, &e)) {
 		report("%s: %s", path, e.msg);
 	} else {
-		char script[sizeof(dir) + 16];
-		snprintf(script, sizeof(script), "%s/flame.gp", dir);
+		size_t len = strlen(dir) + 16;
+		char *script = xmalloc(len);
+		snprintf(script, len, "%s/flame.gp", dir);
 		rc = render_to_file(script, out, o);
+		free(script);
 	}
 	remove_tree(dir);
+	free(dir);
 	return rc;
 }
 

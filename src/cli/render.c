@@ -68,12 +68,14 @@ int render_to_file(const char *script, const char *out, const struct plot_opts *
 	return rc ? EXIT_FAIL : EXIT_OK;
 }
 
-int render_dir(char *tmpl)
+char *render_dir(const char *name)
 {
-	if (mkdtemp(tmpl))
-		return 0;
-	report("cannot create a temporary directory: %s", strerror(errno));
-	return -1;
+	char *dir = tmp_template(name);
+	if (mkdtemp(dir))
+		return dir;
+	report("cannot create a temporary directory '%s': %s", dir, strerror(errno));
+	free(dir);
+	return NULL;
 }
 
 int render_parse_size(const char *s, int *w, int *h)

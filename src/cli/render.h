@@ -14,9 +14,10 @@ int render_to_file(const char *script, const char *out, const struct plot_opts *
 /* Removes dir and the files in it (one level). */
 void remove_tree(const char *dir);
 
-/* Creates a private directory for a script and its data (the template is
- * rewritten in place). 0, or -1 after printing the error. */
-int render_dir(char *tmpl);
+/* Creates a private directory "<name>-XXXXXX" for a script and its data, in $TMPDIR
+ * (else /tmp). Returns its path (the caller frees it), or NULL after printing the
+ * error. */
+char *render_dir(const char *name);
 
 /* Parses --size WIDTHxHEIGHT (100 to 20000 pixels each). 0, or -1 after printing
  * the usage error. */

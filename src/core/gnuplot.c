@@ -100,14 +100,16 @@ int gp_run(const char *script, int out_fd, struct err *e)
 	if (!exe)
 		return err_set(
 		    e, "gnuplot not found on PATH; install it with 'apt-get install gnuplot-nox'");
-	char errpath[] = "/tmp/mprof-gnuplot-err-XXXXXX";
+	char *errpath = tmp_template("mprof-gnuplot-err");
 	int errfd = mkostemp(errpath, O_CLOEXEC);
 	if (errfd < 0) {
-		err_sys(e, errno, "cannot create a temporary file");
+		err_sys(e, errno, "cannot create a temporary file in '%s'", errpath);
+		free(errpath);
 		free(exe);
 		return -1;
 	}
 	unlink(errpath);
+	free(errpath);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int saved = errno;

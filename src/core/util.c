@@ -158,3 +158,14 @@ char *read_file(const char *path, size_t *len, struct err *e)
 		*len = n;
 	return buf;
 }
+
+char *tmp_template(const char *name)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || dir[0] != '/')
+		dir = "/tmp";
+	size_t n = strlen(dir) + strlen(name) + 9;
+	char *t = xmalloc(n);
+	snprintf(t, n, "%s/%s-XXXXXX", dir, name);
+	return t;
+}

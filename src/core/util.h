@@ -28,6 +28,10 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+
+/* "<dir>/<name>-XXXXXX" for mkdtemp/mkostemp, in $TMPDIR when it names an absolute
+ * directory, else /tmp. The caller frees it; cannot fail (aborts on no memory). */
+char *tmp_template(const char *name);
 /* Grows *p (of *cap elements of size elem) to hold at least need elements. */
 void xgrow(void **p, size_t *cap, size_t need, size_t elem);
 

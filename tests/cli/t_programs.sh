@@ -69,8 +69,8 @@ if command -v clang >/dev/null && clang -fsanitize=address -o asan_clang asan.c 
 fi
 
 # ---- nothing of mprof's on the program's stderr ----
-# 40 processes alive at once under --stacks: more than the 32 stack areas.
-"$MPROF" run --stacks -o areas.dat sh -c 'exec 2>prog.err; for i in $(seq 40); do sleep 1 & done; wait' 2>mprof.err
+# 100 processes alive at once under --stacks: more than the 64 stack areas.
+"$MPROF" run --stacks -o areas.dat sh -c 'exec 2>prog.err; for i in $(seq 100); do sleep 2 & done; wait' 2>mprof.err
 check "stack areas exhausted: the program's stderr has nothing of mprof's" sh -c '! grep -q "mprof" prog.err'
 contains "the recording says it" areas.dat "NOTE stacks off in some processes: no stack area free"
 contains "and mprof's own stderr" mprof.err "no stack area free"

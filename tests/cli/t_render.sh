@@ -57,39 +57,39 @@ else
 	check "the small file system is gone" sh -c "! mountpoint -q '$small'"
 fi
 
-# /tmp full (where the script, its data and the ASCII plot go), in a mount namespace
-# of our own: the ASCII plot is whole, or mprof fails with the cause.
-if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
-	skip "full /tmp: needs root and unshare -m"
+# $TMPDIR full (where the script, its data and gnuplot's messages go): the ASCII plot
+# is whole, or mprof fails with the cause.
+tmpfull="$scratch/tmpfull"
+mkdir "$tmpfull"
+if [ "$(id -u)" -ne 0 ]; then
+	skip "full TMPDIR: mounting a small tmpfs needs root"
+elif ! mount -t tmpfs -o size=400k tmpfs "$tmpfull" 2>/dev/null; then
+	skip "full TMPDIR: cannot mount a tmpfs here"
 else
-	# The working directory stays in the scratch directory under the covered /tmp.
-	unshare -m sh -c '
-		mount -t tmpfs -o size=400k tmpfs /tmp || exit 9
-		for k in 0 1 2 3 4 5 6 8 12; do
-			: >/tmp/fill
-			dd if=/dev/zero of=/tmp/fill bs=4k 2>/dev/null
-			truncate -s -$((k * 4))k /tmp/fill
-			"$MPROF_REAL" plot ex.dat >"ascii.$k" 2>"err.$k"
-			echo $? >"rc.$k"
-			ls -A /tmp | grep -v "^fill$" >"left.$k"
-		done'
-	if [ $? -eq 9 ]; then
-		skip "full /tmp: cannot mount a tmpfs over /tmp"
-	else
-		bad=""
-		for k in 0 1 2 3 4 5 6 8 12; do
-			rc=$(cat "rc.$k")
-			if [ "$rc" -eq 0 ] && [ "$(wc -l <"ascii.$k")" -ge 24 ] && grep -q "time (in seconds)" "ascii.$k"; then
-				:
-			elif [ "$rc" -eq 1 ] && grep -q "No space left on device" "err.$k" && [ ! -s "ascii.$k" ]; then
-				:
-			else
-				bad="$bad k=$k:rc=$rc:$(head -c 100 "err.$k")"
-			fi
-			[ -s "left.$k" ] && bad="$bad k=$k:left:$(cat "left.$k")"
-		done
-		check "full /tmp: a whole ASCII plot or the cause, never a cut one ($bad)" test -z "$bad"
-		check "with no room at all it fails" test "$(cat rc.0)" -eq 1
-		check "with room it draws" test "$(cat rc.12)" -eq 0
-	fi
+	trap 'rc=$?; umount "$tmpfull" 2>/dev/null; (exit $rc); tap_end' EXIT
+	for k in 0 1 2 3 4 5 6 8 12; do
+		: >"$tmpfull/fill"
+		dd if=/dev/zero of="$tmpfull/fill" bs=4k 2>/dev/null
+		truncate -s -$((k * 4))k "$tmpfull/fill"
+		TMPDIR="$tmpfull" "$MPROF" plot ex.dat >"ascii.$k" 2>"err.$k"
+		echo $? >"rc.$k"
+		ls -A "$tmpfull" | grep -v "^fill$" >"left.$k"
+	done
+	umount "$tmpfull"
+	trap tap_end EXIT
+	bad=""
+	for k in 0 1 2 3 4 5 6 8 12; do
+		rc=$(cat "rc.$k")
+		if [ "$rc" -eq 0 ] && [ "$(wc -l <"ascii.$k")" -ge 24 ] && grep -q "time (in seconds)" "ascii.$k"; then
+			:
+		elif [ "$rc" -eq 1 ] && grep -q "No space left on device" "err.$k" && [ ! -s "ascii.$k" ]; then
+			:
+		else
+			bad="$bad k=$k:rc=$rc:$(head -c 100 "err.$k")"
+		fi
+		[ -s "left.$k" ] && bad="$bad k=$k:left:$(cat "left.$k")"
+	done
+	check "full TMPDIR: a whole ASCII plot or the cause, never a cut one ($bad)" test -z "$bad"
+	check "with no room at all it fails" test "$(cat rc.0)" -eq 1
+	check "with room it draws" test "$(cat rc.12)" -eq 0
 fi

@@ -102,8 +102,14 @@ else
 			runuser -u "$user" -- sh -c "! ls /dev/shm 2>/dev/null | grep -q 'mprof-channel-$runpid-'"
 		wait "$runpid"
 		# A process of the run that changes its user runs unhooked, undisturbed.
-		out=$("$MPROF" run -q -o uid.dat runuser -u "$user" -- sh -c 'echo "hello $(id -un)"; exit 5' 2>&1)
+		# (from a copy of the library the other user can read: this checkout may sit
+		# in a directory only its owner can enter, and ld.so would say so on stderr)
+		libcopy=$(mktemp -d)
+		cp -r "${MPROF_LIBDIR:-$(dirname "$MPROF_REAL")/lib/mprof}/." "$libcopy/"
+		chmod -R a+rX "$libcopy"
+		out=$(MPROF_LIBDIR="$libcopy" "$MPROF" run -q -o uid.dat runuser -u "$user" -- sh -c 'echo "hello $(id -un)"; exit 5' 2>&1)
 		rc=$?
+		rm -rf "$libcopy"
 		check "two users: a process that changed its user still runs ($rc: $out)" \
 			test "$rc:$out" = "5:hello $user"
 		userdel "$user" 2>/dev/null
