@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
-#define MPROF_CHANNEL_VERSION 3u
+#define MPROF_CHANNEL_VERSION 4u
 #define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
 
 #define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
@@ -34,8 +34,9 @@ struct mprof_cell {
 	_Atomic uint64_t frees;
 	/* The owner takes its slow path when net rises above hi or falls below lo:
 	 * when the process's heap may be at a new peak, or when the thread has
-	 * bytes to flush. The launcher sets hi to INT64_MIN after resetting
-	 * heap_peak, so every thread re-arms at its next allocation. */
+	 * bytes to flush, or when the heap may be at a new low. The launcher sets hi
+	 * to INT64_MIN and lo to INT64_MAX after resetting heap_peak and heap_low, so
+	 * every thread re-arms at its next allocation or free. */
 	_Atomic int64_t hi;
 	_Atomic int64_t lo;
 	_Atomic uint32_t owned; /* 1 while a live thread owns the cell */
@@ -48,6 +49,7 @@ enum mprof_event_kind {
 	MPROF_EV_ENTER = 1, /* mprof_enter(name) */
 	MPROF_EV_LEAVE = 2, /* mprof_leave() */
 	MPROF_EV_CALL = 3,  /* a whole -finstrument-functions call: addr, both times */
+	MPROF_EV_GC = 4,    /* a garbage collection (mprof_gc_begin/end): both times */
 };
 
 /* One bracket event. `seq` is written last (release) with the event's index+1,
@@ -62,6 +64,13 @@ struct mprof_event {
 	int64_t t_exit_ns; /* CALL only */
 	uint64_t addr;	   /* CALL: function address in this process; ENTER/LEAVE: the
 			      caller's bracket id (mprof_enter_id), 0 for stack pairing */
+	/* Measured in the process at the event (-1: not measured). GC: depth is the
+	 * generation, heap is the heap at its start, heap_out at its end. */
+	int64_t rss;	       /* ENTER/LEAVE: resident bytes (/proc/self/statm) */
+	int64_t heap;	       /* ENTER/LEAVE: heap in use (the sum of the slot's cells' net) */
+	int64_t heap_out;      /* GC: heap in use when it ended */
+	int64_t collected;     /* GC: objects collected */
+	int64_t uncollectable; /* GC: objects found uncollectable */
 	char name[MPROF_NAME_MAX];
 };
 
@@ -101,6 +110,9 @@ struct mprof_proc {
 	_Atomic int64_t heap_peak;
 	/* Bumped by the launcher after each reset of heap_peak: threads re-arm then. */
 	_Atomic uint64_t peak_epoch;
+	/* The smallest live heap seen since the launcher last took it (reset to
+	 * INT64_MAX): kept by the same protocol as heap_peak, through the cells' lo. */
+	_Atomic int64_t heap_low;
 	_Alignas(64) _Atomic uint64_t mmap_live; /* anonymous mmap bytes the program holds */
 	_Atomic uint64_t mmap_peak;
 	_Atomic uint64_t ev_head;    /* events ever reserved */

@@ -103,12 +103,17 @@ void chan_take_heap(struct mprof_proc *p, struct chan_heap *h)
 	}
 	h->live = live;
 	h->peak = atomic_exchange_explicit(&p->heap_peak, 0, memory_order_seq_cst);
+	h->low = atomic_exchange_explicit(&p->heap_low, INT64_MAX, memory_order_seq_cst);
 	atomic_fetch_add_explicit(&p->peak_epoch, 1, memory_order_seq_cst);
 	for (int i = 1; i < MPROF_MAX_CELLS; i++)
-		if (atomic_load_explicit(&p->cells[i].owned, memory_order_relaxed))
+		if (atomic_load_explicit(&p->cells[i].owned, memory_order_relaxed)) {
+			atomic_store_explicit(&p->cells[i].lo, INT64_MAX, memory_order_seq_cst);
 			atomic_store_explicit(&p->cells[i].hi, INT64_MIN, memory_order_seq_cst);
+		}
 	if (h->peak < h->live)
 		h->peak = h->live;
+	if (h->low > h->live)
+		h->low = h->live;
 	h->mmap_live = atomic_load_explicit(&p->mmap_live, memory_order_relaxed);
 }
 

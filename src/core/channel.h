@@ -38,11 +38,12 @@ struct mprof_proc *chan_find(struct chan *c, pid_t pid);
 struct chan_heap {
 	int64_t live; /* bytes in use now */
 	int64_t peak; /* largest bytes in use since the previous chan_take_heap */
+	int64_t low;  /* smallest bytes in use since then (at most live) */
 	uint64_t allocs, frees;
 	uint64_t mmap_live; /* anonymous mmap bytes */
 };
 
-/* Sums p's cells into h and takes (resets) the interval peak. Cannot fail. */
+/* Sums p's cells into h and takes (resets) the interval peak and low. Cannot fail. */
 void chan_take_heap(struct mprof_proc *p, struct chan_heap *h);
 
 /* Calls fn for each committed event of slot p in order, then marks them consumed.

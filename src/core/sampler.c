@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ struct open_bracket {
 	int32_t tid;
 	int depth;
 	uint64_t id; /* mprof_enter_id's id, paired by it; 0: by thread and depth */
-	double t_in, mem_in;
+	double t_in, mem_in, heap_in;
 	char name[MPROF_NAME_MAX];
 };
 
@@ -61,6 +62,7 @@ struct state {
 	struct dat_point hist[HIST]; /* the latest samples, for events that arrive late */
 	size_t nhist;		     /* samples ever pushed */
 	double heap_prev_live;	     /* heap in use at the previous sample, bytes */
+	int heap_prev;		     /* heap_prev_live holds a sample */
 	struct mprof_proc *slot;
 	uint32_t slot_gen;     /* the generation the symbol snapshot was taken for */
 	struct symbolizer sym; /* names -finstrument-functions addresses */
@@ -102,12 +104,31 @@ static double mem_at(const struct state *s, double t)
 	return s->hist[(first + (lo ? lo - 1 : 0)) % HIST].mib;
 }
 
+/* A bracket's memory: the RSS the process measured at the event when MEM is that
+ * process's RSS, else (pss, uss, a tree's sum with -C, an older event) the MEM
+ * value of the last sample before it. */
+static double mem_of(const struct state *s, const struct mprof_event *ev, double t)
+{
+	if (ev->rss >= 0 && s->cfg->backend == PROC_RSS && !s->cfg->include_children)
+		return MIB(ev->rss);
+	return mem_at(s, t);
+}
+
 static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_event *ev)
 {
 	struct state *s = ctx;
 	pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
 	double t = (double)ev->t_ns / 1e9;
-	if (ev->kind == MPROF_EV_ENTER) {
+	if (ev->kind == MPROF_EV_GC) {
+		struct dat_gc g = {t,
+				   (double)(ev->t_exit_ns - ev->t_ns) / 1e9,
+				   ev->depth,
+				   ev->collected,
+				   ev->uncollectable,
+				   MIB(ev->heap),
+				   MIB(ev->heap_out)};
+		dat_write_gc(s->w, &g);
+	} else if (ev->kind == MPROF_EV_ENTER) {
 		xgrow((void **)&s->br, &s->br_cap, s->nbr + 1, sizeof(*s->br));
 		struct open_bracket *b = &s->br[s->nbr++];
 		b->pid = pid;
@@ -115,7 +136,8 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 		b->depth = ev->depth;
 		b->id = ev->addr;
 		b->t_in = t;
-		b->mem_in = mem_at(s, t);
+		b->mem_in = mem_of(s, ev, t);
+		b->heap_in = ev->heap >= 0 ? MIB(ev->heap) : NAN;
 		memcpy(b->name, ev->name, sizeof(b->name));
 	} else if (ev->kind == MPROF_EV_LEAVE) {
 		for (size_t i = s->nbr; i-- > 0;) {
@@ -123,8 +145,8 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 			if (b->pid != pid || b->id != ev->addr ||
 			    (!b->id && (b->tid != ev->tid || b->depth != ev->depth)))
 				continue;
-			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_at(s, t), t,
-				       b->depth);
+			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_of(s, ev, t), t,
+				       b->depth, b->heap_in, ev->heap >= 0 ? MIB(ev->heap) : NAN);
 			memmove(b, b + 1, (s->nbr - i - 1) * sizeof(*b));
 			s->nbr--;
 			break;
@@ -144,7 +166,8 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 		if (!keep)
 			return;
 		double t_out = (double)ev->t_exit_ns / 1e9;
-		dat_write_func(s->w, name, mem_at(s, t), t, mem_at(s, t_out), t_out, ev->depth);
+		dat_write_func(s->w, name, mem_at(s, t), t, mem_at(s, t_out), t_out, ev->depth, NAN,
+			       NAN);
 	}
 }
 
@@ -297,6 +320,9 @@ static void sample_heap(struct state *s, double t)
 	chan_take_heap(s->slot, &h);
 	if (h.peak < (int64_t)s->heap_prev_live)
 		h.peak = (int64_t)s->heap_prev_live; /* the interval started there */
+	if (s->heap_prev && h.low > (int64_t)s->heap_prev_live)
+		h.low = (int64_t)s->heap_prev_live;
+	s->heap_prev = 1;
 	s->heap_prev_live = (double)h.live;
 	if (s->cfg->include_children || s->cfg->multiprocess) {
 		for (size_t i = 0; i < s->nkids; i++) {
@@ -308,18 +334,20 @@ static void sample_heap(struct state *s, double t)
 			if (s->cfg->multiprocess) {
 				struct dat_heap line = {
 				    t,	       MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),
-				    kh.allocs, kh.frees};
+				    kh.allocs, kh.frees,     MIB(kh.low)};
 				dat_write_heap(s->w, s->kids[i].pid, &line);
 			} else {
 				h.live += kh.live;
 				h.peak += kh.peak; /* the sum of maxima bounds the tree's maximum */
+				h.low += kh.low;   /* and the sum of minima its minimum */
 				h.allocs += kh.allocs;
 				h.frees += kh.frees;
 				h.mmap_live += kh.mmap_live;
 			}
 		}
 	}
-	struct dat_heap line = {t, MIB(h.live), MIB(h.peak), MIB(h.mmap_live), h.allocs, h.frees};
+	struct dat_heap line = {t,	  MIB(h.live), MIB(h.peak), MIB(h.mmap_live),
+				h.allocs, h.frees,     MIB(h.low)};
 	dat_write_heap(s->w, 0, &line);
 	double peak = line.peak_mib > line.live_mib ? line.peak_mib : line.live_mib;
 	if (peak > s->res->heap_peak_mib)
