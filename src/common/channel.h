@@ -46,31 +46,33 @@ struct mprof_cell {
 };
 
 enum mprof_event_kind {
-	MPROF_EV_ENTER = 1, /* mprof_enter(name) */
-	MPROF_EV_LEAVE = 2, /* mprof_leave() */
-	MPROF_EV_CALL = 3,  /* a whole -finstrument-functions call: addr, both times */
-	MPROF_EV_GC = 4,    /* a garbage collection (mprof_gc_begin/end): both times */
+	MPROF_EV_ENTER = 1,    /* mprof_enter(name) */
+	MPROF_EV_LEAVE = 2,    /* mprof_leave() */
+	MPROF_EV_CALL = 3,     /* a whole -finstrument-functions call: addr, both times */
+	MPROF_EV_GC_BEGIN = 4, /* a garbage collection starts (mprof_gc_begin) */
+	MPROF_EV_GC_END = 5,   /* ... and ends, on the same thread (mprof_gc_end) */
 };
 
+#define MPROF_RSS_UNKNOWN UINT32_MAX /* rss_pages of an event that did not read it */
+
 /* One bracket event. `seq` is written last (release) with the event's index+1,
- * so the reader knows the slot holds the event it expects. */
+ * so the reader knows the slot holds the event it expects. What the process held
+ * at the event is measured in it: RSS in pages and the heap in use (the sum of its
+ * slot's cells' net, in bytes). */
 struct mprof_event {
 	_Atomic uint64_t seq;
 	uint32_t kind;
-	int32_t depth;
+	int32_t depth; /* GC_BEGIN: the generation; GC_END: objects found uncollectable */
 	int32_t tid;
-	uint32_t pad_;
-	int64_t t_ns;	   /* CLOCK_REALTIME of enter/leave, or of entry for CALL */
-	int64_t t_exit_ns; /* CALL only */
-	uint64_t addr;	   /* CALL: function address in this process; ENTER/LEAVE: the
-			      caller's bracket id (mprof_enter_id), 0 for stack pairing */
-	/* Measured in the process at the event (-1: not measured). GC: depth is the
-	 * generation, heap is the heap at its start, heap_out at its end. */
-	int64_t rss;	       /* ENTER/LEAVE: resident bytes (/proc/self/statm) */
-	int64_t heap;	       /* ENTER/LEAVE: heap in use (the sum of the slot's cells' net) */
-	int64_t heap_out;      /* GC: heap in use when it ended */
-	int64_t collected;     /* GC: objects collected */
-	int64_t uncollectable; /* GC: objects found uncollectable */
+	uint32_t rss_pages; /* ENTER/LEAVE: resident pages (/proc/self/statm) */
+	int64_t t_ns;	    /* CLOCK_REALTIME of the event, or of entry for CALL */
+	union {
+		int64_t t_exit_ns; /* CALL only */
+		int64_t heap;	   /* ENTER/LEAVE/GC_*: heap in use at the event, bytes */
+	};
+	uint64_t addr; /* CALL: function address in this process; ENTER/LEAVE: the
+			  caller's bracket id (mprof_enter_id), 0 for stack pairing;
+			  GC_END: objects collected */
 	char name[MPROF_NAME_MAX];
 };
 

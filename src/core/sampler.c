@@ -47,6 +47,13 @@ struct open_bracket {
 	char name[MPROF_NAME_MAX];
 };
 
+struct open_gc {
+	pid_t pid;
+	int32_t tid;
+	int generation;
+	double t, heap_mib;
+};
+
 struct state {
 	const struct sampler_config *cfg;
 	struct dat_writer *w;
@@ -58,6 +65,9 @@ struct state {
 	size_t nkids, kids_cap;
 	struct open_bracket *br;
 	size_t nbr, br_cap;
+	struct open_gc *gc; /* collections begun, not yet ended */
+	size_t ngc, gc_cap;
+	long page_size;
 	double cur_t, cur_mib;
 	struct dat_point hist[HIST]; /* the latest samples, for events that arrive late */
 	size_t nhist;		     /* samples ever pushed */
@@ -109,9 +119,36 @@ static double mem_at(const struct state *s, double t)
  * value of the last sample before it. */
 static double mem_of(const struct state *s, const struct mprof_event *ev, double t)
 {
-	if (ev->rss >= 0 && s->cfg->backend == PROC_RSS && !s->cfg->include_children)
-		return MIB(ev->rss);
+	if (ev->rss_pages != MPROF_RSS_UNKNOWN && s->cfg->backend == PROC_RSS &&
+	    !s->cfg->include_children)
+		return MIB((double)ev->rss_pages * (double)s->page_size);
 	return mem_at(s, t);
+}
+
+/* A collection that started: its end comes from the same thread. */
+static void gc_begin(struct state *s, pid_t pid, const struct mprof_event *ev, double t)
+{
+	for (size_t i = 0; i < s->ngc; i++)
+		if (s->gc[i].pid == pid && s->gc[i].tid == ev->tid) {
+			s->gc[i] = s->gc[--s->ngc]; /* a start without its end: replaced */
+			break;
+		}
+	xgrow((void **)&s->gc, &s->gc_cap, s->ngc + 1, sizeof(*s->gc));
+	s->gc[s->ngc++] = (struct open_gc){pid, ev->tid, ev->depth, t, MIB(ev->heap)};
+}
+
+static void gc_end(struct state *s, pid_t pid, const struct mprof_event *ev, double t)
+{
+	for (size_t i = 0; i < s->ngc; i++) {
+		struct open_gc *o = &s->gc[i];
+		if (o->pid != pid || o->tid != ev->tid)
+			continue;
+		struct dat_gc g = {o->t,      t - o->t,	   o->generation, (int64_t)ev->addr,
+				   ev->depth, o->heap_mib, MIB(ev->heap)};
+		dat_write_gc(s->w, &g);
+		s->gc[i] = s->gc[--s->ngc];
+		return;
+	}
 }
 
 static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_event *ev)
@@ -119,15 +156,10 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 	struct state *s = ctx;
 	pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
 	double t = (double)ev->t_ns / 1e9;
-	if (ev->kind == MPROF_EV_GC) {
-		struct dat_gc g = {t,
-				   (double)(ev->t_exit_ns - ev->t_ns) / 1e9,
-				   ev->depth,
-				   ev->collected,
-				   ev->uncollectable,
-				   MIB(ev->heap),
-				   MIB(ev->heap_out)};
-		dat_write_gc(s->w, &g);
+	if (ev->kind == MPROF_EV_GC_BEGIN) {
+		gc_begin(s, pid, ev, t);
+	} else if (ev->kind == MPROF_EV_GC_END) {
+		gc_end(s, pid, ev, t);
 	} else if (ev->kind == MPROF_EV_ENTER) {
 		xgrow((void **)&s->br, &s->br_cap, s->nbr + 1, sizeof(*s->br));
 		struct open_bracket *b = &s->br[s->nbr++];
@@ -137,7 +169,7 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 		b->id = ev->addr;
 		b->t_in = t;
 		b->mem_in = mem_of(s, ev, t);
-		b->heap_in = ev->heap >= 0 ? MIB(ev->heap) : NAN;
+		b->heap_in = MIB(ev->heap);
 		memcpy(b->name, ev->name, sizeof(b->name));
 	} else if (ev->kind == MPROF_EV_LEAVE) {
 		for (size_t i = s->nbr; i-- > 0;) {
@@ -146,7 +178,7 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 			    (!b->id && (b->tid != ev->tid || b->depth != ev->depth)))
 				continue;
 			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_of(s, ev, t), t,
-				       b->depth, b->heap_in, ev->heap >= 0 ? MIB(ev->heap) : NAN);
+				       b->depth, b->heap_in, MIB(ev->heap));
 			memmove(b, b + 1, (s->nbr - i - 1) * sizeof(*b));
 			s->nbr--;
 			break;
@@ -539,6 +571,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	st->ch = ch;
 	st->res = res;
 	st->pid = pid;
+	st->page_size = sysconf(_SC_PAGESIZE);
 	if (proc_open(&st->main, pid, cfg->backend, e)) {
 		free(st);
 		return -1;
@@ -626,6 +659,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		proc_close(&st->kids[i].h);
 	free(st->kids);
 	free(st->br);
+	free(st->gc);
 	sym_release(&st->sym);
 	free(st);
 	return 0;

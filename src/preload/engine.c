@@ -30,12 +30,6 @@ static int have_key;
 static _Atomic uint64_t stalled_tail = UINT64_MAX;
 /* The descriptor of /proc/self/statm brackets read RSS from (rss_now), -1: none. */
 static _Atomic int statm_fd = -1;
-/* A collection's start, kept per thread until its end: a collector runs on one
- * thread at a time (CPython: the one holding the GIL). */
-static __thread struct {
-	int open, generation;
-	int64_t t_ns, heap;
-} gc_run;
 
 void engine_note(uint32_t bits)
 {
@@ -276,7 +270,6 @@ static void atfork_child(void)
 	int statm = atomic_exchange(&statm_fd, -1); /* it reads the parent's */
 	if (statm >= 0)
 		close(statm);
-	gc_run.open = 0;
 	engine_proc = claim_slot(getpid(), getppid());
 	if (!engine_proc)
 		return;
@@ -508,17 +501,19 @@ static void ring_commit(struct mprof_event *ev, uint64_t idx)
 	atomic_store_explicit(&ev->seq, idx + 1, memory_order_release);
 }
 
-/* What the process holds at an event, measured in it: RSS and heap in bytes (-1
- * when unknown). */
+/* What the process holds at an event, measured in it: RSS in pages
+ * (MPROF_RSS_UNKNOWN when unread) and heap in bytes. */
 struct at_event {
-	int64_t rss, heap;
+	uint32_t rss_pages;
+	int64_t heap;
 };
 
 /* The resident set from /proc/self/statm, read with no allocation: one pread of a
  * descriptor kept open (moved to 256 or above, out of the way of the program's
  * lowest-free-descriptor habits). A program that closes it, or reuses its number,
  * makes the read fail or not parse: the descriptor is forgotten (not closed: it
- * may be the program's now) and opened again once. -1 when it cannot be read. */
+ * may be the program's now) and opened again once. MPROF_RSS_UNKNOWN when it
+ * cannot be read. */
 
 static int statm_open(void)
 {
@@ -553,20 +548,20 @@ static int64_t statm_resident(const char *b, ssize_t n)
 	return i > start && i < n && b[i] == ' ' ? v : -1;
 }
 
-static int64_t rss_now(void)
+static uint32_t rss_now(void)
 {
 	char buf[128];
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int fd = atomic_load_explicit(&statm_fd, memory_order_relaxed);
 		if (fd < 0 && (fd = statm_open()) < 0)
-			return -1;
+			return MPROF_RSS_UNKNOWN;
 		ssize_t n = pread(fd, buf, sizeof(buf), 0);
 		int64_t pages = n > 0 ? statm_resident(buf, n) : -1;
 		if (pages >= 0)
-			return pages * page_size();
+			return pages < MPROF_RSS_UNKNOWN ? (uint32_t)pages : MPROF_RSS_UNKNOWN - 1;
 		atomic_compare_exchange_strong(&statm_fd, &fd, -1);
 	}
-	return -1;
+	return MPROF_RSS_UNKNOWN;
 }
 
 /* The process's heap in use: the sum of its cells, as the launcher computes it. */
@@ -583,7 +578,7 @@ static struct at_event measure(void)
 	return (struct at_event){rss_now(), heap_now(engine_proc)};
 }
 
-static const struct at_event not_measured = {-1, -1};
+static const struct at_event not_measured = {MPROF_RSS_UNKNOWN, 0};
 
 static void emit(uint32_t kind, const char *name, int depth, int64_t t_ns, int64_t t_exit_ns,
 		 uint64_t addr, struct at_event m)
@@ -598,12 +593,12 @@ static void emit(uint32_t kind, const char *name, int depth, int64_t t_ns, int64
 	ev->depth = depth;
 	ev->tid = my_tid(t);
 	ev->t_ns = t_ns;
-	ev->t_exit_ns = t_exit_ns;
+	ev->rss_pages = m.rss_pages;
+	if (kind == MPROF_EV_CALL)
+		ev->t_exit_ns = t_exit_ns;
+	else
+		ev->heap = m.heap;
 	ev->addr = addr;
-	ev->rss = m.rss;
-	ev->heap = m.heap;
-	ev->heap_out = -1;
-	ev->collected = ev->uncollectable = 0;
 	size_t n = 0;
 	if (name)
 		for (; name[n] && n < MPROF_NAME_MAX - 1; n++)
@@ -659,36 +654,19 @@ void engine_gc_begin(int generation)
 		engine_init();
 	if (!engine_proc)
 		return;
-	gc_run.open = 1;
-	gc_run.generation = generation;
-	gc_run.heap = heap_now(engine_proc);
-	gc_run.t_ns = now_ns();
+	struct at_event m = {MPROF_RSS_UNKNOWN, heap_now(engine_proc)};
+	emit(MPROF_EV_GC_BEGIN, NULL, generation, now_ns(), 0, 0, m);
 }
 
 void engine_gc_end(int64_t collected, int64_t uncollectable)
 {
-	if (!engine_proc || !gc_run.open)
+	if (!engine_proc)
 		return;
-	int64_t t_end = now_ns();
-	int64_t heap = heap_now(engine_proc);
-	gc_run.open = 0;
-	uint64_t idx;
-	struct mprof_event *ev = ring_reserve(engine_proc, &idx);
-	if (!ev)
-		return;
-	ev->kind = MPROF_EV_GC;
-	ev->depth = gc_run.generation;
-	ev->tid = my_tid(&engine_tl);
-	ev->t_ns = gc_run.t_ns;
-	ev->t_exit_ns = t_end;
-	ev->addr = 0;
-	ev->rss = -1;
-	ev->heap = gc_run.heap;
-	ev->heap_out = heap;
-	ev->collected = collected;
-	ev->uncollectable = uncollectable;
-	ev->name[0] = '\0';
-	ring_commit(ev, idx);
+	struct at_event m = {MPROF_RSS_UNKNOWN, heap_now(engine_proc)};
+	int32_t u = uncollectable < 0		? 0
+		    : uncollectable > INT32_MAX ? INT32_MAX
+						: (int32_t)uncollectable;
+	emit(MPROF_EV_GC_END, NULL, u, now_ns(), 0, collected < 0 ? 0 : (uint64_t)collected, m);
 }
 
 /* -finstrument-functions: a per-thread stack of open calls; only calls that last

@@ -83,7 +83,7 @@ void engine_leave(void) MPROF_HIDDEN;
 void engine_enter_id(const char *name, uint64_t id, int depth) MPROF_HIDDEN;
 void engine_leave_id(uint64_t id) MPROF_HIDDEN;
 /* A garbage collection of the program's runtime (mprof_gc_begin/mprof_gc_end):
- * one event with both times and the heap in use at each. */
+ * an event at its start and one at its end, each with the heap in use then. */
 void engine_gc_begin(int generation) MPROF_HIDDEN;
 void engine_gc_end(int64_t collected, int64_t uncollectable) MPROF_HIDDEN;
 void engine_func_enter(void *fn) MPROF_HIDDEN;
