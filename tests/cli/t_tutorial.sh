@@ -118,3 +118,21 @@ g = json.load(sys.stdin)['gc']
 e = g['events'][0]
 sys.exit(not (g['collections'] == len(g['events']) and g['total_s'] > 0 and 'freed_mib' in g
          and set(e) == {'time_s', 'generation', 'duration_s', 'collected', 'uncollectable', 'freed_mib'}))\""
+
+# 6. The picture: the heap band, the collections and their labels, brackets on the line.
+script_of() { # FILE: the plot.gp and data mprof generated for it
+	MPROF_KEEP_PLOT=1 "$MPROF" plot -o "$1.png" "$1" 2>keep.err >/dev/null
+	local d
+	d=$(sed -n "s/.*kept in '\(.*\)'.*/\1/p" keep.err)
+	cp "$d/plot.gp" plot.gp
+	cat "$d"/d*.dat >data.txt 2>/dev/null
+	rm -rf "$d"
+}
+script_of baseline.dat
+contains "baseline.py: the heap drawn as a band from minimum to maximum" plot.gp "title 'heap min to max within interval'"
+contains "baseline.py: the collections drawn as ticks" plot.gp "title 'garbage collections ("
+# The RSS line passes through each bracket's exit, measured at the event.
+out=$(field baseline.dat FUNC 5 | head -n 1)
+check "baseline.py: the RSS line passes through the first exit bracket ($out MiB)" grep -q " $out" data.txt
+script_of manual_gc_cr.dat
+check "manual_gc_cr.py: the collection that freed the arrays is labelled" grep -q "set label 'collection (generation 2): freed 6[01].[0-9] MiB in " plot.gp
