@@ -39,6 +39,17 @@ between "a short call between two samples is at least its own entry and exit (12
 expect_status "check --func f --max-peak 30 passes on its own span" 0 "$MPROF" check --func f --max-peak 30 span.dat
 expect_status "check --func f --max-peak 25 fails (the heap peak inside it is 26)" 1 "$MPROF" check --func f --max-peak 25 span.dat
 
+# 1b. Measured at the event in C too, even after the program closed every
+# descriptor the library had (it opens /proc/self/statm again): one sample a second,
+# none falls inside these calls, yet the exit of 'touch' holds its 64 MiB.
+"$MPROF" run -q -T 1 -o cf.dat "$PROGS/closefds"
+check "a C bracket's exit RSS is read at the event after close() of every fd (+64 MiB)" \
+	awk '$1 == "FUNC" && $2 == "touch" && $5 - $3 >= 60 { ok = 1 } END { exit !ok }' cf.dat
+check "and the heap at entry and exit (0 -> 64 MiB)" \
+	awk '$1 == "FUNC" && $2 == "touch" && $9 - $8 >= 63.9 && $9 - $8 <= 64.1 { ok = 1 } END { exit !ok }' cf.dat
+check "the next bracket's exit is back down after the free" \
+	awk '$1 == "FUNC" && $2 == "release" && $3 - $5 >= 60 { ok = 1 } END { exit !ok }' cf.dat
+
 if ! $PY -c 'import numpy' 2>/dev/null; then
 	pass "the tutorial's scripts need numpy for $PY: skipped"
 	exit 0
