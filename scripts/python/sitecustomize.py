@@ -4,8 +4,9 @@
 # program and the interpreters it starts (multiprocessing spawn and forkserver
 # workers, subprocesses) find the original's @profile builtin, and
 # 'import memory_profiler' finds mprof's memory_profiler.py beside this file. Every
-# process of the run pays for this file only: memory_profiler.py is read when
-# @profile is first used. Anything that fails here leaves the process as it would
+# process of the run pays for this file (and ctypes, for the gc.callbacks hook that
+# puts each collection of the cycle collector on the timeline) only:
+# memory_profiler.py is read when @profile is first used. Anything that fails here leaves the process as it would
 # be without mprof.
 
 
@@ -26,6 +27,34 @@ class _MprofProfile(object):
 
     def timestamp(self, *args, **kwargs):
         return self._real().timestamp(*args, **kwargs)
+
+
+def _mprof_gc_hook():
+    """Reports every collection of the cycle collector to libmprof.so.
+
+    One gc.callbacks entry per interpreter: at "start" the library notes the time and
+    the heap in use, at "stop" it sends one event with both, the generation, and the
+    objects collected and found uncollectable (a GC line of the recording)."""
+    import gc
+
+    try:
+        import ctypes
+
+        lib = ctypes.CDLL(None)
+        begin, end = lib.mprof_gc_begin, lib.mprof_gc_end
+    except (ImportError, OSError, AttributeError):
+        return  # not under 'mprof run', or a library without collection events
+    begin.argtypes = [ctypes.c_int]
+    end.argtypes = [ctypes.c_longlong, ctypes.c_longlong]
+    begin.restype = end.restype = None
+
+    def _mprof_collection(phase, info, begin=begin, end=end):
+        if phase == "start":
+            begin(info["generation"])
+        else:
+            end(info["collected"], info["uncollectable"])
+
+    gc.callbacks.append(_mprof_collection)
 
 
 def _mprof_chain():
@@ -52,6 +81,10 @@ try:
 
     if not hasattr(builtins, "profile"):
         builtins.profile = _MprofProfile()
+except Exception:
+    pass
+try:
+    _mprof_gc_hook()
 except Exception:
     pass
 _mprof_chain()

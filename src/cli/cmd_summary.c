@@ -14,7 +14,8 @@ static const char help[] =
     "\n"
     "Prints what a recording (the newest without FILE) measured: command, start,\n"
     "duration, samples, peak RSS (true and sampled) and when, final RSS, peak heap,\n"
-    "heap at exit, allocation counts, RSS trend, functions and children.\n";
+    "heap at exit, allocation counts, RSS trend, functions (with the heap each call\n"
+    "kept after it returned), the garbage collector's collections and children.\n";
 
 static const struct opt opts[] = {
     OPT_FLAG(0, "json", 1, "the same as JSON with stable keys (json.md)"),
@@ -73,7 +74,17 @@ static void print_text(const struct summary *s)
 		       f->calls == 1 ? "" : "s", f->total_s);
 		if (!isnan(f->peak_mib))
 			printf(", peak %.1f MiB", f->peak_mib);
+		if (!isnan(f->heap_retained_mib))
+			printf("; retained after return: %+.1f MiB per call", f->heap_retained_mib);
 		printf("\n");
+	}
+	if (s->gc.collections) {
+		const struct dat_gc *big = &s->gc.events[s->gc.largest];
+		printf("cycle collector %zu collection%s, %.1f ms, freed %.1f MiB; largest at %.2f "
+		       "s, generation %d, %.1f ms, freed %.1f MiB\n",
+		       s->gc.collections, s->gc.collections == 1 ? "" : "s", s->gc.total_s * 1e3,
+		       s->gc.freed_mib, big->t - s->start, big->generation, big->duration_s * 1e3,
+		       big->heap_start_mib - big->heap_stop_mib);
 	}
 	if (s->lost_total) {
 		printf("lost         ");

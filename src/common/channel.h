@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
-#define MPROF_CHANNEL_VERSION 3u
+#define MPROF_CHANNEL_VERSION 4u
 #define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
 
 #define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
@@ -36,8 +36,9 @@ struct mprof_cell {
 	_Atomic uint64_t frees;
 	/* The owner takes its slow path when net rises above hi or falls below lo:
 	 * when the process's heap may be at a new peak, or when the thread has
-	 * bytes to flush. The launcher sets hi to INT64_MIN after resetting
-	 * heap_peak, so every thread re-arms at its next allocation. */
+	 * bytes to flush, or when the heap may be at a new low. The launcher sets hi
+	 * to INT64_MIN and lo to INT64_MAX after resetting heap_peak and heap_low, so
+	 * every thread re-arms at its next allocation or free. */
 	_Atomic int64_t hi;
 	_Atomic int64_t lo;
 	_Atomic uint32_t owned; /* 1 while a live thread owns the cell */
@@ -47,23 +48,33 @@ struct mprof_cell {
 };
 
 enum mprof_event_kind {
-	MPROF_EV_ENTER = 1, /* mprof_enter(name) */
-	MPROF_EV_LEAVE = 2, /* mprof_leave() */
-	MPROF_EV_CALL = 3,  /* a whole -finstrument-functions call: addr, both times */
+	MPROF_EV_ENTER = 1,    /* mprof_enter(name) */
+	MPROF_EV_LEAVE = 2,    /* mprof_leave() */
+	MPROF_EV_CALL = 3,     /* a whole -finstrument-functions call: addr, both times */
+	MPROF_EV_GC_BEGIN = 4, /* a garbage collection starts (mprof_gc_begin) */
+	MPROF_EV_GC_END = 5,   /* ... and ends, on the same thread (mprof_gc_end) */
 };
 
+#define MPROF_RSS_UNKNOWN UINT32_MAX /* rss_pages of an event that did not read it */
+
 /* One bracket event. `seq` is written last (release) with the event's index+1,
- * so the reader knows the slot holds the event it expects. */
+ * so the reader knows the slot holds the event it expects. What the process held
+ * at the event is measured in it: RSS in pages and the heap in use (the sum of its
+ * slot's cells' net, in bytes). */
 struct mprof_event {
 	_Atomic uint64_t seq;
 	uint32_t kind;
-	int32_t depth;
+	int32_t depth; /* GC_BEGIN: the generation; GC_END: objects found uncollectable */
 	int32_t tid;
-	uint32_t pad_;
-	int64_t t_ns;	   /* CLOCK_REALTIME of enter/leave, or of entry for CALL */
-	int64_t t_exit_ns; /* CALL only */
-	uint64_t addr;	   /* CALL: function address in this process; ENTER/LEAVE: the
-			      caller's bracket id (mprof_enter_id), 0 for stack pairing */
+	uint32_t rss_pages; /* ENTER/LEAVE: resident pages (/proc/self/statm) */
+	int64_t t_ns;	    /* CLOCK_REALTIME of the event, or of entry for CALL */
+	union {
+		int64_t t_exit_ns; /* CALL only */
+		int64_t heap;	   /* ENTER/LEAVE/GC_*: heap in use at the event, bytes */
+	};
+	uint64_t addr; /* CALL: function address in this process; ENTER/LEAVE: the
+			  caller's bracket id (mprof_enter_id), 0 for stack pairing;
+			  GC_END: objects collected */
 	char name[MPROF_NAME_MAX];
 };
 
@@ -109,6 +120,9 @@ struct mprof_proc {
 	_Atomic int64_t heap_peak;
 	/* Bumped by the launcher after each reset of heap_peak: threads re-arm then. */
 	_Atomic uint64_t peak_epoch;
+	/* The smallest live heap seen since the launcher last took it (reset to
+	 * INT64_MAX): kept by the same protocol as heap_peak, through the cells' lo. */
+	_Atomic int64_t heap_low;
 	_Alignas(64) _Atomic uint64_t mmap_live; /* anonymous mmap bytes the program holds */
 	_Atomic uint64_t mmap_peak;
 	_Atomic uint64_t ev_head;    /* events ever reserved */

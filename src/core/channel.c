@@ -240,18 +240,23 @@ int chan_take_heap(struct mprof_proc *p, struct chan_heap *h)
 		h->frees += atomic_load_explicit(&cell->frees, memory_order_relaxed);
 	}
 	int64_t peak = atomic_exchange_explicit(&p->heap_peak, 0, memory_order_seq_cst);
+	int64_t low = atomic_exchange_explicit(&p->heap_low, INT64_MAX, memory_order_seq_cst);
 	atomic_fetch_add_explicit(&p->peak_epoch, 1, memory_order_seq_cst);
 	for (int i = 1; i < MPROF_MAX_CELLS; i++)
-		if (atomic_load_explicit(&p->cells[i].owned, memory_order_relaxed))
+		if (atomic_load_explicit(&p->cells[i].owned, memory_order_relaxed)) {
+			atomic_store_explicit(&p->cells[i].lo, INT64_MAX, memory_order_seq_cst);
 			atomic_store_explicit(&p->cells[i].hi, INT64_MIN, memory_order_seq_cst);
+		}
 	uint64_t mmap_live = atomic_load_explicit(&p->mmap_live, memory_order_relaxed);
 	if (bad || live > CHAN_BYTES_MAX || live < -CHAN_BYTES_MAX || peak > CHAN_BYTES_MAX ||
-	    peak < -CHAN_BYTES_MAX || mmap_live > (uint64_t)CHAN_BYTES_MAX) {
+	    peak < -CHAN_BYTES_MAX || low < -CHAN_BYTES_MAX ||
+	    mmap_live > (uint64_t)CHAN_BYTES_MAX) {
 		memset(h, 0, sizeof(*h));
 		return -1;
 	}
 	h->live = live;
 	h->peak = peak < live ? live : peak;
+	h->low = low > live ? live : low; /* INT64_MAX: no lower point this interval */
 	h->mmap_live = mmap_live;
 	return 0;
 }

@@ -60,6 +60,7 @@ struct mprof_proc *chan_find(struct chan *c, pid_t pid);
 struct chan_heap {
 	int64_t live; /* bytes in use now */
 	int64_t peak; /* largest bytes in use since the previous chan_take_heap */
+	int64_t low;  /* smallest bytes in use since then (at most live) */
 	uint64_t allocs, frees;
 	uint64_t mmap_live; /* anonymous mmap bytes */
 };
@@ -67,7 +68,7 @@ struct chan_heap {
 /* No byte count in a channel can be larger than the user address space. */
 #define CHAN_BYTES_MAX (INT64_C(1) << 47)
 
-/* Sums p's cells into h and takes (resets) the interval peak. Returns -1 (h zeroed)
+/* Sums p's cells into h and takes (resets) the interval peak and low. Returns -1 (h zeroed)
  * when a counter is impossible (beyond CHAN_BYTES_MAX either way): the slot was
  * written by something other than the hooks. */
 int chan_take_heap(struct mprof_proc *p, struct chan_heap *h);

@@ -132,6 +132,17 @@ static int parse_int(const char *s, int *out)
 	return 0;
 }
 
+static int parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || *end || errno)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 void dat_series_push(struct dat_series *s, double t, double mib)
 {
 	xgrow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v));
@@ -167,12 +178,15 @@ static int parse_point(const struct line_ctx *c, char **f, int n, struct dat_ser
 	return 0;
 }
 
-/* <live> <peak> <time> <allocs> <frees> <mmap> into h: 0, or -1. */
+/* <live> <peak> <time> <allocs> <frees> <mmap> [<min>] into h: 0, or -1. */
 static int heap_fields(char **f, int n, struct dat_heap *h)
 {
-	return n != 6 || parse_double(f[0], &h->live_mib) || parse_double(f[1], &h->peak_mib) ||
-		       parse_double(f[2], &h->t) || parse_u64(f[3], &h->allocs) ||
-		       parse_u64(f[4], &h->frees) || parse_double(f[5], &h->mmap_mib)
+	h->min_mib = NAN;
+	return (n != 6 && n != 7) || parse_double(f[0], &h->live_mib) ||
+		       parse_double(f[1], &h->peak_mib) || parse_double(f[2], &h->t) ||
+		       parse_u64(f[3], &h->allocs) || parse_u64(f[4], &h->frees) ||
+		       parse_double(f[5], &h->mmap_mib) ||
+		       (n == 7 && parse_double(f[6], &h->min_mib))
 		   ? -1
 		   : 0;
 }
@@ -232,7 +246,8 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 	if (strcmp(kind, "HEAP") == 0) {
 		if (heap_fields(f, n, &h))
 			return bad_line(c,
-					"HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>");
+					"HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB> "
+					"[<min MiB>]");
 		heap_push(&r->heap, &h);
 		return 0;
 	}
@@ -248,22 +263,37 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 		return 0;
 	}
 	if (strcmp(kind, "CHLDHEAP") == 0) {
-		const char *want =
-		    "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>";
-		if (n != 7 || heap_fields(f + 1, 6, &h))
+		const char *want = "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap "
+				   "MiB> [<min MiB>]";
+		if (n < 7 || heap_fields(f + 1, n - 1, &h))
 			return bad_line(c, want);
 		heap_push(&dat_child_get(r, f[0])->heap, &h);
 		return 0;
 	}
 	if (strcmp(kind, "FUNC") == 0) {
-		struct dat_func fn = {.depth = -1};
-		if ((n != 5 && n != 6) || parse_double(f[1], &fn.mem_in) ||
+		struct dat_func fn = {.depth = -1, .heap_in = NAN, .heap_out = NAN};
+		if ((n != 5 && n != 6 && n != 8) || parse_double(f[1], &fn.mem_in) ||
 		    parse_double(f[2], &fn.t_in) || parse_double(f[3], &fn.mem_out) ||
-		    parse_double(f[4], &fn.t_out) || (n == 6 && parse_int(f[5], &fn.depth)))
-			return bad_line(c, "FUNC <name> <MiB> <time> <MiB> <time> [<depth>]");
+		    parse_double(f[4], &fn.t_out) || (n >= 6 && parse_int(f[5], &fn.depth)) ||
+		    (n == 8 &&
+		     (parse_double(f[6], &fn.heap_in) || parse_double(f[7], &fn.heap_out))))
+			return bad_line(c, "FUNC <name> <MiB> <time> <MiB> <time> [<depth> "
+					   "[<heap MiB> <heap MiB>]]");
 		fn.name = xstrdup(f[0]);
 		xgrow((void **)&r->funcs, &r->funcs_cap, r->nfuncs + 1, sizeof(*r->funcs));
 		r->funcs[r->nfuncs++] = fn;
+		return 0;
+	}
+	if (strcmp(kind, "GC") == 0) {
+		struct dat_gc g;
+		if (n != 7 || parse_double(f[0], &g.t) || parse_double(f[1], &g.duration_s) ||
+		    parse_int(f[2], &g.generation) || parse_i64(f[3], &g.collected) ||
+		    parse_i64(f[4], &g.uncollectable) || parse_double(f[5], &g.heap_start_mib) ||
+		    parse_double(f[6], &g.heap_stop_mib))
+			return bad_line(c, "GC <time> <seconds> <generation> <collected> "
+					   "<uncollectable> <heap MiB> <heap MiB>");
+		xgrow((void **)&r->gcs, &r->gcs_cap, r->ngcs + 1, sizeof(*r->gcs));
+		r->gcs[r->ngcs++] = g;
 		return 0;
 	}
 	if (strcmp(kind, "MPROF") == 0)
@@ -412,6 +442,7 @@ void dat_recording_release(struct dat_recording *r)
 	for (size_t i = 0; i < r->nfuncs; i++)
 		free(r->funcs[i].name);
 	free(r->funcs);
+	free(r->gcs);
 	for (size_t i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);
 	free(r->notes);
@@ -718,17 +749,33 @@ void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
 	p = put_u64(p, h->frees);
 	*p++ = ' ';
 	p = put_fixed6(p, h->mmap_mib);
+	if (!isnan(h->min_mib)) {
+		*p++ = ' ';
+		p = put_fixed6(p, h->min_mib);
+	}
 	*p++ = '\n';
 	emit(w, buf, (size_t)(p - buf));
 }
 
 void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
-		    double mem_out, double t_out, int depth)
+		    double mem_out, double t_out, int depth, double heap_in, double heap_out)
 {
 	char clean[256];
 	snprintf(clean, sizeof(clean), "%s", name && *name ? name : "?");
 	dat_sanitize_name(clean);
-	dat_writef(w, "FUNC %s %.4f %.4f %.4f %.4f %d", clean, mem_in, t_in, mem_out, t_out, depth);
+	if (isnan(heap_in) || isnan(heap_out))
+		dat_writef(w, "FUNC %s %.4f %.4f %.4f %.4f %d", clean, mem_in, t_in, mem_out, t_out,
+			   depth);
+	else
+		dat_writef(w, "FUNC %s %.4f %.4f %.4f %.4f %d %.4f %.4f", clean, mem_in, t_in,
+			   mem_out, t_out, depth, heap_in, heap_out);
+}
+
+void dat_write_gc(struct dat_writer *w, const struct dat_gc *g)
+{
+	dat_writef(w, "GC %.6f %.6f %d %lld %lld %.6f %.6f", g->t, g->duration_s, g->generation,
+		   (long long)g->collected, (long long)g->uncollectable, g->heap_start_mib,
+		   g->heap_stop_mib);
 }
 
 void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib)

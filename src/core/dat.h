@@ -36,6 +36,7 @@ struct dat_heap {
 	double mmap_mib; /* anonymous mmap the program holds */
 	uint64_t allocs; /* cumulative allocation calls */
 	uint64_t frees;	 /* cumulative free calls */
+	double min_mib;	 /* smallest heap in use within the interval; NAN when the line has none */
 };
 
 struct dat_heap_series {
@@ -53,7 +54,16 @@ struct dat_child {
 struct dat_func {
 	char *name;
 	double mem_in, t_in, mem_out, t_out;
-	int depth; /* -1 when the line had none */
+	int depth;		  /* -1 when the line had none */
+	double heap_in, heap_out; /* heap in use at entry and exit, MiB; NAN when not given */
+};
+
+/* One collection of a runtime's garbage collector (a GC line). */
+struct dat_gc {
+	double t, duration_s; /* start, epoch seconds; how long it ran */
+	int generation;
+	int64_t collected, uncollectable;
+	double heap_start_mib, heap_stop_mib;
 };
 
 struct dat_recording {
@@ -71,6 +81,8 @@ struct dat_recording {
 	size_t nchildren, children_cap;
 	struct dat_func *funcs;
 	size_t nfuncs, funcs_cap;
+	struct dat_gc *gcs;
+	size_t ngcs, gcs_cap;
 	int has_exit;
 	int exit_status;
 	double t_exit;
@@ -179,8 +191,10 @@ void dat_write_maxrss(struct dat_writer *w, double mib, double t);
 void dat_write_child(struct dat_writer *w, int pid, double mib, double t);
 void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t);
 void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h);
+/* A FUNC line; heap_in and heap_out (MiB) follow the depth unless NAN. */
 void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
-		    double mem_out, double t_out, int depth);
+		    double mem_out, double t_out, int depth, double heap_in, double heap_out);
+void dat_write_gc(struct dat_writer *w, const struct dat_gc *g);
 void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib);
 /* The DAT_NOTE_HEAP_ENDS note: pid now runs exe (control bytes become '?'). Cannot
  * fail (see dat_writef). */

@@ -309,6 +309,88 @@ static void band_clause(struct gp *g, const struct dat_recording *r, double t0)
 		       name);
 }
 
+/* The heap's band: from each interval's minimum to its maximum (the 7th and 2nd
+ * figures of a HEAP line), a box from one HEAP line to the next wherever the heap
+ * moved within the interval more than the line shows: what was freed and allocated
+ * again between two samples. Files without minima draw none. */
+static void heap_band_clause(struct gp *g, const struct dat_recording *r, double t0)
+{
+	if (r->heap.n < 2)
+		return;
+	char name[4096];
+	FILE *f = data_file(g, name, sizeof(name));
+	if (!f)
+		return;
+	double min_span = g->y1 * 0.005;
+	size_t boxes = 0, ncol = (size_t)columns(g);
+	long last_col = -1;
+	for (size_t i = 1; i < r->heap.n; i++) {
+		const struct dat_heap *a = &r->heap.v[i - 1], *h = &r->heap.v[i];
+		if (isnan(h->min_mib))
+			continue;
+		double top = fmax(h->peak_mib, h->live_mib), lo_x = a->t - t0, hi_x = h->t - t0;
+		/* The line already shows the span between its two ends. */
+		double line_lo = fmin(a->live_mib, h->live_mib),
+		       line_hi = fmax(a->live_mib, h->live_mib);
+		if ((line_lo - h->min_mib < min_span && top - line_hi < min_span) ||
+		    !in_window(g, hi_x))
+			continue;
+		long col = (long)((hi_x - g->x0) / (g->x1 - g->x0) * (double)ncol);
+		if (r->heap.n > 2 * ncol && col == last_col)
+			continue; /* one box per pixel column */
+		last_col = col;
+		fprintf(f, "%.6f %.6f %.6f %.6f %.6f %.6f\n", (lo_x + hi_x) / 2,
+			(h->min_mib + top) / 2, lo_x, hi_x, h->min_mib, top);
+		boxes++;
+	}
+	if (close_data(g, f) == 0 && boxes)
+		clause(g,
+		       "'%s' using 1:2:3:4:5:6 with boxxyerror fs solid 0.3 noborder lc rgb "
+		       "'#9ecae1' title 'heap min to max within interval'",
+		       name);
+}
+
+/* The garbage collector's collections: a tick at the foot of the plot for each,
+ * and for those that freed a visible share of memory an arrow on the heap from its
+ * start to its stop, labelled with what it freed and how long it took. */
+static void gc_clauses(struct gp *g, const struct dat_recording *r, double t0)
+{
+	if (!r->ngcs)
+		return;
+	char name[4096];
+	FILE *f = data_file(g, name, sizeof(name));
+	if (!f)
+		return;
+	int labels = 0;
+	for (size_t i = 0; i < r->ngcs; i++) {
+		const struct dat_gc *c = &r->gcs[i];
+		double x = c->t - t0, freed = c->heap_start_mib - c->heap_stop_mib;
+		if (!in_window(g, x))
+			continue;
+		fprintf(f, "%.6f %.6f\n", x, g->y1 * 0.03);
+		if (freed < g->y1 * 0.03 || labels >= 20)
+			continue;
+		labels++;
+		fprintf(g->script,
+			"set arrow from first %.6f, first %.6f to first %.6f, first %.6f head "
+			"filled size screen 0.008,25 lc rgb '#2ca02c' lw 2 front\n",
+			x, c->heap_start_mib, x, c->heap_stop_mib);
+		int right = x > (g->x0 + g->x1) / 2;
+		fprintf(
+		    g->script,
+		    "set label 'collection (generation %d): freed %.1f MiB in %.1f ms' at first "
+		    "%.6f, first %.6f %s offset %s,0 tc rgb '#2ca02c' front\n",
+		    c->generation, freed, c->duration_s * 1e3, x,
+		    (c->heap_start_mib + c->heap_stop_mib) / 2, right ? "right" : "left",
+		    right ? "-1" : "1");
+	}
+	if (close_data(g, f) == 0)
+		clause(g,
+		       "'%s' using 1:2 with impulses lw 1 lc rgb '#2ca02c' title 'garbage "
+		       "collections (%zu)'",
+		       name, r->ngcs);
+}
+
 /* Brackets '[' and ']' for every call, one legend entry per call (or per function
  * when there are many calls), as the original draws them. */
 static void bracket_clauses(struct gp *g, const struct dat_recording *r, double t0)
@@ -448,18 +530,72 @@ static void ranges(struct gp *g, const struct dat_recording *recs, int nrecs)
 		ymax = fmax(ymax, fmax(series_top(&r->mem), series_top(&r->maxrss)));
 		int mmap = dat_mmap_significant(r);
 		for (size_t i = 0; i < r->heap.n; i++)
-			ymax = fmax(ymax,
-				    fmax(r->heap.v[i].live_mib, mmap ? r->heap.v[i].mmap_mib : 0));
+			ymax = fmax(ymax, fmax(fmax(r->heap.v[i].live_mib, r->heap.v[i].peak_mib),
+					       mmap ? r->heap.v[i].mmap_mib : 0));
 		for (size_t c = 0; c < r->nchildren; c++)
 			ymax = fmax(ymax, series_top(&r->children[c].mem));
 		for (size_t i = 0; i < r->nfuncs; i++)
 			xmax = fmax(xmax, r->funcs[i].t_out - t0);
+		for (size_t i = 0; i < r->ngcs; i++)
+			xmax = fmax(xmax, r->gcs[i].t + r->gcs[i].duration_s - t0);
 		if (r->has_exit && k == 0 && nrecs == 1)
 			ymax = fmax(ymax, r->rusage_peak_mib);
 	}
 	g->x0 = g->o->window ? g->o->w_start : 0;
 	g->x1 = g->o->window ? g->o->w_end : (xmax > 0 ? xmax : 1);
 	g->y1 = ymax > 0 ? ymax * 1.12 : 1;
+}
+
+static int by_point_time(const void *x, const void *y)
+{
+	const struct dat_point *a = x, *b = y;
+	return (a->t > b->t) - (a->t < b->t);
+}
+
+/* The RSS line: the samples, and the RSS each bracket measured in the process at
+ * its entry and exit (FUNC lines that carry the heap are ours, measured at the
+ * event), so the line passes through what happened inside a call. Caller frees. */
+static struct dat_point *rss_points(const struct dat_recording *r, size_t *n)
+{
+	int events = !r->backend[0] || !strcmp(r->backend, "rss");
+	struct dat_point *v = xmalloc((r->mem.n + 2 * r->nfuncs + 1) * sizeof(*v));
+	memcpy(v, r->mem.v, r->mem.n * sizeof(*v));
+	*n = r->mem.n;
+	for (size_t i = 0; events && i < r->nfuncs; i++) {
+		const struct dat_func *fn = &r->funcs[i];
+		if (isnan(fn->heap_in))
+			continue;
+		v[(*n)++] = (struct dat_point){fn->t_in, fn->mem_in};
+		v[(*n)++] = (struct dat_point){fn->t_out, fn->mem_out};
+	}
+	if (*n > r->mem.n)
+		qsort(v, *n, sizeof(*v), by_point_time);
+	return v;
+}
+
+/* The heap line: each sample's heap in use, and the heap measured at each bracket
+ * and at the start and stop of each collection. Caller frees. */
+static struct dat_point *heap_points(const struct dat_recording *r, size_t *n)
+{
+	struct dat_point *v = xmalloc((r->heap.n + 2 * r->nfuncs + 2 * r->ngcs + 1) * sizeof(*v));
+	*n = 0;
+	for (size_t i = 0; i < r->heap.n; i++)
+		v[(*n)++] = (struct dat_point){r->heap.v[i].t, r->heap.v[i].live_mib};
+	for (size_t i = 0; i < r->nfuncs; i++) {
+		const struct dat_func *fn = &r->funcs[i];
+		if (isnan(fn->heap_in) || isnan(fn->heap_out))
+			continue;
+		v[(*n)++] = (struct dat_point){fn->t_in, fn->heap_in};
+		v[(*n)++] = (struct dat_point){fn->t_out, fn->heap_out};
+	}
+	for (size_t i = 0; i < r->ngcs; i++) {
+		const struct dat_gc *c = &r->gcs[i];
+		v[(*n)++] = (struct dat_point){c->t, c->heap_start_mib};
+		v[(*n)++] = (struct dat_point){c->t + c->duration_s, c->heap_stop_mib};
+	}
+	if (*n > r->heap.n)
+		qsort(v, *n, sizeof(*v), by_point_time);
+	return v;
 }
 
 static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrecs)
@@ -478,7 +614,10 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 		FILE *f = data_file(g, name, sizeof(name));
 		if (!f)
 			return;
-		write_series(g, f, r->mem.v, r->mem.n, t0);
+		size_t nrss;
+		struct dat_point *rss = rss_points(r, &nrss);
+		write_series(g, f, rss, nrss, t0);
+		free(rss);
 		if (close_data(g, f))
 			return;
 		date_label(t0, date, sizeof(date));
@@ -495,14 +634,15 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 		free(q);
 		if (g->o->slope)
 			trend_clause(g, &r->mem, t0, color);
+		if (r->heap.n && single && !dumb)
+			heap_band_clause(g, r, t0);
 		if (r->heap.n) {
 			f = data_file(g, name, sizeof(name));
 			if (!f)
 				return;
-			struct dat_point *hp = xcalloc(r->heap.n, sizeof(*hp));
-			for (size_t i = 0; i < r->heap.n; i++)
-				hp[i] = (struct dat_point){r->heap.v[i].t, r->heap.v[i].live_mib};
-			write_series(g, f, hp, r->heap.n, t0);
+			size_t nhp;
+			struct dat_point *hp = heap_points(r, &nhp);
+			write_series(g, f, hp, nhp, t0);
 			free(hp);
 			if (close_data(g, f) == 0)
 				clause(g, "'%s' using 1:2 with lines lw 1.5 lc rgb '%s' title '%s'",
@@ -545,8 +685,10 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 				trend_clause(g, &ch->mem, t0, cc);
 		}
 		if (functions) {
-			if (!dumb) /* brackets are noise at the resolution of characters */
+			if (!dumb) { /* brackets are noise at the resolution of characters */
 				bracket_clauses(g, r, t0);
+				gc_clauses(g, r, t0);
+			}
 			double tpeak = 0, peak = dat_peak_rss(r, &tpeak);
 			fprintf(s,
 				"set arrow from graph 0, first %.6f to graph 1, first %.6f nohead "

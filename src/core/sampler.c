@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,8 +60,15 @@ struct open_bracket {
 	int32_t tid;
 	int depth;
 	uint64_t id; /* mprof_enter_id's id, paired by it; 0: by thread and depth */
-	double t_in, mem_in;
+	double t_in, mem_in, heap_in;
 	char name[MPROF_NAME_MAX];
+};
+
+struct open_gc {
+	pid_t pid;
+	int32_t tid;
+	int generation;
+	double t, heap_mib;
 };
 
 struct state {
@@ -74,10 +82,14 @@ struct state {
 	size_t nkids, kids_cap;
 	struct open_bracket *br;
 	size_t nbr, br_cap;
+	struct open_gc *gc; /* collections begun, not yet ended */
+	size_t ngc, gc_cap;
+	long page_size;
 	double cur_t, cur_mib;
 	struct dat_point hist[HIST]; /* the latest samples, for events that arrive late */
 	size_t nhist;		     /* samples ever pushed */
 	double heap_prev_live;	     /* heap in use at the previous sample, bytes */
+	int heap_prev;		     /* heap_prev_live holds a sample */
 	struct mprof_proc *slot;
 	uint32_t slot_gen;     /* the generation the symbol snapshot was taken for */
 	struct symbolizer sym; /* names -finstrument-functions addresses */
@@ -124,12 +136,57 @@ static double mem_at(const struct state *s, double t)
 	return s->hist[(first + (lo ? lo - 1 : 0)) % HIST].mib;
 }
 
+/* A bracket's memory: the RSS the process measured at the event when MEM is that
+ * process's RSS, else (pss, uss, a tree's sum with -C, an older event) the MEM
+ * value of the last sample before it. */
+static double mem_of(const struct state *s, const struct mprof_event *ev, double t)
+{
+	if (ev->rss_pages != MPROF_RSS_UNKNOWN && s->cfg->backend == PROC_RSS &&
+	    !s->cfg->include_children)
+		return MIB((double)ev->rss_pages * (double)s->page_size);
+	return mem_at(s, t);
+}
+
+/* A collection that started: its end comes from the same thread. */
+static void gc_begin(struct state *s, pid_t pid, const struct mprof_event *ev, double t)
+{
+	for (size_t i = 0; i < s->ngc; i++)
+		if (s->gc[i].pid == pid && s->gc[i].tid == ev->tid) {
+			s->gc[i] = s->gc[--s->ngc]; /* a start without its end: replaced */
+			break;
+		}
+	if (s->ngc >= OPEN_BRACKETS_MAX) { /* one per thread: more is a forged stream */
+		s->res->events_dropped++;
+		return;
+	}
+	xgrow((void **)&s->gc, &s->gc_cap, s->ngc + 1, sizeof(*s->gc));
+	s->gc[s->ngc++] = (struct open_gc){pid, ev->tid, ev->depth, t, MIB(ev->heap)};
+}
+
+static void gc_end(struct state *s, pid_t pid, const struct mprof_event *ev, double t)
+{
+	for (size_t i = 0; i < s->ngc; i++) {
+		struct open_gc *o = &s->gc[i];
+		if (o->pid != pid || o->tid != ev->tid)
+			continue;
+		struct dat_gc g = {o->t,      t - o->t,	   o->generation, (int64_t)ev->addr,
+				   ev->depth, o->heap_mib, MIB(ev->heap)};
+		dat_write_gc(s->w, &g);
+		s->gc[i] = s->gc[--s->ngc];
+		return;
+	}
+}
+
 static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_event *ev)
 {
 	struct state *s = ctx;
 	pid_t pid = atomic_load_explicit(&p->pid, memory_order_relaxed);
 	double t = (double)ev->t_ns / 1e9;
-	if (ev->kind == MPROF_EV_ENTER) {
+	if (ev->kind == MPROF_EV_GC_BEGIN) {
+		gc_begin(s, pid, ev, t);
+	} else if (ev->kind == MPROF_EV_GC_END) {
+		gc_end(s, pid, ev, t);
+	} else if (ev->kind == MPROF_EV_ENTER) {
 		if (s->nbr >= OPEN_BRACKETS_MAX) {
 			s->res->events_dropped++;
 			return;
@@ -141,7 +198,8 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 		b->depth = ev->depth;
 		b->id = ev->addr;
 		b->t_in = t;
-		b->mem_in = mem_at(s, t);
+		b->mem_in = mem_of(s, ev, t);
+		b->heap_in = MIB(ev->heap);
 		memcpy(b->name, ev->name, sizeof(b->name));
 	} else if (ev->kind == MPROF_EV_LEAVE) {
 		for (size_t i = s->nbr; i-- > 0;) {
@@ -149,8 +207,8 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 			if (b->pid != pid || b->id != ev->addr ||
 			    (!b->id && (b->tid != ev->tid || b->depth != ev->depth)))
 				continue;
-			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_at(s, t), t,
-				       b->depth);
+			dat_write_func(s->w, b->name, b->mem_in, b->t_in, mem_of(s, ev, t), t,
+				       b->depth, b->heap_in, MIB(ev->heap));
 			memmove(b, b + 1, (s->nbr - i - 1) * sizeof(*b));
 			s->nbr--;
 			break;
@@ -170,7 +228,8 @@ static void on_event(void *ctx, const struct mprof_proc *p, const struct mprof_e
 		if (!keep)
 			return;
 		double t_out = (double)ev->t_exit_ns / 1e9;
-		dat_write_func(s->w, name, mem_at(s, t), t, mem_at(s, t_out), t_out, ev->depth);
+		dat_write_func(s->w, name, mem_at(s, t), t, mem_at(s, t_out), t_out, ev->depth, NAN,
+			       NAN);
 	}
 }
 
@@ -430,6 +489,9 @@ static void sample_heap(struct state *s, double t)
 		memset(&h, 0, sizeof(h)); /* another image's: stale */
 	if (h.peak < (int64_t)s->heap_prev_live)
 		h.peak = (int64_t)s->heap_prev_live; /* the interval started there */
+	if (s->heap_prev && h.low > (int64_t)s->heap_prev_live)
+		h.low = (int64_t)s->heap_prev_live;
+	s->heap_prev = 1;
 	s->heap_prev_live = (double)h.live;
 	if (s->cfg->include_children || s->cfg->multiprocess) {
 		for (size_t i = 0; i < s->nkids; i++) {
@@ -448,11 +510,12 @@ static void sample_heap(struct state *s, double t)
 			if (s->cfg->multiprocess) {
 				struct dat_heap line = {
 				    t,	       MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),
-				    kh.allocs, kh.frees};
+				    kh.allocs, kh.frees,     MIB(kh.low)};
 				dat_write_heap(s->w, s->kids[i].pid, &line);
 			} else {
 				h.live += kh.live;
 				h.peak += kh.peak; /* the sum of maxima bounds the tree's maximum */
+				h.low += kh.low;   /* and the sum of minima its minimum */
 				h.allocs += kh.allocs;
 				h.frees += kh.frees;
 				h.mmap_live += kh.mmap_live;
@@ -461,7 +524,8 @@ static void sample_heap(struct state *s, double t)
 	}
 	if (!current)
 		return; /* the series ends (or pauses) here */
-	struct dat_heap line = {t, MIB(h.live), MIB(h.peak), MIB(h.mmap_live), h.allocs, h.frees};
+	struct dat_heap line = {t,	  MIB(h.live), MIB(h.peak), MIB(h.mmap_live),
+				h.allocs, h.frees,     MIB(h.low)};
 	dat_write_heap(s->w, 0, &line);
 	double peak = line.peak_mib > line.live_mib ? line.peak_mib : line.live_mib;
 	if (peak > s->res->heap_peak_mib)
@@ -654,6 +718,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	st->ch = ch;
 	st->res = res;
 	st->pid = pid;
+	st->page_size = sysconf(_SC_PAGESIZE);
 	if (proc_open(&st->main, pid, cfg->backend, e)) {
 		free(st);
 		return -1;
@@ -745,6 +810,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	free(st->kids);
 	free(st->br);
 	free(st->distrusted);
+	free(st->gc);
 	sym_release(&st->sym);
 	free(st);
 	return 0;

@@ -25,24 +25,6 @@ void summary_trend(const struct dat_point *v, size_t n, double t0, double *slope
 	*icept = n ? (sy - *slope * sx) / (double)n : 0;
 }
 
-double summary_func_peak(const struct dat_recording *r, const char *name)
-{
-	double best = NAN;
-	for (size_t f = 0; f < r->nfuncs; f++) {
-		const struct dat_func *fn = &r->funcs[f];
-		if (strcmp(fn->name, name))
-			continue;
-		const struct dat_series *series[] = {&r->mem, &r->maxrss};
-		for (int k = 0; k < 2; k++)
-			for (size_t i = 0; i < series[k]->n; i++) {
-				const struct dat_point *p = &series[k]->v[i];
-				if (p->t >= fn->t_in && p->t <= fn->t_out && !(p->mib <= best))
-					best = p->mib;
-			}
-	}
-	return best;
-}
-
 /* When the heap first came within 0.1% of its peak: a plateau is dated by its
  * start, not by a later interval that topped it by a few bytes. */
 static double heap_peak_first(const struct dat_recording *r, double peak)
@@ -63,28 +45,31 @@ static int by_time(const void *x, const void *y)
 	return (a->t > b->t) - (a->t < b->t);
 }
 
-/* MEM and MAXRSS points sorted by time, with a max segment tree over them:
- * the largest value within any time range in O(log n). */
+/* Points sorted by time, with a max segment tree over them: the largest value
+ * within any range of them in O(log n). */
 struct range_max {
 	struct dat_point *v;
 	double *tree; /* tree[m + i] = v[i].mib, tree[k] = max of its two children */
 	size_t m;
 };
 
-static void range_max_init(struct range_max *q, const struct dat_recording *r)
+/* Takes v (n points, malloc'd), which it sorts by time. */
+static void range_max_init(struct range_max *q, struct dat_point *v, size_t n)
 {
-	q->m = r->mem.n + r->maxrss.n;
-	q->v = xmalloc((q->m + 1) * sizeof(*q->v));
-	if (r->mem.n)
-		memcpy(q->v, r->mem.v, r->mem.n * sizeof(*q->v));
-	if (r->maxrss.n)
-		memcpy(q->v + r->mem.n, r->maxrss.v, r->maxrss.n * sizeof(*q->v));
+	q->m = n;
+	q->v = v;
 	qsort(q->v, q->m, sizeof(*q->v), by_time);
 	q->tree = xmalloc((2 * q->m + 1) * sizeof(*q->tree));
 	for (size_t i = 0; i < q->m; i++)
 		q->tree[q->m + i] = q->v[i].mib;
 	for (size_t k = q->m; k-- > 1;)
 		q->tree[k] = fmax(q->tree[2 * k], q->tree[2 * k + 1]);
+}
+
+static void range_max_release(struct range_max *q)
+{
+	free(q->v);
+	free(q->tree);
 }
 
 /* The first point at or after t (after, when strictly is set). */
@@ -101,12 +86,11 @@ static size_t range_max_find(const struct range_max *q, double t, int strictly)
 	return lo;
 }
 
-/* The largest value of points with t_in <= t <= t_out; NAN when none. */
-static double range_max_query(const struct range_max *q, double t_in, double t_out)
+/* The largest value of points lo..hi-1; NAN when none. */
+static double range_max_span(const struct range_max *q, size_t lo, size_t hi)
 {
-	size_t lo = range_max_find(q, t_in, 0) + q->m, hi = range_max_find(q, t_out, 1) + q->m;
 	double best = NAN;
-	for (; lo < hi; lo /= 2, hi /= 2) {
+	for (lo += q->m, hi += q->m; lo < hi; lo /= 2, hi /= 2) {
 		if (lo & 1)
 			best = fmax(best, q->tree[lo++]);
 		if (hi & 1)
@@ -115,29 +99,121 @@ static double range_max_query(const struct range_max *q, double t_in, double t_o
 	return best;
 }
 
+/* The largest value of points with t_in <= t <= t_out; NAN when none. */
+static double range_max_query(const struct range_max *q, double t_in, double t_out)
+{
+	return range_max_span(q, range_max_find(q, t_in, 0), range_max_find(q, t_out, 1));
+}
+
+/* The largest value of points that end an interval lying within [t_in, t_out]: the
+ * interval of point i runs from point i-1, so i-1 must be at or after t_in. */
+static double range_max_inside(const struct range_max *q, double t_in, double t_out)
+{
+	size_t first = range_max_find(q, t_in, 0) + 1, end = range_max_find(q, t_out, 1);
+	return first < end ? range_max_span(q, first, end) : NAN;
+}
+
+/* What a call's peak is made of: samples, kernel maxima and heap peaks. */
+struct call_peaks {
+	struct range_max mem, maxrss, heap;
+};
+
+static struct dat_point *points_copy(const struct dat_series *s)
+{
+	struct dat_point *v = xmalloc((s->n + 1) * sizeof(*v));
+	if (s->n)
+		memcpy(v, s->v, s->n * sizeof(*v));
+	return v;
+}
+
+static void call_peaks_init(struct call_peaks *c, const struct dat_recording *r)
+{
+	range_max_init(&c->mem, points_copy(&r->mem), r->mem.n);
+	range_max_init(&c->maxrss, points_copy(&r->maxrss), r->maxrss.n);
+	struct dat_point *h = xmalloc((r->heap.n + 1) * sizeof(*h));
+	for (size_t i = 0; i < r->heap.n; i++)
+		h[i] = (struct dat_point){r->heap.v[i].t,
+					  fmax(r->heap.v[i].peak_mib, r->heap.v[i].live_mib)};
+	range_max_init(&c->heap, h, r->heap.n);
+}
+
+static void call_peaks_release(struct call_peaks *c)
+{
+	range_max_release(&c->mem);
+	range_max_release(&c->maxrss);
+	range_max_release(&c->heap);
+}
+
+/* One call's peak: its own entry and exit figures (what the original reports), the
+ * samples within it, and the maxima of intervals that lie inside it. */
+static double call_peak(const struct call_peaks *c, const struct dat_func *fn)
+{
+	double best = fmax(fn->mem_in, fn->mem_out);
+	best = fmax(best, range_max_query(&c->mem, fn->t_in, fn->t_out));
+	best = fmax(best, range_max_inside(&c->maxrss, fn->t_in, fn->t_out));
+	return fmax(best, range_max_inside(&c->heap, fn->t_in, fn->t_out));
+}
+
+double summary_func_peak(const struct dat_recording *r, const char *name)
+{
+	struct call_peaks c;
+	call_peaks_init(&c, r);
+	double best = NAN;
+	for (size_t f = 0; f < r->nfuncs; f++)
+		if (!strcmp(r->funcs[f].name, name))
+			best = fmax(best, call_peak(&c, &r->funcs[f]));
+	call_peaks_release(&c);
+	return best;
+}
+
 static void func_totals(const struct dat_recording *r, struct summary *s)
 {
 	struct names names = {0};
-	struct range_max q;
-	range_max_init(&q, r);
+	struct call_peaks c;
+	call_peaks_init(&c, r);
 	s->funcs = xcalloc(r->nfuncs + 1, sizeof(*s->funcs));
 	for (size_t i = 0; i < r->nfuncs; i++) {
 		const struct dat_func *fn = &r->funcs[i];
 		size_t k = names_id(&names, fn->name);
+		struct summary_func *sf = &s->funcs[k];
 		if (k == s->nfuncs) {
-			s->funcs[k].name = xstrdup(fn->name);
-			s->funcs[k].peak_mib = NAN;
+			sf->name = xstrdup(fn->name);
+			sf->peak_mib = NAN;
 			s->nfuncs++;
 		}
-		s->funcs[k].calls++;
-		s->funcs[k].total_s += fn->t_out - fn->t_in;
-		double p = range_max_query(&q, fn->t_in, fn->t_out);
-		if (!isnan(p) && !(p <= s->funcs[k].peak_mib))
-			s->funcs[k].peak_mib = p;
+		sf->calls++;
+		sf->total_s += fn->t_out - fn->t_in;
+		sf->peak_mib = fmax(sf->peak_mib, call_peak(&c, fn));
+		if (!isnan(fn->heap_in) && !isnan(fn->heap_out)) {
+			sf->heap_retained_mib += fn->heap_out - fn->heap_in; /* a sum until below */
+			sf->heap_calls++;
+		}
 	}
+	for (size_t k = 0; k < s->nfuncs; k++)
+		s->funcs[k].heap_retained_mib =
+		    s->funcs[k].heap_calls
+			? s->funcs[k].heap_retained_mib / (double)s->funcs[k].heap_calls
+			: NAN;
 	names_release(&names);
-	free(q.v);
-	free(q.tree);
+	call_peaks_release(&c);
+}
+
+static void gc_totals(const struct dat_recording *r, struct summary *s)
+{
+	struct summary_gc *g = &s->gc;
+	g->events = xmalloc((r->ngcs + 1) * sizeof(*g->events));
+	if (r->ngcs)
+		memcpy(g->events, r->gcs, r->ngcs * sizeof(*g->events));
+	g->collections = r->ngcs;
+	for (size_t i = 0; i < r->ngcs; i++) {
+		const struct dat_gc *e = &r->gcs[i];
+		double freed = e->heap_start_mib - e->heap_stop_mib;
+		g->total_s += e->duration_s;
+		g->freed_mib += freed;
+		const struct dat_gc *big = &r->gcs[g->largest];
+		if (freed > big->heap_start_mib - big->heap_stop_mib)
+			g->largest = i;
+	}
 }
 
 static struct summary_lost *lost_kind(struct summary *s, const char *kind)
@@ -219,6 +295,7 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 		s->heap_ends = xstrdup(who);
 	}
 	func_totals(r, s);
+	gc_totals(r, s);
 	s->children = xcalloc(r->nchildren + 1, sizeof(*s->children));
 	for (size_t i = 0; i < r->nchildren; i++) {
 		s->children[i].id = xstrdup(r->children[i].id);
@@ -242,6 +319,7 @@ void summary_release(struct summary *s)
 	for (size_t i = 0; i < s->nfuncs; i++)
 		free(s->funcs[i].name);
 	free(s->funcs);
+	free(s->gc.events);
 	for (size_t i = 0; i < s->nchildren; i++)
 		free(s->children[i].id);
 	free(s->children);
@@ -324,7 +402,30 @@ cJSON *summary_json(const struct summary *s)
 		cJSON_AddNumberToObject(f, "total_s", r4(s->funcs[i].total_s));
 		add_num_or_null(f, "peak_mib", r3(s->funcs[i].peak_mib),
 				!isnan(s->funcs[i].peak_mib));
+		add_num_or_null(f, "heap_retained_mib", r3(s->funcs[i].heap_retained_mib),
+				!isnan(s->funcs[i].heap_retained_mib));
 		cJSON_AddItemToArray(funcs, f);
+	}
+	if (s->gc.collections) {
+		cJSON *gc = cJSON_AddObjectToObject(o, "gc");
+		cJSON_AddNumberToObject(gc, "collections", (double)s->gc.collections);
+		cJSON_AddNumberToObject(gc, "total_s", r4(s->gc.total_s));
+		cJSON_AddNumberToObject(gc, "freed_mib", r3(s->gc.freed_mib));
+		cJSON *events = cJSON_AddArrayToObject(gc, "events");
+		for (size_t i = 0; i < s->gc.collections; i++) {
+			const struct dat_gc *e = &s->gc.events[i];
+			cJSON *j = cJSON_CreateObject();
+			cJSON_AddNumberToObject(j, "time_s", r4(e->t - s->start));
+			cJSON_AddNumberToObject(j, "generation", e->generation);
+			cJSON_AddNumberToObject(j, "duration_s", round(e->duration_s * 1e6) / 1e6);
+			cJSON_AddNumberToObject(j, "collected", (double)e->collected);
+			cJSON_AddNumberToObject(j, "uncollectable", (double)e->uncollectable);
+			cJSON_AddNumberToObject(j, "freed_mib",
+						r3(e->heap_start_mib - e->heap_stop_mib));
+			cJSON_AddItemToArray(events, j);
+		}
+	} else {
+		cJSON_AddNullToObject(o, "gc");
 	}
 	cJSON *lost = cJSON_AddObjectToObject(o, "lost");
 	for (size_t i = 0; i < s->nlost; i++)

@@ -24,7 +24,18 @@ struct summary_func {
 	char *name;
 	size_t calls;
 	double total_s;
-	double peak_mib; /* NAN when no sample fell inside its calls */
+	double peak_mib; /* the largest memory measured within its calls (summary.c); NAN: none */
+	double heap_retained_mib; /* mean heap at exit minus heap at entry; NAN: not recorded */
+	size_t heap_calls;	  /* calls that recorded the heap at entry and exit */
+};
+
+/* The garbage collector's collections (GC lines). */
+struct summary_gc {
+	size_t collections;
+	double total_s;	       /* time spent collecting */
+	double freed_mib;      /* heap at start minus heap at stop, summed */
+	size_t largest;	       /* the collection that freed most, an index of events */
+	struct dat_gc *events; /* copies of the GC lines, in order */
 };
 
 /* The kinds of data a recording can say it lost ("NOTE lost <kind> <count>: ..."),
@@ -72,6 +83,7 @@ struct summary {
 		double heap_peak_mib; /* < 0: no heap data */
 	} * children;
 	size_t nchildren;
+	struct summary_gc gc;			    /* collections == 0: the recording has none */
 	struct summary_lost lost[SUMMARY_LOST_MAX]; /* the known kinds first, then others */
 	size_t nlost;
 	uint64_t lost_total; /* every item of every kind */
@@ -80,7 +92,10 @@ struct summary {
 /* Least squares slope (per second) and intercept of a series over x = t - t0. */
 void summary_trend(const struct dat_point *v, size_t n, double t0, double *slope, double *icept);
 
-/* The peak of MEM and MAXRSS within the calls of function name; NAN when none. */
+/* The largest memory measured within the calls of function name: each call's own
+ * entry and exit figures, the samples taken during it, and the kernel maxima
+ * (MAXRSS) and heap peaks of intervals that lie entirely inside it, never an
+ * interval that began before the call. NAN when name has no call. */
 double summary_func_peak(const struct dat_recording *r, const char *name);
 
 /* Adds the count of a "lost <kind> <count>: ..." NOTE text to s; other notes are

@@ -30,6 +30,8 @@ struct engine_conf engine_conf;
 /* The ring's tail when the launcher last failed to make room in time: while it
  * stays there, events are dropped at once instead of waited for again. */
 static _Atomic uint64_t stalled_tail = UINT64_MAX;
+/* The descriptor of /proc/self/statm brackets read RSS from (rss_now), -1: none. */
+static _Atomic int statm_fd = -1;
 
 void engine_note(uint32_t bits)
 {
@@ -59,6 +61,7 @@ static void reset_slot_counters(struct mprof_proc *p)
 	}
 	atomic_store(&p->heap_flushed, 0);
 	atomic_store(&p->heap_peak, 0);
+	atomic_store(&p->heap_low, INT64_MAX);
 	atomic_store(&p->mmap_live, 0);
 	atomic_store(&p->mmap_peak, 0);
 }
@@ -145,6 +148,13 @@ void engine_limit(struct engine_thread *t)
 			;
 		if (est > peak)
 			peak = est;
+		int64_t low = atomic_load_explicit(&p->heap_low, memory_order_relaxed);
+		while (est < low && !atomic_compare_exchange_weak_explicit(&p->heap_low, &low, est,
+									   memory_order_relaxed,
+									   memory_order_relaxed))
+			;
+		if (est < low)
+			low = est;
 		if (delta > ENGINE_FLUSH_BYTES || delta < -ENGINE_FLUSH_BYTES) {
 			atomic_fetch_add_explicit(&p->heap_flushed, delta, memory_order_relaxed);
 			flushed += delta;
@@ -160,7 +170,10 @@ void engine_limit(struct engine_thread *t)
 			t->limit = limit;
 			return;
 		}
-		atomic_store_explicit(&c->lo, t->base - ENGINE_FLUSH_BYTES, memory_order_relaxed);
+		/* Downwards the same: a new low of the heap, or a flush. */
+		int64_t to_low = low - flushed;
+		int64_t floor = to_low > -ENGINE_FLUSH_BYTES ? to_low : -ENGINE_FLUSH_BYTES;
+		atomic_store_explicit(&c->lo, t->base + floor, memory_order_relaxed);
 		atomic_store_explicit(&c->hi, t->base + limit, memory_order_seq_cst);
 		/* The launcher resets the peak, bumps the epoch, then lowers our hi: if it
 		 * did so while we computed, our store may have undone its lowering. */
@@ -267,7 +280,10 @@ static void atfork_child(void)
 	t->tid = 0;
 	t->sample_armed = 0;
 	t->sample_left = 0;
-	atomic_store(&stalled_tail, UINT64_MAX); /* a new slot, a new ring */
+	atomic_store(&stalled_tail, UINT64_MAX);    /* a new slot, a new ring */
+	int statm = atomic_exchange(&statm_fd, -1); /* it reads the parent's */
+	if (statm >= 0)
+		close(statm);
 	engine_proc = claim_slot(getpid(), getppid());
 	if (!engine_proc)
 		return;
@@ -521,8 +537,87 @@ static void ring_commit(struct mprof_event *ev, uint64_t idx)
 	atomic_store_explicit(&ev->seq, idx + 1, memory_order_release);
 }
 
+/* What the process holds at an event, measured in it: RSS in pages
+ * (MPROF_RSS_UNKNOWN when unread) and heap in bytes. */
+struct at_event {
+	uint32_t rss_pages;
+	int64_t heap;
+};
+
+/* The resident set from /proc/self/statm, read with no allocation: one pread of a
+ * descriptor kept open (moved to 256 or above, out of the way of the program's
+ * lowest-free-descriptor habits). A program that closes it, or reuses its number,
+ * makes the read fail or not parse: the descriptor is forgotten (not closed: it
+ * may be the program's now) and opened again once. MPROF_RSS_UNKNOWN when it
+ * cannot be read. */
+
+static int statm_open(void)
+{
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, 256);
+	if (high >= 0) {
+		close(fd);
+		fd = high;
+	}
+	int expect = -1;
+	if (!atomic_compare_exchange_strong(&statm_fd, &expect, fd)) {
+		close(fd); /* another thread opened one meanwhile */
+		fd = expect;
+	}
+	return fd;
+}
+
+/* "size resident ...": the resident pages, or -1. */
+static int64_t statm_resident(const char *b, ssize_t n)
+{
+	ssize_t i = 0;
+	int64_t v = 0;
+	while (i < n && b[i] >= '0' && b[i] <= '9')
+		i++;
+	if (i == 0 || i >= n || b[i++] != ' ')
+		return -1;
+	ssize_t start = i;
+	while (i < n && b[i] >= '0' && b[i] <= '9')
+		v = v * 10 + (b[i++] - '0');
+	return i > start && i < n && b[i] == ' ' ? v : -1;
+}
+
+static uint32_t rss_now(void)
+{
+	char buf[128];
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int fd = atomic_load_explicit(&statm_fd, memory_order_relaxed);
+		if (fd < 0 && (fd = statm_open()) < 0)
+			return MPROF_RSS_UNKNOWN;
+		ssize_t n = pread(fd, buf, sizeof(buf), 0);
+		int64_t pages = n > 0 ? statm_resident(buf, n) : -1;
+		if (pages >= 0)
+			return pages < MPROF_RSS_UNKNOWN ? (uint32_t)pages : MPROF_RSS_UNKNOWN - 1;
+		atomic_compare_exchange_strong(&statm_fd, &fd, -1);
+	}
+	return MPROF_RSS_UNKNOWN;
+}
+
+/* The process's heap in use: the sum of its cells, as the launcher computes it. */
+static int64_t heap_now(const struct mprof_proc *p)
+{
+	int64_t live = 0;
+	for (int i = 0; i < MPROF_MAX_CELLS; i++)
+		live += atomic_load_explicit(&p->cells[i].net, memory_order_relaxed);
+	return live;
+}
+
+static struct at_event measure(void)
+{
+	return (struct at_event){rss_now(), heap_now(engine_proc)};
+}
+
+static const struct at_event not_measured = {MPROF_RSS_UNKNOWN, 0};
+
 static void emit(uint32_t kind, const char *name, int depth, int64_t t_ns, int64_t t_exit_ns,
-		 uint64_t addr)
+		 uint64_t addr, struct at_event m)
 {
 	struct mprof_proc *p = engine_proc;
 	struct engine_thread *t = &engine_tl;
@@ -534,7 +629,11 @@ static void emit(uint32_t kind, const char *name, int depth, int64_t t_ns, int64
 	ev->depth = depth;
 	ev->tid = my_tid(t);
 	ev->t_ns = t_ns;
-	ev->t_exit_ns = t_exit_ns;
+	ev->rss_pages = m.rss_pages;
+	if (kind == MPROF_EV_CALL)
+		ev->t_exit_ns = t_exit_ns;
+	else
+		ev->heap = m.heap;
 	ev->addr = addr;
 	size_t n = 0;
 	if (name)
@@ -551,7 +650,9 @@ void engine_enter(const char *name)
 	if (!engine_proc)
 		return;
 	struct engine_thread *t = &engine_tl;
-	emit(MPROF_EV_ENTER, name, t->depth++, now_ns(), 0, 0); /* 0 outermost, as the original */
+	struct at_event m = measure();
+	/* depth 0 outermost, as the original */
+	emit(MPROF_EV_ENTER, name, t->depth++, now_ns(), 0, 0, m);
 }
 
 void engine_leave(void)
@@ -559,7 +660,8 @@ void engine_leave(void)
 	struct engine_thread *t = &engine_tl;
 	if (!engine_proc || t->depth <= 0)
 		return;
-	emit(MPROF_EV_LEAVE, NULL, --t->depth, now_ns(), 0, 0);
+	struct at_event m = measure();
+	emit(MPROF_EV_LEAVE, NULL, --t->depth, now_ns(), 0, 0, m);
 }
 
 /* Brackets paired by the caller's id (in the event's addr), not by the thread's
@@ -570,14 +672,37 @@ void engine_enter_id(const char *name, uint64_t id, int depth)
 		engine_init();
 	if (!engine_proc || !id)
 		return;
-	emit(MPROF_EV_ENTER, name, depth, now_ns(), 0, id);
+	struct at_event m = measure();
+	emit(MPROF_EV_ENTER, name, depth, now_ns(), 0, id, m);
 }
 
 void engine_leave_id(uint64_t id)
 {
 	if (!engine_proc || !id)
 		return;
-	emit(MPROF_EV_LEAVE, NULL, 0, now_ns(), 0, id);
+	struct at_event m = measure();
+	emit(MPROF_EV_LEAVE, NULL, 0, now_ns(), 0, id, m);
+}
+
+void engine_gc_begin(int generation)
+{
+	if (atomic_load_explicit(&init_state, memory_order_acquire) != 2)
+		engine_init();
+	if (!engine_proc)
+		return;
+	struct at_event m = {MPROF_RSS_UNKNOWN, heap_now(engine_proc)};
+	emit(MPROF_EV_GC_BEGIN, NULL, generation, now_ns(), 0, 0, m);
+}
+
+void engine_gc_end(int64_t collected, int64_t uncollectable)
+{
+	if (!engine_proc)
+		return;
+	struct at_event m = {MPROF_RSS_UNKNOWN, heap_now(engine_proc)};
+	int32_t u = uncollectable < 0		? 0
+		    : uncollectable > INT32_MAX ? INT32_MAX
+						: (int32_t)uncollectable;
+	emit(MPROF_EV_GC_END, NULL, u, now_ns(), 0, collected < 0 ? 0 : (uint64_t)collected, m);
 }
 
 /* -finstrument-functions: a per-thread stack of open calls; only calls that last
@@ -627,5 +752,5 @@ void engine_func_exit(void *fn)
 	} else if (t_out - calls.t_in[i] < engine_conf.min_call_ns) {
 		return;
 	}
-	emit(MPROF_EV_CALL, NULL, i, calls.t_in[i], t_out, (uint64_t)(uintptr_t)fn);
+	emit(MPROF_EV_CALL, NULL, i, calls.t_in[i], t_out, (uint64_t)(uintptr_t)fn, not_measured);
 }

@@ -90,11 +90,15 @@ void engine_note_mmap(void *addr, size_t len) MPROF_HIDDEN;
 void engine_note_munmap(void *addr, size_t len) MPROF_HIDDEN;
 void engine_note_mremap(void *old_addr, void *new_addr, size_t new_len) MPROF_HIDDEN;
 
-/* Bracket events. */
+/* Bracket events, with the RSS and heap in use measured in the process at each. */
 void engine_enter(const char *name) MPROF_HIDDEN;
 void engine_leave(void) MPROF_HIDDEN;
 void engine_enter_id(const char *name, uint64_t id, int depth) MPROF_HIDDEN;
 void engine_leave_id(uint64_t id) MPROF_HIDDEN;
+/* A garbage collection of the program's runtime (mprof_gc_begin/mprof_gc_end):
+ * an event at its start and one at its end, each with the heap in use then. */
+void engine_gc_begin(int generation) MPROF_HIDDEN;
+void engine_gc_end(int64_t collected, int64_t uncollectable) MPROF_HIDDEN;
 void engine_func_enter(void *fn) MPROF_HIDDEN;
 void engine_func_exit(void *fn) MPROF_HIDDEN;
 

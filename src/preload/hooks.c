@@ -26,6 +26,8 @@ EXPORT void mprof_enter(const char *name);
 EXPORT void mprof_leave(void);
 EXPORT void mprof_enter_id(const char *name, unsigned long long id, int depth);
 EXPORT void mprof_leave_id(unsigned long long id);
+EXPORT void mprof_gc_begin(int generation);
+EXPORT void mprof_gc_end(long long collected, long long uncollectable);
 EXPORT void __cyg_profile_func_enter(void *fn, void *site);
 EXPORT void __cyg_profile_func_exit(void *fn, void *site);
 
@@ -574,6 +576,16 @@ EXPORT void mprof_enter_id(const char *name, unsigned long long id, int depth)
 EXPORT void mprof_leave_id(unsigned long long id)
 {
 	engine_leave_id(id);
+}
+
+EXPORT void mprof_gc_begin(int generation)
+{
+	engine_gc_begin(generation);
+}
+
+EXPORT void mprof_gc_end(long long collected, long long uncollectable)
+{
+	engine_gc_end(collected, uncollectable);
 }
 
 EXPORT __attribute__((no_instrument_function)) void __cyg_profile_func_enter(void *fn, void *site)

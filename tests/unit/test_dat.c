@@ -101,11 +101,11 @@ static void writer_round_trips_and_never_overwrites(void)
 	free(cmd);
 	dat_write_mem(&w, 12.5, 1000.25);
 	dat_write_maxrss(&w, 20, 1000.25);
-	struct dat_heap h = {1000.25, 3.5, 4.5, 1, 7, 3};
+	struct dat_heap h = {1000.25, 3.5, 4.5, 1, 7, 3, 2.5};
 	dat_write_heap(&w, 0, &h);
 	dat_write_heap(&w, 42, &h);
 	dat_write_child(&w, 42, 2, 1000.25);
-	dat_write_func(&w, "my func", 1, 1000, 2, 1001, 1);
+	dat_write_func(&w, "my func", 1, 1000, 2, 1001, 1, NAN, NAN);
 	dat_write_exit(&w, 3, 1001, 25);
 	CHECK(dat_writer_close(&w, &e) == 0);
 
@@ -113,6 +113,8 @@ static void writer_round_trips_and_never_overwrites(void)
 	CHECK(dat_read(path, &r, &e) == 0);
 	CHECK(r.mem.n == 1 && r.maxrss.n == 1 && r.heap.n == 1);
 	CHECK(r.heap.v[0].allocs == 7 && r.heap.v[0].frees == 3);
+	CHECK_NEAR(r.heap.v[0].min_mib, 2.5, 1e-9);
+	CHECK_NEAR(r.children[0].heap.v[0].min_mib, 2.5, 1e-9);
 	CHECK(r.nchildren == 1 && r.children[0].heap.n == 1);
 	CHECK_STR(r.funcs[0].name, "my_func");
 	CHECK(r.exit_status == 3);
@@ -211,7 +213,7 @@ static void a_cut_last_line_is_left_out_with_one_warning(void)
 	CHECK(parse("MEM 1 1000\nMEM 2 10\nMEM 3 1001\n", &r, &e) == 0);
 	dat_recording_release(&r);
 	CHECK(parse("MEM 1 1000\nHEAP 1 2 1000\nMEM 3 1001\n", &r, &e) == -1);
-	CHECK_STR(e.msg, "t.dat:2: expected 'HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB>'");
+	CHECK_STR(e.msg, "t.dat:2: expected 'HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB> [<min MiB>]'");
 	CHECK(dat_parse("t.dat", "MEM 1 1000\n\0\0\nMEM 3 1001\n", 24, &r, &e) == -1);
 	CHECK_STR(e.msg, "t.dat:2: not a recording line (NUL byte)");
 	core_warn_hook = NULL;

@@ -3,16 +3,16 @@
 #include "unit.h"
 
 static struct dat_func funcs[] = {
-	{"__main__.compute_mean", 0, 0, 0, 0, 0},
-	{"__main__.compute_mean", 0, 0, 0, 0, 0}, /* a second call */
-	{"stats.compute_median", 0, 0, 0, 0, 0},
-	{"a.load", 0, 0, 0, 0, 0},
-	{"b.load", 0, 0, 0, 0, 0},
-	{"ns::parse", 0, 0, 0, 0, 0},
-	{"reparse", 0, 0, 0, 0, 0},
-	{"main", 0, 0, 0, 0, 0},
-	{"x.main", 0, 0, 0, 0, 0},
-	{"pkg.mod.Class.method", 0, 0, 0, 0, 0},
+	{"__main__.compute_mean", 0, 0, 0, 0, 0, 0, 0},
+	{"__main__.compute_mean", 0, 0, 0, 0, 0, 0, 0}, /* a second call */
+	{"stats.compute_median", 0, 0, 0, 0, 0, 0, 0},
+	{"a.load", 0, 0, 0, 0, 0, 0, 0},
+	{"b.load", 0, 0, 0, 0, 0, 0, 0},
+	{"ns::parse", 0, 0, 0, 0, 0, 0, 0},
+	{"reparse", 0, 0, 0, 0, 0, 0, 0},
+	{"main", 0, 0, 0, 0, 0, 0, 0},
+	{"x.main", 0, 0, 0, 0, 0, 0, 0},
+	{"pkg.mod.Class.method", 0, 0, 0, 0, 0, 0, 0},
 };
 
 static struct dat_recording rec(void)

@@ -1,0 +1,26 @@
+# manual_gc_cr.py - the tutorial's fifth case: the cycles, then gc.collect() before the third call frees the first two arrays.
+import numpy as np
+from time import sleep
+from timeit import timeit
+import gc
+
+@profile
+def random_number_average(seconds: float):
+    size = round(seconds * 10_000_000)
+    arr1 = np.random.randint(low=0, high=100, size=size)
+    eternal_list = []
+    eternal_list.append(arr1)
+    eternal_list.append(eternal_list)
+    sleep(seconds)
+    return arr1.mean()
+
+def main():
+    res1 = random_number_average(0.3)
+    res2 = random_number_average(0.5)
+    time = timeit(lambda: gc.collect(), number=1)
+    res3 = random_number_average(0.4)
+    print(f"Averages: {res1}, {res2}, {res3}")
+    print(f"Clean up took {time} seconds")
+
+if __name__ == "__main__":
+    main()
