@@ -116,6 +116,9 @@ $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
 	@echo "  PROG    $@"
 	$(Q)$(CC) -std=gnu11 -O0 -g -Iinclude -pthread -o $@ $< $(PROG_FLAGS_$*)
 
+# scribble writes the channel's fields by their offsets: rebuilt with the layout.
+$(BUILD)/progs/scribble: src/common/channel.h
+
 $(BUILD)/progs/%: tests/progs/%.cc
 	@mkdir -p $(@D)
 	@echo "  PROG    $@"

@@ -57,3 +57,12 @@ bare=$(for i in 1 2 3; do peak_kib "baretree$i.dat"; done | median)
 diag "-C tree: bare $bare KiB, hooked $hooked KiB"
 between "with -C, a tree of 5 sleeps is within 5 x 256 KiB of the bare tree's peak" \
 	"$hooked" $((bare - 5 * 256)) $((bare + 5 * 256))
+
+# Slots come back through the header's bitmap: 600 processes one after another, more
+# than the 512 slots, are all hooked.
+"$MPROF" run -q -T 0.01 -o reuse.dat sh -c 'i=0; while [ $i -lt 600 ]; do /bin/true; i=$((i + 1)); done'
+if grep -q "^NOTE lost processes" reuse.dat; then
+	fail "600 processes one after another all find a channel slot" "$(grep '^NOTE lost processes' reuse.dat)"
+else
+	pass "600 processes one after another all find a channel slot"
+fi
