@@ -56,7 +56,7 @@ $(BUILD)/libmprofcore.a: $(CORE_OBJ)
 # same sources build both: libmprof.so for plain runs, whose hooks have no code for
 # stacks at all, and libmprof-stacks.so for --stacks (MPROF_STACKS=1).
 PRELOAD_LINK = $(CC) -shared $(LDFLAGS) -Wl,--version-script=src/preload/exports.map \
-	    -Wl,-z,nodelete -o $@ $(filter %.o,$^) -lm -ldl -lpthread
+	    -Wl,-z,nodelete -o $@ $(filter %.o,$^) -ldl -lpthread
 
 $(BUILD)/lib/mprof/libmprof.so: $(PRELOAD_OBJ) src/preload/exports.map
 	@mkdir -p $(@D)
@@ -115,6 +115,9 @@ $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
 	@mkdir -p $(@D)
 	@echo "  PROG    $@"
 	$(Q)$(CC) -std=gnu11 -O0 -g -Iinclude -pthread -o $@ $< $(PROG_FLAGS_$*)
+
+# scribble writes the channel's fields by their offsets: rebuilt with the layout.
+$(BUILD)/progs/scribble: src/common/channel.h
 
 $(BUILD)/progs/%: tests/progs/%.cc
 	@mkdir -p $(@D)

@@ -252,10 +252,27 @@ struct mprof_channel {
 	int32_t launcher_pid;	     /* a hook waiting for ring room gives up once it is gone */
 	uint32_t nareas;	     /* stack areas after the process slots (0 without --stacks) */
 	_Atomic uint32_t areas_lost; /* process images that found no free stack area */
-	uint32_t pad2_;
+	/* Images that attached. Their first touch of the mapping bumps it: a write
+	 * fault maps the header page alone, where a read fault would map its
+	 * populated neighbours (other processes' slots) into the process too. */
+	_Atomic uint32_t attached;
+	/* Claiming without reading every slot: each page of the channel a process
+	 * touches stays in its RSS, so it touches the header's first page, its own
+	 * slot and its own area, no others. A bit per slot (and per stack area) is set
+	 * while it is claimed or live; the launcher clears it when it frees the slot.
+	 * proc_pids[i] is slot i's pid, for an exec'd image to find the slot its pid
+	 * holds (checked against the slot itself). Written by the program: hints
+	 * only, the launcher reads neither. */
+	_Atomic uint64_t procs_busy[MPROF_MAX_PROCS / 64];
+	_Atomic uint64_t areas_busy;
+	_Atomic int32_t proc_pids[MPROF_MAX_PROCS];
 	struct mprof_range ranges[MPROF_RANGES_MAX];
 	struct mprof_proc procs[];
 };
+
+_Static_assert(MPROF_MAX_PROCS % 64 == 0 && MPROF_STK_AREAS <= 64, "claim bitmaps");
+_Static_assert(__builtin_offsetof(struct mprof_channel, ranges) <= 4096,
+	       "what a process touches to claim a slot fits in the first page");
 
 static inline uint64_t mprof_channel_size(uint32_t nprocs)
 {

@@ -296,8 +296,14 @@ int chan_drain(struct chan *c, struct mprof_proc *p,
 
 void chan_retire(struct chan *c, struct mprof_proc *p)
 {
-	(void)c;
 	atomic_store_explicit(&p->state, MPROF_PROC_FREE, memory_order_release);
+	if (!c->map || p < c->map->procs || p >= c->map->procs + c->nprocs)
+		return;
+	size_t i = (size_t)(p - c->map->procs);
+	atomic_store_explicit(&c->map->proc_pids[i], 0, memory_order_relaxed);
+	/* Last: a process that takes the bit finds the slot free. */
+	atomic_fetch_and_explicit(&c->map->procs_busy[i / 64], ~((uint64_t)1 << (i % 64)),
+				  memory_order_release);
 }
 
 struct mprof_stk_area *chan_area(struct chan *c, uint32_t i)
@@ -309,7 +315,6 @@ struct mprof_stk_area *chan_area(struct chan *c, uint32_t i)
 
 void chan_area_release(struct chan *c, struct mprof_stk_area *a)
 {
-	(void)c;
 	size_t size = (sizeof(*a) + 4095) & ~(size_t)4095;
 	/* Everything after the first page goes back to the system (reading as zeros);
 	 * the first page, with the state word, is cleared by hand and freed last. */
@@ -317,4 +322,11 @@ void chan_area_release(struct chan *c, struct mprof_stk_area *a)
 		memset((char *)a + 4096, 0, size - 4096);
 	memset((char *)a + sizeof(a->state), 0, 4096 - sizeof(a->state));
 	atomic_store_explicit(&a->state, MPROF_AREA_FREE, memory_order_release);
+	uint64_t off = (uint64_t)((char *)a - (char *)c->map);
+	uint64_t first = mprof_area_offset(c->nprocs, 0),
+		 each = mprof_area_offset(c->nprocs, 1) - first;
+	uint64_t i = (off - first) / each;
+	if (off >= first && i < c->nareas) /* last: a process that takes the bit finds it free */
+		atomic_fetch_and_explicit(&c->map->areas_busy, ~((uint64_t)1 << i),
+					  memory_order_release);
 }

@@ -76,10 +76,27 @@ static void set_image(struct mprof_proc *p)
 	atomic_store(&p->image_random, bytes);
 }
 
-/* Claims a process slot for pid: the one an exec left behind, else a free one. */
+/* Takes the first clear bit of *word for the caller; its index, or -1 when all are
+ * set. Only the header page is touched. */
+static int take_bit(_Atomic uint64_t *word, uint32_t nbits)
+{
+	uint64_t all = nbits >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << nbits) - 1;
+	uint64_t bits = atomic_load(word);
+	while ((bits & all) != all) {
+		int b = __builtin_ctzll(~bits);
+		if (atomic_compare_exchange_weak(word, &bits, bits | (uint64_t)1 << b))
+			return b;
+	}
+	return -1;
+}
+
+/* Claims a process slot for pid: the one an exec left behind, else a free one.
+ * Touches the header's first page and the slot it returns (see procs_busy). */
 static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 {
 	for (uint32_t i = 0; i < MPROF_MAX_PROCS; i++) {
+		if (atomic_load_explicit(&chan->proc_pids[i], memory_order_relaxed) != pid)
+			continue;
 		struct mprof_proc *p = &chan->procs[i];
 		if (atomic_load(&p->state) == MPROF_PROC_LIVE && atomic_load(&p->pid) == pid) {
 			reset_slot_counters(p); /* exec: the old image's heap is gone */
@@ -89,26 +106,34 @@ static struct mprof_proc *claim_slot(pid_t pid, pid_t ppid)
 			return p;
 		}
 	}
-	for (uint32_t i = 0; i < MPROF_MAX_PROCS; i++) {
-		struct mprof_proc *p = &chan->procs[i];
-		uint32_t expect = MPROF_PROC_FREE;
-		if (!atomic_compare_exchange_strong(&p->state, &expect, MPROF_PROC_CLAIMING))
-			continue;
-		reset_slot_counters(p);
-		uint64_t head = atomic_load(&p->ev_head);
-		atomic_store(&p->ev_tail, head); /* nothing left to drain from a retired owner */
-		atomic_store(&p->ev_dropped, 0);
-		atomic_store(&p->generation, 0);
-		set_image(p);
-		atomic_store(&p->notes, engine_notes);
-		p->ppid = ppid;
-		atomic_store(&p->pid, pid);
-		atomic_store_explicit(&p->state, MPROF_PROC_LIVE, memory_order_release);
-		uint32_t used = atomic_load(&chan->procs_used);
-		while (used < i + 1 &&
-		       !atomic_compare_exchange_weak(&chan->procs_used, &used, i + 1))
-			;
-		return p;
+	for (uint32_t w = 0; w < MPROF_MAX_PROCS / 64; w++) {
+		int b;
+		while ((b = take_bit(&chan->procs_busy[w], 64)) >= 0) {
+			uint32_t i = w * 64 + (uint32_t)b;
+			struct mprof_proc *p = &chan->procs[i];
+			uint32_t expect = MPROF_PROC_FREE;
+			/* A slot whose bit was clear but is not free: left taken. */
+			if (!atomic_compare_exchange_strong(&p->state, &expect,
+							    MPROF_PROC_CLAIMING))
+				continue;
+			reset_slot_counters(p);
+			uint64_t head = atomic_load(&p->ev_head);
+			atomic_store(&p->ev_tail,
+				     head); /* nothing left to drain from a retired owner */
+			atomic_store(&p->ev_dropped, 0);
+			atomic_store(&p->generation, 0);
+			set_image(p);
+			atomic_store(&p->notes, engine_notes);
+			p->ppid = ppid;
+			atomic_store(&p->pid, pid);
+			atomic_store(&chan->proc_pids[i], pid);
+			atomic_store_explicit(&p->state, MPROF_PROC_LIVE, memory_order_release);
+			uint32_t used = atomic_load(&chan->procs_used);
+			while (used < i + 1 &&
+			       !atomic_compare_exchange_weak(&chan->procs_used, &used, i + 1))
+				;
+			return p;
+		}
 	}
 	atomic_fetch_add(&chan->procs_lost, 1);
 	return NULL;
@@ -296,12 +321,15 @@ static void atfork_child(void)
 
 /* ---- attach ---- */
 
-/* Takes the header's values once, checked against the mapping's size and the
- * layout this library was built for; 0 when the channel is usable, else -1. */
-static int take_conf(const struct mprof_channel *c, uint64_t size)
+/* Takes the header's values once, read from the file (a read through the mapping
+ * would fault in the header's populated neighbours too), checked against the
+ * file's size and the layout this library was built for; 0 when the channel is
+ * usable, else -1. */
+static int take_conf(int fd, uint64_t size)
 {
 	struct mprof_channel h;
-	memcpy(&h, c, sizeof(h));
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return -1;
 	if (h.magic != MPROF_CHANNEL_MAGIC || h.version != MPROF_CHANNEL_VERSION ||
 	    h.nprocs != MPROF_MAX_PROCS || size < mprof_channel_size(MPROF_MAX_PROCS))
 		return -1;
@@ -339,14 +367,14 @@ void engine_init(void)
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		struct stat st;
 		if (fd >= 0 && fstat(fd, &st) == 0 &&
-		    (size_t)st.st_size >= sizeof(struct mprof_channel)) {
+		    (size_t)st.st_size >= sizeof(struct mprof_channel) &&
+		    take_conf(fd, (uint64_t)st.st_size) == 0) {
 			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 				       fd, 0);
-			struct mprof_channel *c = m;
-			if (m != MAP_FAILED && take_conf(c, (uint64_t)st.st_size) == 0) {
-				chan = c;
-			} else if (m != MAP_FAILED) {
-				munmap(m, (size_t)st.st_size);
+			if (m != MAP_FAILED) {
+				chan = m;
+				atomic_fetch_add(&chan->attached,
+						 1); /* before any read: channel.h */
 			}
 		}
 	}

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <libunwind.h>
 #include <link.h>
-#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -20,6 +19,7 @@
 int stacks_on;
 static _Atomic uint16_t no_filter[MPROF_STK_FILTER]; /* never written: the zero page */
 _Atomic uint16_t *stacks_filter = no_filter;
+int stacks_every_free;
 __thread int stacks_unwinding;
 
 static struct mprof_channel *chan;
@@ -248,19 +248,31 @@ static void wait_seen(struct mprof_stk_area *a)
 	}
 }
 
-/* Claims a free area for this image and reserves its memory; 0 or -1. */
+/* Claims a free area for this image and reserves its memory; 0 or -1. Takes a
+ * clear bit of areas_busy first, so that no other image's area is touched. */
 static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 {
-	for (uint32_t i = 0; i < engine_conf.nareas; i++) {
+	for (;;) {
+		uint64_t bits = atomic_load(&chan->areas_busy),
+			 all = engine_conf.nareas >= 64 ? ~(uint64_t)0
+							: ((uint64_t)1 << engine_conf.nareas) - 1;
+		if ((bits & all) == all)
+			return -1;
+		uint32_t i = (uint32_t)__builtin_ctzll(~bits);
+		if (!atomic_compare_exchange_weak(&chan->areas_busy, &bits,
+						  bits | (uint64_t)1 << i))
+			continue;
 		struct mprof_stk_area *a =
 		    (struct mprof_stk_area *)((char *)chan + mprof_area_offset(MPROF_MAX_PROCS, i));
 		uint32_t expect = MPROF_AREA_FREE;
+		/* An area whose bit was clear but is not free: left taken. */
 		if (!atomic_compare_exchange_strong(&a->state, &expect, MPROF_AREA_CLAIMING))
 			continue;
 		/* tmpfs pages are reserved now, or a full /dev/shm would fault later. */
 		if (fallocate(fd, 0, (off_t)mprof_area_offset(MPROF_MAX_PROCS, i),
 			      (off_t)area_bytes())) {
 			atomic_store(&a->state, MPROF_AREA_FREE);
+			atomic_fetch_and(&chan->areas_busy, ~((uint64_t)1 << i));
 			return -1;
 		}
 		a->proc_index = proc_index;
@@ -275,9 +287,7 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		atomic_store(&a->lost, 0);
 		atomic_store_explicit(&a->state, MPROF_AREA_LIVE, memory_order_release);
 		area = a;
-		if (engine_conf.stk_mode == MPROF_STK_ALL)
-			for (uint32_t b = 0; b < MPROF_STK_FILTER; b++) /* every free is sent */
-				atomic_store_explicit(&a->filter[b], 1, memory_order_relaxed);
+		stacks_every_free = engine_conf.stk_mode == MPROF_STK_ALL;
 		stacks_filter = a->filter;
 		stacks_on = (int)engine_conf.stk_mode;
 		/* The calling thread (the only one, in a constructor or a forked child)
@@ -287,7 +297,6 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		wait_seen(a);
 		return 0;
 	}
-	return -1;
 }
 
 void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_t generation,
@@ -321,6 +330,7 @@ void stacks_after_fork(uint32_t proc_index, uint32_t generation)
 		return;
 	stacks_on = 0;
 	stacks_filter = no_filter;
+	stacks_every_free = 0;
 	area = NULL;
 	if (fork_unsafe) { /* libunwind may be locked for ever here: no captures */
 		engine_note(MPROF_PN_FORK_NO_STACKS);
@@ -451,12 +461,30 @@ static uint64_t next_random(struct engine_thread *t)
 	return x * 0x2545F4914F6CDD1DULL;
 }
 
+/* The natural logarithm of u in (0, 1], to about 1e-15: libmprof.so does not load
+ * libm, whose pages would stay in every hooked process's RSS. u = m * 2^e with m in
+ * [1, 2), ln m = 2 atanh(s) for s = (m - 1) / (m + 1) in [0, 1/3). */
+static double ln_unit(double u)
+{
+	int e = 0;
+	while (u < 1.0) {
+		u *= 2.0;
+		e--;
+	}
+	double s = (u - 1.0) / (u + 1.0), s2 = s * s, term = s, sum = 0.0;
+	for (int k = 1; k < 40; k += 2) {
+		sum += term / k;
+		term *= s2;
+	}
+	return 2.0 * sum + e * 0.69314718055994530942;
+}
+
 /* Bytes to the next sample point: exponential with the chosen mean, so every byte
  * has the same chance and the sampling keeps no memory of the past. */
 static int64_t draw(struct engine_thread *t)
 {
 	double u = ((double)(next_random(t) >> 11) + 1.0) / 9007199254740993.0; /* (0, 1] */
-	double d = -log(u) * sample_mean;
+	double d = -ln_unit(u) * sample_mean;
 	return d < 1 ? 1 : d > 1e18 ? (int64_t)1e18 : (int64_t)d;
 }
 

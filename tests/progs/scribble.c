@@ -170,6 +170,10 @@ static void scribble_header(void)
 	field(HDR(sample_bytes));
 	field(HDR(launcher_pid));
 	field(HDR(nareas));
+	field(HDR(attached));
+	field(HDR(procs_busy));
+	field(HDR(areas_busy));
+	field(HDR(proc_pids[0]));
 }
 
 static void scribble_slot(void)
