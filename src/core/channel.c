@@ -13,22 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/proc.h"
+
 /* The start time of pid in clock ticks since boot (field 22 of /proc/PID/stat): with
  * the pid, it names one process for good. 0 or -1. */
 static int start_time(pid_t pid, unsigned long long *out)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
-	for (int field = 2; p && field < 22; field++)
+	char buf[1024];
+	const char *p = proc_stat_fields(pid, buf, sizeof(buf));
+	for (int field = 3; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
 	return p && sscanf(p, " %llu", out) == 1 ? 0 : -1;
 }

@@ -215,22 +215,28 @@ void proc_close(struct proc_handle *h)
 	h->status_fd = h->statm_fd = h->rollup_fd = h->clear_refs_fd = -1;
 }
 
+const char *proc_stat_fields(pid_t pid, char *buf, size_t cap)
+{
+	int fd = open_proc_file(pid, "stat", O_RDONLY);
+	if (fd < 0)
+		return NULL;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	const char *rp = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+	return rp ? rp + 1 : NULL;
+}
+
 /* ppid of pid from /proc/PID/stat, -1 when unreadable. */
 static pid_t read_ppid(pid_t pid)
 {
 	char buf[512];
-	int fd = open_proc_file(pid, "stat", O_RDONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *rp = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+	const char *f = proc_stat_fields(pid, buf, sizeof(buf));
 	int ppid;
 	char state;
-	if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2)
+	if (!f || sscanf(f, " %c %d", &state, &ppid) != 2)
 		return -1;
 	return ppid;
 }

@@ -70,4 +70,8 @@ pid_t proc_find_by_name(const char *name);
 /* Whether pid has ended but not been reaped (or is gone): it runs no more code. */
 int proc_is_zombie(pid_t pid);
 
+/* Reads /proc/PID/stat into buf and returns the text after the command name (from
+ * the state field on: field 3), or NULL when unreadable. Cannot overflow buf. */
+const char *proc_stat_fields(pid_t pid, char *buf, size_t cap);
+
 #endif
