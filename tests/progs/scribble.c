@@ -233,7 +233,7 @@ static void scribble_names(void)
 		ev->t_exit_ns = (int64_t)rnd();
 		ev->addr = rnd();
 		p->ev_head = idx + 1;
-		__atomic_store_n(&ev->seq, idx + 1, __ATOMIC_RELEASE);
+		atomic_store_explicit(&ev->seq, idx + 1, memory_order_release);
 	}
 	work();
 }
@@ -248,17 +248,17 @@ static void scribble_stack_ids(void)
 	static const uint32_t ids[] = {MPROF_STK_UNKNOWN, MPROF_STK_TABLE, MPROF_STK_TABLE + 1,
 				       0xFFFFFEu};
 	for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
-		uint64_t idx = __atomic_fetch_add(&a->head, 1, __ATOMIC_RELAXED);
+		uint64_t idx = atomic_fetch_add_explicit(&a->head, 1, memory_order_relaxed);
 		struct mprof_stk_event *e = &a->ring[idx % MPROF_STK_EVENTS];
 		uint64_t lap = idx / MPROF_STK_EVENTS;
-		for (int spin = 0; __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) != 2 * lap; spin++) {
+		for (int spin = 0; atomic_load_explicit(&e->seq, memory_order_acquire) != 2 * lap; spin++) {
 			if (spin > 2000)
 				return;
 			nap_ms(1);
 		}
 		e->ptr = 0x1000 * (k + 1);
 		e->word = (uint64_t)ids[k] << MPROF_STK_SIZE_BITS | (rnd() & 0xffffffffffULL);
-		__atomic_store_n(&e->seq, 2 * lap + 1, __ATOMIC_RELEASE);
+		atomic_store_explicit(&e->seq, 2 * lap + 1, memory_order_release);
 	}
 	work();
 }

@@ -80,8 +80,8 @@ static void allocators_are_known_by_name(void)
 	    "operator new(unsigned long, std::align_val_t)", "_Znwm", "strdup",
 	    "std::__new_allocator<char*>::allocate(unsigned long, void const*)",
 	    "__gnu_cxx::new_allocator<int>::allocate(unsigned long, void const*)",
-	    "std::allocator_traits<std::allocator<char*> >::allocate(std::allocator<char*>&, "
-	    "unsigned long)",
+	    ("std::allocator_traits<std::allocator<char*> >::allocate(std::allocator<char*>&, "
+	     "unsigned long)"),
 	    "std::_Vector_base<int, std::allocator<int> >::_M_allocate(unsigned long)",
 	    "PyMem_Malloc", "_PyObject_Malloc", "PyObject_Malloc"};
 	static const char *const no[] = {"main", "app::make_names(long)", "mallocate", "hold",
