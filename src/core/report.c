@@ -92,7 +92,8 @@ static int by_bytes(const void *x, const void *y)
 
 static void sort_tree(struct report_node *n)
 {
-	qsort(n->kids, n->nkids, sizeof(*n->kids), by_bytes);
+	if (n->nkids > 1) /* a leaf's kids may be NULL, which qsort must not get */
+		qsort(n->kids, n->nkids, sizeof(*n->kids), by_bytes);
 	for (size_t i = 0; i < n->nkids; i++)
 		sort_tree(&n->kids[i]);
 }

@@ -21,6 +21,11 @@ printf '#!/bin/sh\necho $$ >>"%s"\nexec "%s" "$@"\n' "$MPROF_PIDLOG" "$MPROF_REA
 chmod +x "$MPROF"
 export MPROF MPROF_REAL
 
+# Whether the mprof under test is the sanitizer build (make asan-test): its own
+# runtime changes what some checks measure (a forked child's RSS before its exec,
+# a second ASan runtime preloaded by the user).
+mprof_is_sanitized() { grep -q __asan_init "$MPROF_REAL" 2>/dev/null; }
+
 tap_line() { # ok|not ok, name, directive...
 	local name=${2//$'\n'/ }
 	tap_n=$((tap_n + 1))
