@@ -144,29 +144,7 @@ static void a_forged_ring_entry_closes_the_area(void)
 
 static void every_saved_channel_input_reads_cleanly(void)
 {
-	const char *dir = getenv("MPROF_TOP") ? getenv("MPROF_TOP") : ".";
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/tests/fuzz/channel", dir);
-	DIR *d = opendir(path);
-	CHECK(d != NULL);
-	int n = 0;
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char file[8192];
-		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
-		size_t len;
-		char *bytes = read_file(file, &len, NULL);
-		CHECK(bytes != NULL);
-		if (bytes)
-			LLVMFuzzerTestOneInput((const unsigned char *)bytes, len);
-		free(bytes);
-		n++;
-	}
-	if (d)
-		closedir(d);
-	CHECK(n >= 4);
+	CHECK(unit_replay_corpus("tests/fuzz/channel", LLVMFuzzerTestOneInput) >= 4);
 }
 
 int main(void)

@@ -2,8 +2,10 @@
 #ifndef MPROF_UNIT_H
 #define MPROF_UNIT_H
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_failed_checks;
@@ -57,6 +59,38 @@ static inline int unit_run(const char *file, const struct unit_test *tests)
 	}
 	printf("1..%d\n", n);
 	return any;
+}
+
+/* Feeds every file of the corpus folder <MPROF_TOP>/<rel> to fn (a libFuzzer entry
+ * point), through read(), failing a check when a file cannot be read. Returns how many
+ * files were fed. */
+static inline int unit_replay_corpus(const char *rel, int (*fn)(const unsigned char *, size_t))
+{
+	const char *top = getenv("MPROF_TOP") ? getenv("MPROF_TOP") : ".";
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", top, rel);
+	DIR *d = opendir(path);
+	CHECK(d != NULL);
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char file[8192];
+		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
+		FILE *f = fopen(file, "rb");
+		CHECK(f != NULL);
+		if (!f)
+			continue;
+		static unsigned char buf[1 << 22];
+		size_t len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		fn(buf, len);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
 }
 
 #endif
