@@ -76,7 +76,7 @@ check "100000 mprof_enter/leave in a tight loop lose none ($calls brackets, ${lo
 # A daemon (double fork, setsid) leaves the program's tree; it registered in the
 # channel, so -M follows it while the program runs, and a NOTE says it outlived it.
 dpid=$("$MPROF" run -q -M -o daemon.dat "$PROGS/daemon" 30 1.5 0.8 2>/dev/null)
-between "-M follows the daemon's memory" "$(awk -v p="$dpid" '$1 == "CHLD" && $2 == p && $3 > m { m = $3 } END { print m + 0 }' daemon.dat)" 25 200
+between "-M follows the daemon's memory" "$(awk -v p="$dpid" '($1 == "CHLD" || $1 == "CHLDMAX") && $2 == p && $3 > m { m = $3 } END { print m + 0 }' daemon.dat)" 25 200
 check "a NOTE says it was still running when the program ended" grep -q '^NOTE lost left_tree 1: ' daemon.dat
 while kill -0 "$dpid" 2>/dev/null; do sleep 0.1; done
 

@@ -17,6 +17,11 @@ int main(int argc, char **argv)
 	size_t mib = argc > 1 ? (size_t)atoi(argv[1]) : 30;
 	double life = argc > 2 ? atof(argv[2]) : 1.5;
 	double own = argc > 3 ? atof(argv[3]) : 0.8;
+	/* The program's own time starts once the daemon holds its memory: a slow
+	 * machine must not end the program before there is anything to see. */
+	int ready[2];
+	if (pipe(ready))
+		return 1;
 	pid_t first = fork();
 	if (first == 0) {
 		setsid();
@@ -25,6 +30,8 @@ int main(int argc, char **argv)
 			memset(p, 1, mib << 20);
 			printf("%d\n", (int)getpid());
 			fflush(stdout);
+			if (write(ready[1], "", 1) != 1)
+				_exit(1);
 			hold(life);
 			free(p);
 			_exit(0);
@@ -32,6 +39,10 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	waitpid(first, NULL, 0);
+	close(ready[1]);
+	char c;
+	if (read(ready[0], &c, 1) != 1)
+		return 1;
 	hold(own);
 	return 0;
 }
