@@ -51,10 +51,11 @@ size_t report_fit_label(const char *label, double box_px, double char_px, char *
 struct flame {
 	FILE *data, *script;
 	double total;
-	double plot_px;	  /* the plot area's width */
-	double char_px;	  /* a character's width, estimated from the font */
-	int label_rows;	  /* a row is tall enough for a line of text */
-	int labels, rows; /* labels written, rows drawn */
+	double plot_px;	    /* the plot area's width */
+	double char_px;	    /* a character's width, estimated from the font */
+	int label_rows;	    /* a row is tall enough for a line of text */
+	int labels, rows;   /* labels written, rows drawn */
+	const char *approx; /* "~" before estimates */
 };
 
 /* The terminal's font as pixels of o's size: PNG's sans 10 pt at 96 dpi, SVG's
@@ -127,11 +128,30 @@ static unsigned flame_colour(const struct report_node *n)
 
 /* ---- boxes and labels ---- */
 
+/* A box's figures after its name where the box has room for them: a picture
+ * has no tooltips. */
+static void flame_text(const struct flame *f, const struct report_node *n, double w, char *out,
+		       size_t size)
+{
+	char with[600], fig[32];
+	double b = n->bytes;
+	if (b >= 1024.0 * 1024)
+		snprintf(fig, sizeof(fig), "%.1f MiB", b / (1024.0 * 1024));
+	else
+		snprintf(fig, sizeof(fig), "%.1f KiB", b / 1024);
+	snprintf(with, sizeof(with), "%s (%s%s, %.0f%%)", n->label, f->approx, fig, 100 * w);
+	if (report_fit_label(with, w * f->plot_px, f->char_px, out, size) && !strcmp(out, with))
+		return;
+	report_fit_label(n->label, w * f->plot_px, f->char_px, out, size);
+}
+
 static void flame_label(struct flame *f, const struct report_node *n, double x, double w, int depth)
 {
-	char text[512];
-	if (!f->label_rows || f->labels >= 4000 ||
-	    !report_fit_label(n->label, w * f->plot_px, f->char_px, text, sizeof(text)))
+	char text[600];
+	if (!f->label_rows || f->labels >= 4000)
+		return;
+	flame_text(f, n, w, text, sizeof(text));
+	if (!text[0])
 		return;
 	char *q = gp_quote(text);
 	/* Left-aligned, a few pixels in, as flame graphs usually are. */
@@ -224,6 +244,7 @@ int report_flame_write(const struct report *r, struct plot_opts *o, const char *
 		return err_sys(e, saved, "cannot write in '%s'", dir);
 	}
 	f.total = r->tree.bytes;
+	f.approx = r->exact ? "" : "~";
 	flame_geometry(&f, o, tree_depth(&r->tree));
 	plot_terminal(f.script, o);
 	fprintf(f.script, "set encoding utf8\n");
