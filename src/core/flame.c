@@ -134,11 +134,7 @@ static void flame_text(const struct flame *f, const struct report_node *n, doubl
 		       size_t size)
 {
 	char with[600], fig[32];
-	double b = n->bytes;
-	if (b >= 1024.0 * 1024)
-		snprintf(fig, sizeof(fig), "%.1f MiB", b / (1024.0 * 1024));
-	else
-		snprintf(fig, sizeof(fig), "%.1f KiB", b / 1024);
+	report_size_text(n->bytes, fig, sizeof(fig));
 	snprintf(with, sizeof(with), "%s (%s%s, %.0f%%)", n->label, f->approx, fig, 100 * w);
 	if (report_fit_label(with, w * f->plot_px, f->char_px, out, size) && !strcmp(out, with))
 		return;
@@ -179,11 +175,7 @@ static void flame_node(struct flame *f, const struct report_node *n, double x, i
 static void flame_title(FILE *s, const struct report *r)
 {
 	char title[4400], size[32];
-	double b = r->tree.bytes;
-	if (b >= 1024.0 * 1024)
-		snprintf(size, sizeof(size), "%.1f MiB", b / (1024.0 * 1024));
-	else
-		snprintf(size, sizeof(size), "%.1f KiB", b / 1024);
+	report_size_text(r->tree.bytes, size, sizeof(size));
 	snprintf(title, sizeof(title), "%s (pid %d): where the %s comes from, %s%s%s", r->exe,
 		 r->pid,
 		 r->m == RM_PEAK   ? "heap at its peak"

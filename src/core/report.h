@@ -104,6 +104,9 @@ struct report {
 void report_build(const struct stk_data *d, size_t image, enum report_metric m, struct report *r);
 void report_release(struct report *r);
 
+/* bytes as every view writes them: "12 B", "3.4 KiB", "56.7 MiB", "1.23 GiB". Cannot fail. */
+void report_size_text(double bytes, char *out, size_t n);
+
 /* "at the heap peak", "still allocated at exit" or "allocated in all". */
 const char *report_metric_phrase(enum report_metric m);
 

@@ -36,7 +36,7 @@ static char *buf_done(struct buf *b)
 	return b->s;
 }
 
-static void size_text(double bytes, char *out, size_t n)
+void report_size_text(double bytes, char *out, size_t n)
 {
 	if (bytes >= 1024.0 * 1024 * 1024)
 		snprintf(out, n, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
@@ -60,7 +60,7 @@ static void text_sites(struct buf *b, const struct report *r, const struct repor
 	for (size_t i = 0; i < l->n && (!top || i < top); i++) {
 		const struct report_site *s = &l->v[i];
 		char size[32];
-		size_text(s->bytes, size, sizeof(size));
+		report_size_text(s->bytes, size, sizeof(size));
 		bprintf(b, "  %s%10s  %5.1f%%  %9.0f  %s\n", r->exact ? " " : "~", size, s->share,
 			s->blocks, s->label);
 	}
@@ -77,7 +77,7 @@ static void text_tree(struct buf *b, const struct report *r, const struct report
 		if (pct < min_pct)
 			continue;
 		char size[32];
-		size_text(k->bytes, size, sizeof(size));
+		report_size_text(k->bytes, size, sizeof(size));
 		bprintf(b, "  %s%10s %5.1f%%  %*s%s\n", r->exact ? "" : "~", size, pct, 2 * depth,
 			"", k->label);
 		text_tree(b, r, k, depth + 1, min_pct);
@@ -89,8 +89,8 @@ static void text_head(struct buf *b, const struct report *r, const char *path)
 {
 	const char *approx = r->exact ? "" : "~";
 	char peak[32], leak[32];
-	size_text(r->heap_peak, peak, sizeof(peak));
-	size_text(r->leaked, leak, sizeof(leak));
+	report_size_text(r->heap_peak, peak, sizeof(peak));
+	report_size_text(r->leaked, leak, sizeof(leak));
 	bprintf(b, "%s: process %d (%s)\n", path, r->pid, r->exe);
 	if (r->exact)
 		bprintf(b, "stacks of every allocation: figures are exact\n");
