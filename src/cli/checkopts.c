@@ -159,31 +159,20 @@ static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
 		return;
 	}
 	long image = stk_pick_image(&d, 0);
-	size_t count = 0, len = 0;
-	size_t *order = image < 0 ? NULL : report_sites(&d, (size_t)image, RM_LEAK, &count);
-	for (size_t i = 0; i < count && i < 3; i++) {
-		const struct stk_site *st = &d.sites[order[i]];
-		/* The innermost frame of the program's own code names the site. */
-		char buf[512], label[1024];
-		size_t k = stk_site_start(&d, st);
-		const char *name =
-		    st->nframes ? stk_fn_label(&d, st->frames[k], buf, sizeof(buf)) : "?";
-		const char *line = st->nframes ? d.fns[st->frames[k]].line : NULL;
-		stk_site_label(&d, st, 1, STK_LABEL_FULL, label, sizeof(label));
-		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s %s%.1f MiB",
-					i ? ", " : "; leaked by ", label, d.all ? "" : "~",
-					report_bytes(st, RM_LEAK) / 1048576);
+	if (image >= 0) {
+		struct report r;
+		report_build(&d, (size_t)image, RM_LEAK, &r);
+		char *note = report_leak_note(&r, 3);
+		snprintf(out, n, "%s", note);
+		free(note);
 		if (json_sites) {
-			cJSON *j = cJSON_CreateObject();
-			cJSON_AddStringToObject(j, "function", name);
-			if (line)
-				cJSON_AddStringToObject(j, "source", line);
-			cJSON_AddNumberToObject(j, "leaked_bytes", report_bytes(st, RM_LEAK));
-			cJSON_AddBoolToObject(j, "estimated", !d.all);
-			cJSON_AddItemToArray(json_sites, j);
+			cJSON *a = report_leak_json(&r, 3), *j;
+			while ((j = cJSON_DetachItemFromArray(a, 0)))
+				cJSON_AddItemToArray(json_sites, j);
+			cJSON_Delete(a);
 		}
+		report_release(&r);
 	}
-	free(order);
 	stk_data_release(&d);
 }
 

@@ -101,28 +101,17 @@ static int heap_note(const char *path, char *out, size_t n)
 	if (stk_read(path, &d, &e))
 		return -1;
 	long image = d.present ? stk_pick_image(&d, 0) : -1;
-	size_t count = 0;
-	size_t *order = image < 0 ? NULL : report_sites(&d, (size_t)image, RM_PEAK, &count);
-	int rc = count ? 0 : -1;
-	size_t len = (size_t)snprintf(out, n, "heap peak%s:", d.all ? "" : " (estimated)");
-	for (size_t i = 0; i < count && i < 3 && len < n; i++) {
-		const struct stk_site *st = &d.sites[order[i]];
-		char inner[512], c[512];
-		stk_site_label(&d, st, 1, STK_LABEL_SHORT, inner, sizeof(inner));
-		int shared = 0;
-		for (size_t k = 0; k < count && k < 3; k++)
-			if (k != i && !strcmp(stk_site_label(&d, &d.sites[order[k]], 1,
-							     STK_LABEL_SHORT, c, sizeof(c)),
-					      inner))
-				shared = 1;
-		if (shared)
-			stk_site_label(&d, st, 2, STK_LABEL_SHORT, inner, sizeof(inner));
-		double share =
-		    d.images[image].peak > 0 ? 100 * st->peak_b / d.images[image].peak : 0;
-		len += (size_t)snprintf(out + len, n - len, "%s %s %.0f%%", i ? "," : "", inner,
-					share);
+	char *note = NULL;
+	if (image >= 0) {
+		struct report r;
+		report_build(&d, (size_t)image, RM_PEAK, &r);
+		note = report_peak_note(&r);
+		report_release(&r);
 	}
-	free(order);
+	int rc = note ? 0 : -1;
+	if (note)
+		snprintf(out, n, "%s", note);
+	free(note);
 	stk_data_release(&d);
 	return rc;
 }

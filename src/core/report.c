@@ -1,5 +1,5 @@
-/* report.c - what 'mprof report' shows of allocation stacks: sites by memory, the call tree, folded
- * stacks, JSON, the flame chart. */
+/* report.c - the report as data: sites by memory, leaks, the call tree, modules without symbols
+ * (the views that render it are in report_text.c and flame.c). */
 #include "core/report.h"
 
 #include <errno.h>
@@ -72,7 +72,7 @@ size_t *report_sites(const struct stk_data *d, size_t image, enum report_metric 
 
 /* ---- the call tree ---- */
 
-static struct report_node *child(struct report_node *n, const char *label)
+static struct report_node *child(struct report_node *n, const char *label, enum stk_kind kind)
 {
 	for (size_t i = 0; i < n->nkids; i++)
 		if (!strcmp(n->kids[i].label, label))
@@ -81,6 +81,7 @@ static struct report_node *child(struct report_node *n, const char *label)
 	struct report_node *k = &n->kids[n->nkids++];
 	memset(k, 0, sizeof(*k));
 	k->label = xstrdup(label);
+	k->kind = kind;
 	return k;
 }
 
@@ -113,7 +114,8 @@ void report_tree(const struct stk_data *d, size_t image, enum report_metric m,
 		at->blocks += n;
 		for (size_t k = s->nframes; k-- > 0;) {
 			char buf[4096];
-			at = child(at, stk_fn_label(d, s->frames[k], buf, sizeof(buf)));
+			at = child(at, stk_fn_label(d, s->frames[k], buf, sizeof(buf)),
+				   d->fns[s->frames[k]].kind);
 			at->bytes += b;
 			at->blocks += n;
 		}
@@ -130,210 +132,142 @@ void report_tree_release(struct report_node *root)
 	memset(root, 0, sizeof(*root));
 }
 
-/* ---- folded stacks ---- */
-
-struct folded {
-	char *out;
-	size_t len, cap;
-	char path[8192];
-};
-
-/* Each node's own bytes (not its children's) on the path that leads to it. */
-static void fold(struct folded *f, const struct report_node *n, size_t at)
+int report_kind_is_python(enum stk_kind k)
 {
-	size_t start = at;
-	if (at && at < sizeof(f->path) - 1)
-		f->path[at++] = ';';
-	/* ';' separates frames and ' ' ends them in this format. */
-	for (const char *c = n->label; *c && at < sizeof(f->path) - 1; c++)
-		f->path[at++] = *c == ';' || *c == ' ' ? '_' : *c;
-	double own = n->bytes;
-	for (size_t i = 0; i < n->nkids; i++)
-		own -= n->kids[i].bytes;
-	if (own >= 0.5) {
-		xgrow((void **)&f->out, &f->cap, f->len + at + 32, 1);
-		memcpy(f->out + f->len, f->path, at);
-		f->len += at;
-		f->len += (size_t)sprintf(f->out + f->len, " %.0f\n", own);
-	}
-	for (size_t i = 0; i < n->nkids; i++)
-		fold(f, &n->kids[i], at);
-	(void)start;
+	/* Machine code is native or inlined; any other kind is an interpreter's frame
+	 * (the Python frames of docs/format.md's STKFRAME). */
+	return k != STK_NATIVE && k != STK_INLINED;
 }
 
-char *report_folded(const struct stk_data *d, size_t image, enum report_metric m)
+/* ---- the report as data ---- */
+
+/* The frame that names s (its first of the program's own code) as every view
+ * shows it alone: function, source and "f (file:line)". */
+static void name_site(const struct stk_data *d, struct report_site *rs)
 {
-	struct report_node root;
-	report_tree(d, image, m, &root);
-	struct folded f = {xmalloc(256), 0, 256, ""};
-	for (size_t i = 0; i < root.nkids; i++)
-		fold(&f, &root.kids[i], 0);
-	double own = root.bytes;
-	for (size_t i = 0; i < root.nkids; i++)
-		own -= root.kids[i].bytes;
-	if (own >= 0.5) {
-		xgrow((void **)&f.out, &f.cap, f.len + 48, 1);
-		f.len += (size_t)sprintf(f.out + f.len, "[unknown] %.0f\n", own);
+	const struct stk_site *s = rs->site;
+	char buf[4096];
+	if (!s->nframes) {
+		rs->function = xstrdup("?");
+		rs->source = NULL;
+	} else {
+		uint32_t f = s->frames[stk_site_start(d, s)];
+		rs->function = xstrdup(stk_fn_label(d, f, buf, sizeof(buf)));
+		rs->source = d->fns[f].line;
 	}
-	f.out[f.len] = '\0';
-	report_tree_release(&root);
-	return f.out;
+	rs->name = xstrdup(stk_site_label(d, s, 1, STK_LABEL_FULL, buf, sizeof(buf)));
+	rs->label = xstrdup(stk_site_label(d, s, 4, STK_LABEL_FULL, buf, sizeof(buf)));
 }
 
-/* ---- JSON ---- */
+/* A picture's names: the innermost function, with its caller where two of the
+ * first three sites would otherwise read the same. */
+static void brief_names(const struct stk_data *d, struct report_list *l)
+{
+	char buf[4096];
+	for (size_t i = 0; i < l->n; i++)
+		l->v[i].brief =
+		    xstrdup(stk_site_label(d, l->v[i].site, 1, STK_LABEL_SHORT, buf, sizeof(buf)));
+	int shared[3] = {0, 0, 0};
+	for (size_t i = 0; i < l->n && i < 3; i++)
+		for (size_t k = 0; k < l->n && k < 3; k++)
+			shared[i] |= k != i && !strcmp(l->v[k].brief, l->v[i].brief);
+	for (size_t i = 0; i < l->n && i < 3; i++) {
+		if (!shared[i])
+			continue;
+		stk_site_label(d, l->v[i].site, 2, STK_LABEL_SHORT, buf, sizeof(buf));
+		free(l->v[i].brief);
+		l->v[i].brief = xstrdup(buf);
+	}
+}
 
-cJSON *report_json(const struct stk_data *d, size_t image, enum report_metric m)
+static void list_build(const struct stk_data *d, size_t image, enum report_metric m,
+		       struct report_list *l)
+{
+	size_t *order = report_sites(d, image, m, &l->n);
+	l->m = m;
+	l->whole = report_whole(d, image, m);
+	l->v = xcalloc(l->n + 1, sizeof(*l->v));
+	for (size_t i = 0; i < l->n; i++) {
+		struct report_site *rs = &l->v[i];
+		rs->site = &d->sites[order[i]];
+		rs->bytes = report_bytes(rs->site, m);
+		rs->blocks = report_blocks(rs->site, m);
+		rs->share = l->whole > 0 ? 100 * rs->bytes / l->whole : 0;
+		name_site(d, rs);
+	}
+	brief_names(d, l);
+	free(order);
+}
+
+static void list_release(struct report_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].label);
+		free(l->v[i].name);
+		free(l->v[i].function);
+		free(l->v[i].brief);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void nosym_build(struct report *r)
+{
+	const struct stk_data *d = r->d;
+	uint32_t *unnamed = stk_unnamed_modules(d, r->image, &r->nnosym);
+	r->nosym = xcalloc(r->nnosym + 1, sizeof(*r->nosym));
+	for (size_t i = 0; i < r->nnosym; i++) {
+		struct report_module *mo = &r->nosym[i];
+		const char *pkg = d->packages ? d->packages[unnamed[i]] : NULL;
+		char buf[1024];
+		mo->path = d->modules[unnamed[i]];
+		mo->base = strrchr(mo->path, '/') ? strrchr(mo->path, '/') + 1 : mo->path;
+		if (pkg && strcmp(pkg, "-"))
+			snprintf(buf, sizeof(buf),
+				 "install %s-dbgsym (Debian's debug archive) or %s-dbg", pkg, pkg);
+		else
+			snprintf(buf, sizeof(buf),
+				 "build it with -g, or keep its symbols (do not strip it)");
+		mo->advice = xstrdup(buf);
+	}
+	free(unnamed);
+}
+
+void report_build(const struct stk_data *d, size_t image, enum report_metric m, struct report *r)
 {
 	const struct stk_image *im = &d->images[image];
-	cJSON *root = cJSON_CreateObject();
-	cJSON_AddNumberToObject(root, "version", 1);
-	cJSON_AddStringToObject(root, "mode", d->all ? "all" : "sample");
-	cJSON_AddBoolToObject(root, "estimated", !d->all);
-	if (!d->all)
-		cJSON_AddNumberToObject(root, "sample_bytes", (double)d->sample_bytes);
-	cJSON_AddStringToObject(root, "sort", report_metric_name(m));
-	cJSON *img = cJSON_AddObjectToObject(root, "process");
-	cJSON_AddNumberToObject(img, "pid", im->pid);
-	cJSON_AddStringToObject(img, "exe", im->exe);
-	cJSON_AddNumberToObject(img, "heap_peak_bytes", im->peak);
-	cJSON_AddNumberToObject(img, "leaked_bytes", im->leak);
-	cJSON_AddNumberToObject(img, "allocations_recorded", (double)im->allocs);
-	cJSON_AddNumberToObject(img, "allocations_without_stack", (double)im->lost);
-	cJSON *sites = cJSON_AddArrayToObject(root, "sites");
-	size_t n;
-	size_t *order = report_sites(d, image, m, &n);
-	for (size_t i = 0; i < n; i++) {
-		const struct stk_site *s = &d->sites[order[i]];
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "peak_bytes", s->peak_b);
-		cJSON_AddNumberToObject(o, "peak_blocks", s->peak_n);
-		cJSON_AddNumberToObject(o, "leaked_bytes", s->leak_b);
-		cJSON_AddNumberToObject(o, "leaked_blocks", s->leak_n);
-		cJSON_AddNumberToObject(o, "allocated_bytes", s->total_b);
-		cJSON_AddNumberToObject(o, "allocations", s->total_n);
-		cJSON *frames = cJSON_AddArrayToObject(o, "frames");
-		for (size_t k = 0; k < s->nframes; k++) {
-			const struct stk_fn *fn = &d->fns[s->frames[k]];
-			cJSON *f = cJSON_CreateObject();
-			cJSON_AddStringToObject(f, "function", fn->name);
-			if (fn->kind == STK_INLINED)
-				cJSON_AddBoolToObject(f, "inlined", 1);
-			if (fn->module)
-				cJSON_AddStringToObject(f, "module", d->modules[fn->module]);
-			else
-				cJSON_AddNullToObject(f, "module");
-			char off[32];
-			snprintf(off, sizeof(off), "0x%llx", (unsigned long long)fn->vaddr);
-			cJSON_AddStringToObject(f, "offset", off);
-			if (fn->line)
-				cJSON_AddStringToObject(f, "source", fn->line);
-			cJSON_AddItemToArray(frames, f);
-		}
-		cJSON_AddItemToArray(sites, o);
-	}
-	free(order);
-	return root;
+	memset(r, 0, sizeof(*r));
+	r->d = d;
+	r->image = image;
+	r->m = m;
+	r->exact = d->all;
+	r->sample_bytes = (unsigned long long)d->sample_bytes;
+	r->pid = im->pid;
+	r->exe = im->exe;
+	r->heap_peak = im->peak;
+	r->leaked = im->leak;
+	r->allocs = (unsigned long long)im->allocs;
+	r->lost = (unsigned long long)im->lost;
+	list_build(d, image, m, &r->sites);
+	list_build(d, image, RM_LEAK, &r->leaks);
+	report_tree(d, image, m, &r->tree);
+	nosym_build(r);
 }
 
-/* ---- the flame chart ---- */
-
-struct flame {
-	FILE *data, *script;
-	double total;
-	int width, labels, maxdepth;
-};
-
-static unsigned warm_color(const char *label)
+void report_release(struct report *r)
 {
-	unsigned h = 2166136261u;
-	for (const char *c = label; *c; c++)
-		h = (h ^ (unsigned char)*c) * 16777619u;
-	unsigned r = 205 + h % 50, g = 80 + (h >> 8) % 130, b = 30 + (h >> 16) % 50;
-	return r << 16 | g << 8 | b;
+	list_release(&r->sites);
+	list_release(&r->leaks);
+	report_tree_release(&r->tree);
+	for (size_t i = 0; i < r->nnosym; i++)
+		free(r->nosym[i].advice);
+	free(r->nosym);
+	memset(r, 0, sizeof(*r));
 }
 
-static void flame_node(struct flame *f, const struct report_node *n, double x, int depth)
+const char *report_metric_phrase(enum report_metric m)
 {
-	double w = n->bytes / f->total;
-	if (w <= 0)
-		return;
-	if (depth > f->maxdepth)
-		f->maxdepth = depth;
-	fprintf(f->data, "%.9f %.3f %.9f %.9f %.3f %.3f %u\n", x + w / 2, depth + 0.5, x, x + w,
-		depth + 0.04, depth + 0.96, warm_color(n->label));
-	double px = w * f->width * 0.9;
-	size_t fits = px > 14 ? (size_t)((px - 8) / 7) : 0;
-	if (fits >= 3 && f->labels < 400) {
-		char text[160];
-		snprintf(text, sizeof(text), "%s", n->label);
-		if (strlen(text) > fits) {
-			text[fits > 2 ? fits - 2 : 0] = '\0';
-			strcat(text, "..");
-		}
-		char *q = gp_quote(text);
-		fprintf(f->script, "set label %d %s at %.9f, %.3f center front\n", 1 + f->labels++,
-			q, x + w / 2, depth + 0.5);
-		free(q);
-	}
-	for (size_t i = 0; i < n->nkids; i++) {
-		flame_node(f, &n->kids[i], x, depth + 1);
-		x += n->kids[i].bytes / f->total;
-	}
-}
-
-int report_flame_write(const struct stk_data *d, size_t image, enum report_metric m,
-		       const struct plot_opts *o, const char *title, const char *dir, struct err *e)
-{
-	struct report_node root;
-	report_tree(d, image, m, &root);
-	if (root.bytes <= 0) {
-		report_tree_release(&root);
-		return err_set(e, "no memory to draw: no site holds bytes under '%s'",
-			       report_metric_name(m));
-	}
-	char spath[4096], dpath[4096];
-	snprintf(spath, sizeof(spath), "%s/flame.gp", dir);
-	snprintf(dpath, sizeof(dpath), "%s/flame.dat", dir);
-	struct flame f = {fopen(dpath, "w"), fopen(spath, "w"), root.bytes, o->width, 0, 0};
-	if (!f.data || !f.script) {
-		int saved = errno;
-		if (f.data)
-			fclose(f.data);
-		if (f.script)
-			fclose(f.script);
-		report_tree_release(&root);
-		return err_sys(e, saved, "cannot write in '%s'", dir);
-	}
-	plot_terminal(f.script, o);
-	char *qt = gp_quote(title);
-	fprintf(f.script, "set title %s\n", qt);
-	free(qt);
-	/* The root is the whole heap: its children start at depth 0. */
-	double x = 0;
-	for (size_t i = 0; i < root.nkids; i++) {
-		flame_node(&f, &root.kids[i], x, 0);
-		x += root.kids[i].bytes / f.total;
-	}
-	char *qd = gp_quote(dpath);
-	fprintf(f.script,
-		"unset key\nset border 1 lc rgb '#404040'\nset xrange [0:1]\nset yrange [0:%d]\n"
-		"set xtics ('0%%%%' 0, '25%%%%' 0.25, '50%%%%' 0.5, '75%%%%' 0.75, '100%%%%' 1) "
-		"nomirror\n"
-		"unset ytics\nset xlabel 'share of the %s'\nset lmargin 2\nset rmargin 2\n"
-		"plot %s using 1:2:3:4:5:6:7 with boxxyerror fs solid 0.9 border lc rgb '#ffffff' "
-		"lc rgb variable notitle\n",
-		f.maxdepth + 1,
-		m == RM_PEAK   ? "heap at its peak"
-		: m == RM_LEAK ? "memory leaked at exit"
-			       : "bytes allocated",
-		qd);
-	free(qd);
-	int bad = plot_fclose(f.data);
-	int saved = bad ? errno : 0;
-	if (plot_fclose(f.script) && !bad)
-		bad = 1, saved = errno;
-	report_tree_release(&root);
-	if (bad)
-		return err_sys(e, saved, "cannot write in '%s'", dir);
-	return 0;
+	return m == RM_PEAK   ? "at the heap peak"
+	       : m == RM_LEAK ? "still allocated at exit"
+			      : "allocated in all";
 }

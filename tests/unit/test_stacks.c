@@ -92,11 +92,14 @@ static void sites_tree_and_folded_agree(void)
 	CHECK_NEAR(root.kids[0].bytes, 2900, 1e-9);
 	CHECK_STR(root.kids[0].kids[0].label, "big");
 	report_tree_release(&root);
-	char *f = report_folded(&d, 0, RM_PEAK);
+	struct report r;
+	report_build(&d, 0, RM_PEAK, &r);
+	char *f = report_folded(&r);
 	CHECK(strstr(f, "main;big;hold 2000\n") != NULL);
 	CHECK(strstr(f, "main;small 900\n") != NULL);
 	CHECK(strstr(f, "0x7f0000001000 100\n") != NULL);
 	free(f);
+	report_release(&r);
 	stk_data_release(&d);
 }
 
