@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
-#define MPROF_CHANNEL_VERSION 5u
+#define MPROF_CHANNEL_VERSION 6u
 #define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
 
 #define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
@@ -124,10 +124,9 @@ struct mprof_proc {
 	 * INT64_MAX): kept by the same protocol as heap_peak, through the cells' lo. */
 	_Atomic int64_t heap_low;
 	_Alignas(64) _Atomic uint64_t mmap_live; /* anonymous mmap bytes the program holds */
-	_Atomic uint64_t mmap_peak;
-	_Atomic uint64_t ev_head;    /* events ever reserved */
-	_Atomic uint64_t ev_dropped; /* events lost because the ring was full */
-	_Atomic uint64_t ev_tail;    /* events the launcher has consumed */
+	_Atomic uint64_t ev_head;		 /* events ever reserved */
+	_Atomic uint64_t ev_dropped;		 /* events lost because the ring was full */
+	_Atomic uint64_t ev_tail;		 /* events the launcher has consumed */
 	struct mprof_cell cells[MPROF_MAX_CELLS];
 	struct mprof_event ring[MPROF_RING_EVENTS];
 };

@@ -63,7 +63,6 @@ static void reset_slot_counters(struct mprof_proc *p)
 	atomic_store(&p->heap_peak, 0);
 	atomic_store(&p->heap_low, INT64_MAX);
 	atomic_store(&p->mmap_live, 0);
-	atomic_store(&p->mmap_peak, 0);
 }
 
 /* Marks p as this image's (see image_at in channel.h). */
@@ -431,10 +430,7 @@ static size_t round_page(size_t n)
 static void mmap_live_add(int64_t d)
 {
 	struct mprof_proc *p = engine_proc;
-	uint64_t now = atomic_fetch_add(&p->mmap_live, (uint64_t)d) + (uint64_t)d;
-	uint64_t peak = atomic_load(&p->mmap_peak);
-	while (now > peak && !atomic_compare_exchange_weak(&p->mmap_peak, &peak, now))
-		;
+	atomic_fetch_add(&p->mmap_live, (uint64_t)d);
 }
 
 static int map_insert(uintptr_t a, size_t len)
