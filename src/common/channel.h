@@ -203,7 +203,7 @@ struct mprof_stk_area {
 	uint32_t proc_index;   /* the owner's process slot */
 	uint32_t generation;   /* that slot's generation when claimed: an exec ends the area */
 	_Atomic uint32_t dead; /* the owner stopped recording: the launcher did not keep up */
-	_Atomic uint32_t seen; /* the launcher has read the owner's executable and mappings */
+	uint32_t pad_;
 	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
 	_Alignas(64) _Atomic uint64_t head; /* events reserved by the owner's threads */
 	_Atomic uint32_t nmodules;	    /* modules[0, nmodules) are written (release) */

@@ -325,7 +325,6 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 		im->exe = xstrdup("?");
 	if (!strcmp(im->exe, "?"))
 		s->unnamed++;
-	atomic_store_explicit(&a->seen, 1, memory_order_release); /* its owner may go on */
 	return im;
 }
 
