@@ -65,7 +65,7 @@ static void reset_slot_counters(struct mprof_proc *p)
 	atomic_store(&p->mmap_live, 0);
 }
 
-/* Marks p as this image's (see image_at in channel.h). */
+/* Marks p as this image's (see image_at in chanlayout.h). */
 static void set_image(struct mprof_proc *p)
 {
 	uint64_t at = (uint64_t)getauxval(AT_RANDOM), bytes = 0;
@@ -373,7 +373,7 @@ void engine_init(void)
 			if (m != MAP_FAILED) {
 				chan = m;
 				atomic_fetch_add(&chan->attached,
-						 1); /* before any read: channel.h */
+						 1); /* before any read: chanlayout.h */
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-/* channel.h - layout of the shared-memory channel between libmprof.so and the launcher.
+/* chanlayout.h - layout of the shared-memory channel between libmprof.so and the launcher.
  *
  * The launcher creates a private shared-memory file (a sealed memfd reached as
  * /proc/<launcher>/fd/<n>; path in env MPROF_CHANNEL), sizes it and maps it. Every
@@ -9,8 +9,8 @@
  * launcher sums the cells. Nothing in here is a pointer: both sides map the file
  * at different addresses.
  */
-#ifndef MPROF_CHANNEL_H
-#define MPROF_CHANNEL_H
+#ifndef MPROF_CHANLAYOUT_H
+#define MPROF_CHANLAYOUT_H
 
 #include <stdatomic.h>
 #include <stdint.h>
