@@ -117,7 +117,7 @@ $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
 	$(Q)$(CC) -std=gnu11 -O0 -g -Iinclude -pthread -o $@ $< $(PROG_FLAGS_$*)
 
 # scribble writes the channel's fields by their offsets: rebuilt with the layout.
-$(BUILD)/progs/scribble: src/common/channel.h
+$(BUILD)/progs/scribble: src/common/chanlayout.h
 
 $(BUILD)/progs/%: tests/progs/%.cc
 	@mkdir -p $(@D)
@@ -184,7 +184,7 @@ fuzz:
 
 # libFuzzer on the launcher's channel reader: bytes the program writes into the shared
 # mapping; found inputs go to tests/fuzz/channel, replayed by make test.
-FUZZ_CHANNEL_SRC := tests/fuzz/fuzz_channel.c src/core/channel.c src/core/stacks.c \
+FUZZ_CHANNEL_SRC := tests/fuzz/fuzz_channel.c src/core/chanread.c src/core/stacks.c \
 	src/core/symbols.c src/core/dat.c src/core/units.c src/core/util.c
 fuzz-channel:
 	@mkdir -p build-fuzz/channel-corpus tests/fuzz/channel
