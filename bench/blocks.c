@@ -1,4 +1,4 @@
-/* blocks.c - allocates argv[1] 16-byte blocks and holds them, waits argv[2] seconds (default 1) for the profiler to catch up, then prints its parent's (mprof run's) maximum RSS in KiB from /proc, or - when the parent is not mprof. */
+/* blocks.c - allocates argv[1] 16-byte blocks and holds them, waits argv[2] seconds (default 1) for the profiler to catch up, then prints the maximum RSS in KiB of the mprof process above it (its parent, mprof run) from /proc, or - when there is none. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +18,27 @@ int main(int argc, char **argv)
 	struct timespec ts = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
 	nanosleep(&ts, NULL);
 
-	char path[64], line[256], comm[64] = "";
-	snprintf(path, sizeof path, "/proc/%d/comm", (int)getppid());
-	FILE *f = fopen(path, "r");
-	if (f) {
-		if (!fgets(comm, sizeof comm, f))
-			comm[0] = 0;
-		fclose(f);
-	}
+	/* mprof run is the parent; look a few levels up in case a launcher sits between */
+	char path[64], line[256];
 	long hwm = -1;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)getppid());
-	if (strncmp(comm, "mprof", 5) == 0 && (f = fopen(path, "r"))) {
-		while (fgets(line, sizeof line, f))
-			if (sscanf(line, "VmHWM: %ld", &hwm) == 1)
-				break;
+	int pid = (int)getppid();
+	for (int up = 0; up < 4 && pid > 1 && hwm < 0; up++) {
+		char comm[64] = "";
+		int ppid = 0;
+		snprintf(path, sizeof path, "/proc/%d/status", pid);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			break;
+		long h = -1;
+		while (fgets(line, sizeof line, f)) {
+			sscanf(line, "Name: %63s", comm);
+			sscanf(line, "PPid: %d", &ppid);
+			sscanf(line, "VmHWM: %ld", &h);
+		}
 		fclose(f);
+		if (strncmp(comm, "mprof", 5) == 0)
+			hwm = h;
+		pid = ppid;
 	}
 	if (hwm < 0)
 		puts("-");
