@@ -144,8 +144,15 @@ check-build: all $(UNIT_BIN) $(PROG_BIN)
 test: check-build
 	@tests/run
 
-bench: all $(BUILD)/bench/malloc_loop
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
+
+# make bench: overhead and speed ratios, then the scale section (bench/scale);
+# make bench-scale: the scale section alone (BENCH_BIG=1 adds the largest sizes).
+bench: all $(BENCH_BIN)
 	@bench/run
+
+bench-scale: all $(BENCH_BIN)
+	@bench/scale
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
@@ -213,6 +220,6 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
-.PHONY: asan-test fuzz fuzz-channel all example test bench install uninstall asan format format-check clean check-build
+.PHONY: asan-test fuzz fuzz-channel all example test bench bench-scale install uninstall asan format format-check clean check-build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
