@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cmds.h"
+#include "cli/htmlout.h"
 #include "cli/opts.h"
 #include "cli/render.h"
 #include "core/report.h"
@@ -30,7 +31,8 @@ static const struct opt opts[] = {
     OPT_VALUE(0, "pid", O_PID, "PID", "the process (default: the one with the largest heap peak)"),
     OPT_FLAG(0, "folded", O_FOLDED, "collapsed stacks for flame-graph tools, on stdout"),
     OPT_FLAG(0, "json", O_JSON, "the sites and their frames as JSON (keys: json.md)"),
-    OPT_VALUE('o', "output", O_OUT, "FILE", "a flame chart: .png, .svg or .pdf"),
+    OPT_VALUE('o', "output", O_OUT, "FILE",
+	      "a flame chart: .png, .svg or .pdf; .html: the interactive page (as plot -o)"),
     OPT_VALUE(0, "size", O_SIZE, "WxH",
 	      "the chart's size in pixels (default 1260x540; needs --output)"),
     OPT_HELP(O_HELP),
@@ -241,9 +243,9 @@ int cmd_report(int argc, char **argv)
 			break;
 		case O_OUT:
 			out = st.arg;
-			if (plot_format_of(out, &po.format)) {
-				report("--output: '%s' has an unknown extension; use .png, .svg or "
-				       ".pdf",
+			if (!html_is_page(out) && plot_format_of(out, &po.format)) {
+				report("--output: '%s' has an unknown extension; use .png, .svg, "
+				       ".pdf or .html",
 				       out);
 				return EXIT_USAGE;
 			}
@@ -274,6 +276,19 @@ int cmd_report(int argc, char **argv)
 	int n;
 	if (resolve_recordings(words, nwords, &paths, &n))
 		return EXIT_FAIL;
+	if (out && html_is_page(out)) {
+		/* the same page as plot's: it shows what the recording has */
+		int page_rc = EXIT_USAGE;
+		if (sized || folded || json || pid || v.m != RM_PEAK)
+			report(
+			    "report: '%s' is the whole page: --size, --folded, --json, --pid and "
+			    "--sort do not apply",
+			    out);
+		else
+			page_rc = html_output(paths[0], out, NULL);
+		profiles_free_paths(paths, n);
+		return page_rc;
+	}
 	struct stk_data d;
 	struct err e;
 	int rc = EXIT_FAIL;
