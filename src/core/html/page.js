@@ -277,14 +277,23 @@
     var stRows = ST.t.map(function (t, i) {
       return [t].concat(ST.v.map(function (s) { return s[i] / 1048576; }));
     });
+    var stColours = ST.names.map(function (n, i) {
+      return 'hsl(' + Math.round(i * 360 / ST.names.length) + ',60%,55%)';
+    });
     new Dygraph(stDiv, stRows, {
-      labels: ['time'].concat(ST.names), stackedGraph: true, fillGraph: true, legend: 'never',
+      labels: ['time'].concat(ST.names), colors: stColours, stackedGraph: true, fillGraph: true, legend: 'never',
       xlabel: 'seconds', ylabel: 'MiB live', includeZero: true, fillAlpha: 0.6,
       highlightCallback: function (ev, x, pts) {
         stHover.textContent = 't = ' + secs(x) + '\n' + pts.slice().reverse().map(function (p) {
           return p.name + ': ' + mib(p.yval);
         }).join('\n');
       },
+    });
+    var stKey = el('div', 'bar', null, stBox);
+    stKey.id = 'sitekey';
+    ST.names.forEach(function (n, i) {
+      el('span', 'legend-key', null, stKey).style.background = stColours[i];
+      el('span', null, n, stKey);
     });
     el('div', 'sub', 'The live bytes of the largest allocation sites, sampled during the run' +
        ' (at most every ' + secs(ST.interval) + ').', stBox);
