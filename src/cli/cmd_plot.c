@@ -203,7 +203,8 @@ int cmd_plot(int argc, char **argv)
 		goto done;
 	}
 	if (out && plot_format_of(out, &o.format)) {
-		report("--output: '%s' has an unknown extension; use .png, .svg, .pdf or .html",
+		report("--output: '%s' has an unknown extension; use .png, .svg or .pdf (pictures) "
+		       "or .html (a page)",
 		       out);
 		goto done;
 	}

@@ -244,8 +244,8 @@ int cmd_report(int argc, char **argv)
 		case O_OUT:
 			out = st.arg;
 			if (!html_is_page(out) && plot_format_of(out, &po.format)) {
-				report("--output: '%s' has an unknown extension; use .png, .svg, "
-				       ".pdf or .html",
+				report("--output: '%s' has an unknown extension; use .png, .svg or "
+				       ".pdf (pictures) or .html (a page)",
 				       out);
 				return EXIT_USAGE;
 			}

@@ -8,8 +8,8 @@
 #include "core/summary.h"
 
 /* The pyramid's levels hold at most this many buckets together (about 40 bytes each
- * in the page: a 300,000-sample recording stays far below 4 MB). */
-#define PYRAMID_BUDGET 90000
+ * in the page: a 300,000-sample recording gives about 3.2 MB). */
+#define PYRAMID_BUDGET 70000
 #define PYRAMID_FIRST 1000 /* buckets of the coarsest level; each next has 4 times more */
 #define CHILD_LINES 4	   /* the largest children drawn alone; the rest as one series */
 #define SPANS_MAX 20000	   /* brackets drawn (the longest); more are counted */

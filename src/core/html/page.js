@@ -214,6 +214,8 @@
     strokeWidth: 1.5,
     legend: 'never',
     showRangeSelector: true,
+    /* with a range selector, dygraphs makes a drag pan; keep drag-to-zoom, shift+drag pans */
+    interactionModel: Dygraph.defaultInteractionModel,
     rangeSelectorHeight: 36,
     xlabel: 'seconds',
     ylabel: 'MiB',
