@@ -10,7 +10,7 @@
 /* The pyramid's levels hold at most this many buckets together (about 40 bytes each
  * in the page: a 300,000-sample recording gives about 3.2 MB). */
 #define PYRAMID_BUDGET 70000
-#define PYRAMID_FIRST 1000 /* buckets of the coarsest level; each next has 4 times more */
+#define PYRAMID_FIRST 1000 /* about the coarsest level's buckets; each next has 4 times more */
 #define CHILD_LINES 4	   /* the largest children drawn alone; the rest as one series */
 #define SPANS_MAX 20000	   /* brackets drawn (the longest); more are counted */
 #define GCS_MAX 20000
@@ -171,19 +171,20 @@ static cJSON *series(const struct dat_recording *r, double t0, double t_end)
 	size_t points = r->mem.n + r->heap.n;
 	for (size_t k = 0; k < r->nchildren; k++)
 		points += r->children[k].mem.n;
+	/* The finest level as fine as the budget allows (a bucket per sample when the
+	 * recording is short), then each coarser one a quarter of it, down to about
+	 * PYRAMID_FIRST buckets: the overview. */
+	size_t sizes[32], nsizes = 0;
+	size_t nb = 4 * points < PYRAMID_BUDGET * 3 / 4 ? 4 * points : PYRAMID_BUDGET * 3 / 4;
+	for (; nsizes < 32; nb /= 4) {
+		sizes[nsizes++] = nb ? nb : 1;
+		if (nb <= PYRAMID_FIRST)
+			break;
+	}
 	cJSON *levels = cJSON_AddArrayToObject(o, "levels");
-	size_t total = 0;
-	for (size_t nb = PYRAMID_FIRST;; nb *= 4) {
+	for (size_t k = nsizes; k-- > 0;) {
 		size_t used;
-		cJSON *l = level(&p, nb, &used);
-		if (total && total + used > PYRAMID_BUDGET) {
-			cJSON_Delete(l);
-			break;
-		}
-		cJSON_AddItemToArray(levels, l);
-		total += used;
-		if (nb >= 4 * points)
-			break;
+		cJSON_AddItemToArray(levels, level(&p, sizes[k], &used));
 	}
 	free(p.child_order);
 	return o;

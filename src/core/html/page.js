@@ -156,20 +156,23 @@
       }
     });
     ctx.globalAlpha = 1;
+    /* every collection a tick on the axis; the ones that matter (generation 2, or
+     * 1 MiB freed) a dashed line across */
     gcs.forEach(function (c) {
       if (c[0] < r[0] || c[0] > r[1]) return;
-      var x = g.toDomXCoord(c[0]);
-      ctx.strokeStyle = c[2] === 2 ? '#c00' : '#e88';
-      ctx.setLineDash([3, 3]);
-      ctx.beginPath();
-      ctx.moveTo(x, area.y + lanes * LANE);
-      ctx.lineTo(x, area.y + area.h);
-      ctx.stroke();
-      ctx.fillStyle = ctx.strokeStyle;
+      var x = g.toDomXCoord(c[0]), big = c[2] >= 2 || c[4] >= 1;
+      ctx.strokeStyle = ctx.fillStyle = big ? '#c00' : '#e99';
+      if (big) {
+        ctx.setLineDash([3, 3]);
+        ctx.beginPath();
+        ctx.moveTo(x, area.y + lanes * LANE);
+        ctx.lineTo(x, area.y + area.h);
+        ctx.stroke();
+      }
       ctx.beginPath();
       ctx.moveTo(x - 4, area.y + area.h);
       ctx.lineTo(x + 4, area.y + area.h);
-      ctx.lineTo(x, area.y + area.h - 7);
+      ctx.lineTo(x, area.y + area.h - (big ? 9 : 5));
       ctx.fill();
     });
     ctx.restore();
@@ -261,7 +264,7 @@
   if (spans.list.length)
     el('span', 'sub', '\u00a0\u00a0shaded spans: brackets (FUNC), hover for their figures' +
        (spans.left_out ? '; ' + spans.left_out + ' shorter brackets left out' : ''), keyBar);
-  if (gcs.length) el('span', 'sub', '\u00a0\u00a0dashed red: cycle collections (GC)', keyBar);
+  if (gcs.length) el('span', 'sub', '\u00a0\u00a0red marks: cycle collections (GC); dashed: generation 2 or 1 MiB freed', keyBar);
   if (!hasHeap)
     missing(memBox, 'No heap series: ' + (hd.heap_note || 'the allocation hooks did not report ' +
             '(a static program, or a recording of the original mprof)') + '.');
@@ -422,7 +425,7 @@
 
   /* ---- tables ---- */
   function table(parent, id, cols, data) {
-    var t = el('table', 't', null, parent);
+    var t = el('table', 't', null, el('div', 'scroll', null, parent));
     t.id = id;
     var tr = el('tr', null, null, el('thead', null, null, t));
     var body = el('tbody', null, null, t);
