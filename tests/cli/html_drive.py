@@ -13,6 +13,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 
+SHOTS = os.environ.get("HTML_DRIVE_SHOTS")  # a directory: screenshots of each step, to look at
+
+
+def shot(d, name):
+    if SHOTS:
+        d.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
 def fail(msg):
     print("html_drive: " + msg)
     sys.exit(1)
@@ -84,6 +92,7 @@ def main():
         if not (a0 < b0 < b1 < a1) or (b1 - b0) > 0.6 * (a1 - a0):
             fail("zoom: range %s -> %s" % ((a0, a1), (b0, b1)))
         print("zoom: %.3f-%.3f s -> %.3f-%.3f s" % (a0, a1, b0, b1))
+        shot(d, "zoomed")
         d.find_element(By.XPATH, "//div[@id='memory' or true()]//button[text()='reset zoom']").click()
         wait("the reset range", lambda: rng(chart) == (a0, a1))
 
@@ -101,6 +110,8 @@ def main():
         share = float(d.find_element(By.ID, "flame-peak-found").get_attribute("data-share"))
         if not 90 <= share <= 100:
             fail("search share %.2f%%" % share)
+        d.execute_script("arguments[0].scrollIntoView()", flame)
+        shot(d, "search")
         print("search: %d frames %s, %.1f%% of the heap peak" % (len(names), names, share))
         search.send_keys(Keys.CONTROL, "a")
         search.send_keys(Keys.DELETE)
@@ -116,6 +127,7 @@ def main():
             fail("flame click: hold_big %d px -> %d px of %d" % (w0, frame.size["width"], flame.size["width"]))
         if flame.find_elements(By.CSS_SELECTOR, ".fr[data-name='hold_mid']"):
             fail("flame click: hold_mid still shown")
+        shot(d, "flame-click")
         print("flame click: hold_big %d px -> %d px" % (w0, frame.size["width"]))
         errors(d)
 
@@ -125,6 +137,7 @@ def main():
         a0, a1 = rng(chart)
         drag_zoom(d, chart, 0.4, 0.6)
         wait("a finer level", lambda: int(chart.get_attribute("data-level")) > 0)
+        shot(d, "big-zoomed")
         print("big: zoomed to %s, level %s" % (chart.get_attribute("data-range"), chart.get_attribute("data-level")))
         errors(d)
     finally:
