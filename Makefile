@@ -116,6 +116,9 @@ $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
 	@echo "  PROG    $@"
 	$(Q)$(CC) -std=gnu11 -O0 -g -Iinclude -pthread -o $@ $< $(PROG_FLAGS_$*)
 
+# The HTML page's script and style are built into mprof (core/html_assets.c).
+$(BUILD)/src/core/html_assets.o: $(wildcard src/core/html/*)
+
 # scribble writes the channel's fields by their offsets: rebuilt with the layout.
 $(BUILD)/progs/scribble: src/common/chanlayout.h
 

@@ -3,11 +3,14 @@
 # Idempotent: packages already installed are left alone. Usage: scripts/install-deps.sh [build|test|bench]
 set -eu
 what=${1:-test}
-build="build-essential pkg-config libunwind-dev libcjson-dev libdw-dev gnuplot-nox"
+# libjs-dygraphs: the charting library that 'plot -o x.html' inlines into the page.
+build="build-essential pkg-config libunwind-dev libcjson-dev libdw-dev gnuplot-nox libjs-dygraphs"
 test="$build clang clang-format perl git python3 python3-numpy python3-memory-profiler python3-matplotlib jq file procps"
 # Programs that must not break under mprof (tests/cli/t_programs.sh): other allocators, a
 # program linked with jemalloc, AddressSanitizer's runtime.
 test="$test libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0 redis-server libasan8"
+# The HTML page checked in a real browser (tests/cli/t_html.sh, tests/cli/html_drive.py).
+test="$test chromium chromium-driver python3-selenium"
 bench="$test heaptrack hyperfine time"
 case $what in
 	build) want=$build ;;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "cli/htmlout.h"
 #include "cli/opts.h"
 #include "cli/render.h"
 #include "core/dat.h"
@@ -30,7 +31,8 @@ static const char help[] =
 enum { O_OUT = 1, O_TITLE, O_NOFUNC, O_WINDOW, O_FLAME, O_SLOPE, O_SIZE, O_BACKEND, O_HELP };
 
 static const struct opt opts[] = {
-    OPT_VALUE('o', "output", O_OUT, "FILE", "write FILE: .png, .svg or .pdf (replaced atomically)"),
+    OPT_VALUE('o', "output", O_OUT, "FILE",
+	      "write FILE: .png, .svg, .pdf, or .html (an interactive page); replaced atomically"),
     OPT_VALUE('t', "title", O_TITLE, "TEXT", "the title (default: the command line)"),
     OPT_FLAG('n', "no-function-ts", O_NOFUNC, "no function brackets and no peak lines"),
     OPT_VALUE('w', "window", O_WINDOW, "START,END", "only the time from START to END seconds"),
@@ -168,8 +170,31 @@ int cmd_plot(int argc, char **argv)
 			break;
 		}
 	}
+	if (out && html_is_page(out)) {
+		char **paths;
+		int n;
+		if (sized || o.window || o.flame || o.slope || o.no_functions) {
+			report("plot: --size, --window, --flame, --slope and -n apply to pictures, "
+			       "not to "
+			       "'%s' (the page zooms itself)",
+			       out);
+			goto done;
+		}
+		if (nwords > 1) {
+			report("plot: a page shows one recording, got %d", nwords);
+			goto done;
+		}
+		rc = EXIT_FAIL;
+		if (resolve_recordings(words, nwords, &paths, &n) == 0) {
+			rc = html_output(paths[0], out, o.title);
+			profiles_free_paths(paths, n);
+		}
+		goto done;
+	}
 	if (out && plot_format_of(out, &o.format)) {
-		report("--output: '%s' has an unknown extension; use .png, .svg or .pdf", out);
+		report("--output: '%s' has an unknown extension; use .png, .svg or .pdf (pictures) "
+		       "or .html (a page)",
+		       out);
 		goto done;
 	}
 	if (!out && sized) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cmds.h"
+#include "cli/htmlout.h"
 #include "cli/opts.h"
 #include "cli/render.h"
 #include "core/report.h"
@@ -30,7 +31,8 @@ static const struct opt opts[] = {
     OPT_VALUE(0, "pid", O_PID, "PID", "the process (default: the one with the largest heap peak)"),
     OPT_FLAG(0, "folded", O_FOLDED, "collapsed stacks for flame-graph tools, on stdout"),
     OPT_FLAG(0, "json", O_JSON, "the sites and their frames as JSON (keys: json.md)"),
-    OPT_VALUE('o', "output", O_OUT, "FILE", "a flame chart: .png, .svg or .pdf"),
+    OPT_VALUE('o', "output", O_OUT, "FILE",
+	      "a flame chart: .png, .svg or .pdf; .html: the interactive page (as plot -o)"),
     OPT_VALUE(0, "size", O_SIZE, "WxH",
 	      "the chart's size in pixels (default 1260 wide, as tall as the call tree needs "
 	      "from 540 to 2000; needs --output)"),
@@ -105,9 +107,11 @@ static int apply(struct args *a, int id, const char *arg)
 		return EXIT_USAGE;
 	case O_OUT:
 		a->out = arg;
-		if (!plot_format_of(arg, &a->po.format))
+		if (html_is_page(arg) || !plot_format_of(arg, &a->po.format))
 			return 0;
-		report("--output: '%s' has an unknown extension; use .png, .svg or .pdf", arg);
+		report("--output: '%s' has an unknown extension; use .png, .svg or .pdf (pictures) "
+		       "or .html (a page)",
+		       arg);
 		return EXIT_USAGE;
 	case O_SIZE:
 		a->sized = 1;
@@ -125,6 +129,13 @@ static int apply(struct args *a, int id, const char *arg)
 /* Options that do not go together: 0, or EXIT_USAGE after saying why. */
 static int combined(const struct args *a)
 {
+	if (a->out && html_is_page(a->out) &&
+	    (a->sized || a->folded || a->json || a->pid || a->m != RM_PEAK)) {
+		report("report: '%s' is the whole page: --size, --folded, --json, --pid and --sort "
+		       "do not apply",
+		       a->out);
+		return EXIT_USAGE;
+	}
 	if (a->folded + a->json > 1) {
 		report("report: --folded and --json cannot be combined");
 		return EXIT_USAGE;
@@ -239,7 +250,8 @@ int cmd_report(int argc, char **argv)
 	int n;
 	if (resolve_recordings(a.words, a.nwords, &paths, &n))
 		return EXIT_FAIL;
-	rc = run(&a, paths[0]);
+	/* the same page as plot's: it shows what the recording has */
+	rc = a.out && html_is_page(a.out) ? html_output(paths[0], a.out, NULL) : run(&a, paths[0]);
 	profiles_free_paths(paths, n);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/proc.h"
+#include "core/sitetime.h"
 #include "core/dwsym.h"
 #include "core/stkdat.h"
 #include "core/symbols.h"
@@ -60,6 +61,7 @@ struct result_site {
 	double peak_b, peak_n, leak_b, leak_n, total_b, total_n;
 	uint32_t *frames;
 	uint16_t nframes;
+	uint32_t id; /* its stack id while the image lived (sitetime.c names it) */
 };
 
 struct result {
@@ -104,6 +106,7 @@ struct stk_session {
 	uint64_t unnamed;	 /* images gone before their executable could be read */
 	struct dropped *dropped; /* images whose area held impossible values */
 	size_t ndropped, dropped_cap;
+	struct sitetime *sitetime; /* the largest sites' live bytes over the run */
 };
 
 /* ---- blocks: open addressing, backward-shift deletion ---- */
@@ -484,6 +487,7 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 		/* Nothing it sent is trusted: only a NOTE stays of it. */
 		xgrow((void **)&s->dropped, &s->dropped_cap, s->ndropped + 1, sizeof(*s->dropped));
 		s->dropped[s->ndropped++] = (struct dropped){im->pid, im->bad};
+		sitetime_image_done(s->sitetime, im, SIZE_MAX);
 		for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++)
 			if (im->sites[id]) {
 				free(im->sites[id]->frames);
@@ -516,15 +520,16 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 			st->peak_n = st->live_n;
 		}
 		if (st->total_n > 0)
-			r.sites[r.nsites++] =
-			    (struct result_site){st->peak_b,  st->peak_n,  st->live_b, st->live_n,
-						 st->total_b, st->total_n, st->frames, st->nframes};
+			r.sites[r.nsites++] = (struct result_site){
+			    st->peak_b,	 st->peak_n, st->live_b,  st->live_n, st->total_b,
+			    st->total_n, st->frames, st->nframes, id};
 		else
 			free(st->frames);
 		free(st);
 	}
 	r.lost = im->lost;
 	s->lost += im->lost;
+	sitetime_image_done(s->sitetime, im, r.nsites || r.allocs ? s->nresults : SIZE_MAX);
 	if (r.nsites || r.allocs) {
 		xgrow((void **)&s->results, &s->results_cap, s->nresults + 1, sizeof(*s->results));
 		s->results[s->nresults++] = r;
@@ -558,10 +563,24 @@ static int owner_gone(struct stk_session *s, const struct image *im)
 	return proc_is_zombie(im->pid);
 }
 
+/* At most every 0.1 s: the live bytes of the largest sites (sitetime.c). */
+static void sample_sites(struct stk_session *s)
+{
+	if (!sitetime_due(s->sitetime, time_mono_ns()))
+		return;
+	for (uint32_t i = 0; i < s->ch->nareas; i++)
+		for (uint32_t id = 0; s->live[i] && id <= MPROF_STK_TABLE; id++)
+			if (s->live[i]->sites[id])
+				sitetime_offer(s->sitetime, s->live[i], id,
+					       s->live[i]->sites[id]->live_b);
+	sitetime_commit(s->sitetime, (double)time_real_ns() / 1e9);
+}
+
 /* One pass over the areas; returns the events read. */
 static size_t pass(struct stk_session *s, int final)
 {
 	size_t total = 0;
+	sample_sites(s);
 	for (uint32_t i = 0; i < s->ch->nareas; i++) {
 		struct mprof_stk_area *a = chan_area(s->ch, i);
 		struct image *im = s->live[i];
@@ -616,6 +635,7 @@ struct stk_session *stk_open(struct chan *ch)
 {
 	struct stk_session *s = xcalloc(1, sizeof(*s));
 	s->ch = ch;
+	s->sitetime = sitetime_new();
 	return s;
 }
 
@@ -628,6 +648,7 @@ struct stk_session *stk_start(struct chan *ch, struct err *e)
 {
 	struct stk_session *s = xcalloc(1, sizeof(*s));
 	s->ch = ch;
+	s->sitetime = sitetime_new();
 	/* The consumer must not take the launcher's signals, but a fault of its own
 	 * must show (a blocked SIGSEGV kills without a word, even under ASan). */
 	sigset_t all, old;
@@ -793,6 +814,7 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 	/* One STKFRAME line per named frame: an address inside inlined code has
 	 * several, numbered in a row from first[f]. */
 	uint32_t *first = xcalloc(s->nframes + 1, sizeof(*first)), next = 0;
+	size_t line = 0; /* STK lines written: how STKSITES names a site */
 	for (size_t f = 0; f < s->nframes; f++) {
 		const struct frame *fr = &s->frames[f];
 		first[f] = next;
@@ -814,6 +836,7 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 		qsort(r->sites, r->nsites, sizeof(*r->sites), by_peak);
 		for (size_t k = 0; k < r->nsites; k++) {
 			const struct result_site *st = &r->sites[k];
+			sitetime_name(s->sitetime, i, st->id, line++);
 			char frames[MPROF_STK_DEPTH * INLINE_MAX * 12 + 4];
 			size_t len = 0;
 			frames[0] = '-';
@@ -831,6 +854,7 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 		}
 	}
 	free(first);
+	sitetime_write(s->sitetime, w);
 }
 
 uint64_t stk_lost(const struct stk_session *s)
@@ -864,6 +888,7 @@ void stk_free(struct stk_session *s)
 	}
 	free(s->results);
 	free(s->dropped);
+	sitetime_free(s->sitetime);
 	for (size_t m = 1; m < s->nmodules; m++) {
 		free(s->modules[m]);
 		if (s->packages)

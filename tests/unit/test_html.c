@@ -1,0 +1,118 @@
+/* test_html.c - the HTML page's data: JSON that cannot close its <script>, the min/max pyramid that
+ * keeps every peak, the sites-over-time reader. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/html.h"
+#include "core/sitetime.h"
+#include "unit.h"
+
+static void script_json_cannot_close_the_element(void)
+{
+	char *s = html_script_json("{\"a\":\"</script><script>x()</script>&\xe2\x80\xa8\xe2\x80\xa9\"}");
+	CHECK(!strchr(s, '<') && !strchr(s, '>') && !strchr(s, '&'));
+	CHECK(!strstr(s, "\xe2\x80\xa8") && !strstr(s, "\xe2\x80\xa9"));
+	CHECK_STR(s, "{\"a\":\"\\u003c/script\\u003e\\u003cscript\\u003ex()\\u003c/script\\u003e"
+		     "\\u0026\\u2028\\u2029\"}");
+	cJSON *back = cJSON_Parse(s); /* still the same JSON */
+	CHECK(back && !strcmp(cJSON_GetObjectItem(back, "a")->valuestring,
+			      "</script><script>x()</script>&\xe2\x80\xa8\xe2\x80\xa9"));
+	cJSON_Delete(back);
+	free(s);
+	s = html_script_json("\xe2\x82\xac"); /* other characters that start with 0xe2 stay */
+	CHECK_STR(s, "\xe2\x82\xac");
+	free(s);
+}
+
+static void every_level_keeps_the_peak(void)
+{
+	/* 200,000 samples, one spike in MAXRSS: every level of the pyramid holds it */
+	size_t n = 200000, len = 0, cap = n * 40 + 100;
+	char *text = malloc(cap);
+	len += (size_t)snprintf(text + len, cap - len, "CMDLINE x\n");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "MEM 10 %zu.%02zu\nMAXRSS %d %zu.%02zu\n",
+					i / 100, i % 100, i == 123457 ? 999 : 10, i / 100, i % 100);
+	struct dat_recording r;
+	struct err e;
+	CHECK(dat_parse("x", text, len, &r, &e) == 0);
+	cJSON *d = html_data(&r, NULL);
+	cJSON *levels = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "series"), "levels");
+	CHECK(cJSON_GetArraySize(levels) >= 3);
+	size_t total = 0;
+	for (int k = 0; k < cJSON_GetArraySize(levels); k++) {
+		cJSON *top = cJSON_GetObjectItem(cJSON_GetArrayItem(levels, k), "rtop");
+		double m = 0;
+		for (int i = 0; i < cJSON_GetArraySize(top); i++)
+			if (cJSON_GetArrayItem(top, i)->valuedouble > m)
+				m = cJSON_GetArrayItem(top, i)->valuedouble;
+		CHECK(m == 999);
+		total += (size_t)cJSON_GetArraySize(top);
+	}
+	CHECK(total <= 70000); /* bounded, whatever the length of the run */
+	cJSON_Delete(d);
+	dat_recording_release(&r);
+	free(text);
+}
+
+static void sites_over_time_are_read_by_stk_line(void)
+{
+	const char *text = "CMDLINE x\nMEM 1 10\nSTACKS all 0\nSTKMOD 1 /x\n"
+			   "STKFRAME 0 native 1 0x10 - f\nSTKFRAME 1 native 1 0x20 - g\n"
+			   "STKIMG 0 1 100 0 2 0 /x\nSTK 0 60 1 0 0 60 1 0\nSTK 0 40 1 0 0 40 1 1\n"
+			   "STKSITES 10.5 1=4096 0=100\nSTKSITES 10.6 0=8192\n";
+	struct stk_data d;
+	struct err e;
+	CHECK(stk_parse("x", text, strlen(text), &d, &e) == 0);
+	cJSON *st = html_sitetime(text, strlen(text), 10, &d);
+	CHECK(st != NULL);
+	if (st) {
+		cJSON *v = cJSON_GetObjectItem(st, "v"), *names = cJSON_GetObjectItem(st, "names");
+		CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(st, "t")) == 2);
+		CHECK_STR(cJSON_GetArrayItem(names, 0)->valuestring, "f"); /* the largest first */
+		CHECK(cJSON_GetArrayItem(cJSON_GetArrayItem(v, 0), 1)->valuedouble == 8192);
+		CHECK(cJSON_GetArrayItem(cJSON_GetArrayItem(v, 1), 1)->valuedouble == 0);
+	}
+	cJSON_Delete(st);
+	stk_data_release(&d);
+}
+
+static void the_recorder_keeps_the_largest_and_names_them(void)
+{
+	struct sitetime *st = sitetime_new();
+	int image;
+	CHECK(sitetime_due(st, 1000000000));
+	for (uint32_t id = 1; id <= 20; id++)
+		sitetime_offer(st, &image, id, id * 100.0);
+	sitetime_commit(st, 5.0);
+	CHECK(!sitetime_due(st, 1000000000 + SITETIME_INTERVAL_NS / 2)); /* bounded rate */
+	sitetime_image_done(st, &image, 0);
+	sitetime_name(st, 0, 20, 0);
+	sitetime_name(st, 0, 13, 7);
+	char path[] = "/tmp/mprof-test-html-XXXXXX";
+	int fd = mkstemp(path);
+	struct dat_writer w = {.fd = fd, .path = xstrdup(path)}; /* the writer frees it */
+	sitetime_write(st, &w);
+	struct err e;
+	CHECK(dat_writer_close(&w, &e) == 0);
+	size_t len;
+	char *out = read_file(path, &len, &e);
+	CHECK_STR(out, "STKSITES 5.000000 0=2000 7=1300\n"); /* id 12 and below: not the top 8 */
+	free(out);
+	unlink(path);
+	sitetime_free(st);
+}
+
+int main(void)
+{
+	static const struct unit_test tests[] = {
+		{"script JSON cannot close the element", script_json_cannot_close_the_element},
+		{"every level keeps the peak", every_level_keeps_the_peak},
+		{"sites over time are read by STK line", sites_over_time_are_read_by_stk_line},
+		{"the recorder keeps the largest and names them",
+		 the_recorder_keeps_the_largest_and_names_them},
+		{0},
+	};
+	return unit_run("test_html", tests);
+}
