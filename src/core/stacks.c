@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/blocks.h"
 #include "core/proc.h"
 #include "core/dwsym.h"
 #include "core/stkdat.h"
@@ -33,19 +34,14 @@ struct site {
 	uint8_t resolved;
 };
 
-struct block {
-	uint64_t ptr, word;
-};
-
 /* A process image: one area's owner from claim to exit or exec. */
 struct image {
 	uint32_t area;
 	int32_t pid;
 	uint32_t proc_index, generation;
-	uint64_t tail;	     /* next ring index to read */
-	struct site **sites; /* by stack id; [0] holds allocations without a stack */
-	struct block *blocks;
-	size_t blocks_cap, blocks_n;
+	uint64_t tail;	       /* next ring index to read */
+	struct site **sites;   /* by stack id; [0] holds allocations without a stack */
+	struct blocks *blocks; /* live blocks: size and stack id by address */
 	double live, peak;
 	uint64_t event_no, peak_stamp;
 	uint64_t allocs, lost;
@@ -105,71 +101,6 @@ struct stk_session {
 	struct dropped *dropped; /* images whose area held impossible values */
 	size_t ndropped, dropped_cap;
 };
-
-/* ---- blocks: open addressing, backward-shift deletion ---- */
-
-static size_t block_slot(uint64_t ptr, size_t cap)
-{
-	return (size_t)((ptr >> 4) * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
-}
-
-static void block_put(struct image *im, uint64_t ptr, uint64_t word);
-
-static void blocks_grow(struct image *im)
-{
-	struct block *old = im->blocks;
-	size_t n = im->blocks_cap;
-	im->blocks_cap = n ? n * 2 : 4096;
-	im->blocks = xcalloc(im->blocks_cap, sizeof(*im->blocks));
-	im->blocks_n = 0;
-	for (size_t i = 0; i < n; i++)
-		if (old[i].ptr)
-			block_put(im, old[i].ptr, old[i].word);
-	free(old);
-}
-
-static void block_put(struct image *im, uint64_t ptr, uint64_t word)
-{
-	if ((im->blocks_n + 1) * 2 > im->blocks_cap)
-		blocks_grow(im);
-	size_t mask = im->blocks_cap - 1;
-	for (size_t i = block_slot(ptr, im->blocks_cap);; i = (i + 1) & mask) {
-		if (!im->blocks[i].ptr) {
-			im->blocks[i] = (struct block){ptr, word};
-			im->blocks_n++;
-			return;
-		}
-		if (im->blocks[i].ptr == ptr) {
-			im->blocks[i].word = word;
-			return;
-		}
-	}
-}
-
-/* Removes ptr's block; returns its word, 0 when ptr is not a recorded block. */
-static uint64_t block_take(struct image *im, uint64_t ptr)
-{
-	if (!im->blocks_cap)
-		return 0;
-	size_t mask = im->blocks_cap - 1, i = block_slot(ptr, im->blocks_cap);
-	while (im->blocks[i].ptr && im->blocks[i].ptr != ptr)
-		i = (i + 1) & mask;
-	if (!im->blocks[i].ptr)
-		return 0;
-	uint64_t word = im->blocks[i].word;
-	/* Shift later members of the cluster back into the hole. */
-	size_t hole = i;
-	for (size_t j = (i + 1) & mask; im->blocks[j].ptr; j = (j + 1) & mask) {
-		size_t home = block_slot(im->blocks[j].ptr, im->blocks_cap);
-		if (((j - home) & mask) >= ((j - hole) & mask)) {
-			im->blocks[hole] = im->blocks[j];
-			hole = j;
-		}
-	}
-	im->blocks[hole] = (struct block){0, 0};
-	im->blocks_n--;
-	return word;
-}
 
 /* ---- frames and modules ---- */
 
@@ -308,6 +239,7 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 	im->proc_index = a->proc_index;
 	im->generation = a->generation;
 	im->sites = xcalloc((size_t)MPROF_STK_TABLE + 1, sizeof(*im->sites));
+	im->blocks = blocks_new();
 	if (im->pid <= 0 || im->proc_index >= s->ch->nprocs) {
 		im->bad = "owner (pid or process slot)";
 		im->exe = xstrdup("?");
@@ -367,12 +299,13 @@ static void weight(const struct chan *ch, uint64_t size, double *b, double *n)
 
 static void on_free(struct stk_session *s, struct image *im, uint64_t ptr)
 {
-	uint64_t word = block_take(im, ptr);
-	if (!word)
+	uint64_t size;
+	uint32_t id;
+	if (!blocks_take(im->blocks, ptr, &size, &id))
 		return; /* not recorded: allocated before the hooks, or not sampled */
 	double wb, wn;
-	weight(s->ch, word & ((1ULL << MPROF_STK_SIZE_BITS) - 1), &wb, &wn);
-	struct site *st = site_get(im, (uint32_t)(word >> MPROF_STK_SIZE_BITS));
+	weight(s->ch, size, &wb, &wn);
+	struct site *st = site_get(im, id);
 	site_touch(im, st);
 	st->live_b -= wb;
 	st->live_n -= wn;
@@ -382,12 +315,12 @@ static void on_free(struct stk_session *s, struct image *im, uint64_t ptr)
 static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_area *a,
 		     uint64_t ptr, uint64_t word)
 {
-	block_take(im, ptr); /* a block whose free was never seen is forgotten */
 	uint32_t id = (uint32_t)(word >> MPROF_STK_SIZE_BITS);
 	if (id > MPROF_STK_TABLE)
 		id = 0; /* MPROF_STK_UNKNOWN, or forged: no stack either way */
 	double wb, wn;
-	weight(s->ch, word & ((1ULL << MPROF_STK_SIZE_BITS) - 1), &wb, &wn);
+	uint64_t size = word & ((1ULL << MPROF_STK_SIZE_BITS) - 1);
+	weight(s->ch, size, &wb, &wn);
 	struct site *st = site_get(im, id);
 	if (!st->resolved)
 		site_resolve(s, im, st, id, a);
@@ -399,7 +332,7 @@ static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_a
 	st->allocs++;
 	im->live += wb;
 	im->allocs++;
-	block_put(im, ptr, word);
+	blocks_put(im->blocks, ptr, size, id); /* forgets a block whose free was never seen */
 	if (im->live > im->peak) {
 		im->peak = im->live;
 		im->peak_stamp = im->event_no;
@@ -492,7 +425,7 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 			}
 		free(im->exe);
 		free(im->sites);
-		free(im->blocks);
+		blocks_free(im->blocks);
 		free(im);
 		return;
 	}
@@ -534,7 +467,7 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 		free(r.exe);
 	}
 	free(im->sites);
-	free(im->blocks);
+	blocks_free(im->blocks);
 	free(im);
 }
 
