@@ -97,8 +97,9 @@ struct stk_session {
 	uint32_t *frame_index; /* open addressing over frames, 0 empty */
 	size_t frame_index_cap;
 	uint64_t lost;
-	uint64_t unnamed;	 /* images gone before their executable could be read */
-	struct dropped *dropped; /* images whose area held impossible values */
+	uint64_t held_ns, held_waits; /* the programs' threads waiting for this reader */
+	uint64_t unnamed;	      /* images gone before their executable could be read */
+	struct dropped *dropped;      /* images whose area held impossible values */
 	size_t ndropped, dropped_cap;
 };
 
@@ -345,6 +346,8 @@ static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_a
 #define STK_STUCK_NS (5 * 1000000000LL)
 /* More allocations without a stack than a process could make in a run. */
 #define STK_LOST_MAX (UINT64_C(1) << 44)
+/* More time held (summed over threads) than a process could wait in a run: 36 years. */
+#define STK_HELD_MAX (UINT64_C(1) << 60)
 
 /* Checks why the ring does not move at im->tail: an entry holds what only the
  * launcher or the owner in turn may write there, and the head stays within reach
@@ -410,10 +413,13 @@ static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_ar
 static void image_finish(struct stk_session *s, struct image *im, struct mprof_stk_area *a)
 {
 	uint64_t head = atomic_load(&a->head), lost = atomic_load(&a->lost);
+	uint64_t held = atomic_load(&a->held_ns), waits = atomic_load(&a->held_waits);
 	if (head < im->tail || head - im->tail > MPROF_STK_EVENTS + STK_HEAD_SLACK)
 		im->bad = im->bad ? im->bad : "ring head";
 	if (lost > STK_LOST_MAX)
 		im->bad = im->bad ? im->bad : "lost count";
+	if (held > STK_HELD_MAX || waits > STK_LOST_MAX)
+		im->bad = im->bad ? im->bad : "held time";
 	if (im->bad) {
 		/* Nothing it sent is trusted: only a NOTE stays of it. */
 		xgrow((void **)&s->dropped, &s->dropped_cap, s->ndropped + 1, sizeof(*s->dropped));
@@ -432,6 +438,8 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 	/* The hooks count each allocation they sent without a stack, or could not
 	 * send, once; events still unread are not counted again (frees among them). */
 	im->lost = lost;
+	s->held_ns += held;
+	s->held_waits += waits;
 	struct result r = {im->pid, im->exe, im->peak, im->live, im->allocs, im->lost, NULL, 0};
 	im->exe = NULL;
 	size_t used = 0;
@@ -719,6 +727,12 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 			   "NOTE process %d: allocation stacks dropped: its stack area held an "
 			   "impossible %s (written by the program, not the hooks)",
 			   (int)s->dropped[i].pid, s->dropped[i].why);
+	if (s->held_waits)
+		dat_writef(w,
+			   "NOTE held %.3f s in %llu waits: the program waited for mprof's stack "
+			   "reader, which fell behind (time summed over its threads): its timings "
+			   "are slowed",
+			   (double)s->held_ns / 1e9, (unsigned long long)s->held_waits);
 	for (size_t m = 1; m < s->nmodules; m++)
 		dat_writef(w, "STKMOD %zu %s", m, s->modules[m]);
 	for (size_t m = 1; s->packages && m < s->nmodules; m++)
@@ -783,6 +797,12 @@ void stk_losses(const struct stk_session *s, struct stk_losses *l)
 	uint64_t images = atomic_load(&s->ch->map->areas_lost);
 	l->images = images > STK_LOST_MAX ? STK_LOST_MAX : images;
 	l->unnamed = s->unnamed;
+}
+
+void stk_held(const struct stk_session *s, uint64_t *ns, uint64_t *waits)
+{
+	*ns = s ? s->held_ns : 0;
+	*waits = s ? s->held_waits : 0;
 }
 
 void stk_free(struct stk_session *s)

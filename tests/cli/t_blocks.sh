@@ -26,3 +26,26 @@ cp "$scratch/.err" half.err
 check "the leak is exactly the blocks kept ($(field half.err leak_bytes) bytes)" "$PY" -c "import json; d=json.load(open('half.json')); assert d['process']['leaked_bytes'] == $(field half.err leak_bytes), d['process']"
 check "and so are the leaked blocks ($(field half.err leak_blocks))" "$PY" -c "import json; d=json.load(open('half.json')); assert sum(s['leaked_blocks'] for s in d['sites']) == $(field half.err leak_blocks)"
 check "every allocation had its stack" "$PY" -c "import json; d=json.load(open('half.json')); assert d['process']['allocations_without_stack'] == 0"
+
+# Held: the launcher is stopped while the program allocates, so the program fills
+# its ring and waits; the recording and summary say how long.
+"$MPROF" run --stacks=all -o held.dat "$PROGS/churn" stop ready 2>held.err &
+launcher=$!
+if wait_until 60 test -e ready; then
+	kill -STOP "$launcher"
+	sleep 0.5
+	kill -CONT "$launcher"
+fi
+touch stop
+wait "$launcher"
+check "run --stacks=all with the reader stopped a while: the program ended" test $? -eq 0
+contains "the recording says the program was held" held.dat "NOTE held "
+contains "and run says so on stderr" held.err "waited"
+"$MPROF" summary held.dat >held.txt
+contains "summary shows the time held" held.txt "for the stack reader: the program was slowed"
+"$MPROF" summary --json held.dat >held.json
+check "summary --json: held seconds and waits" "$PY" -c "import json; h=json.load(open('held.json'))['held']; assert h['seconds'] > 0 and h['waits'] >= 1, h"
+diag "held: $(grep '^NOTE held' held.dat)"
+"$MPROF" run -q -o plain.dat "$PROGS/live_blocks" 10 2>/dev/null
+"$MPROF" summary --json plain.dat >plain.json
+check "summary --json without stacks: held 0 s in 0 waits" "$PY" -c "import json; h=json.load(open('plain.json'))['held']; assert h == {'seconds': 0, 'waits': 0}, h"
