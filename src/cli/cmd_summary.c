@@ -15,7 +15,8 @@ static const char help[] =
     "Prints what a recording (the newest without FILE) measured: command, start,\n"
     "duration, samples, peak RSS (true and sampled) and when, final RSS, peak heap,\n"
     "heap at exit, allocation counts, RSS trend, functions (with the heap each call\n"
-    "kept after it returned), the garbage collector's collections and children.\n";
+    "kept after it returned), the garbage collector's collections, what was lost,\n"
+    "how long the program waited for the stack reader, and children.\n";
 
 static const struct opt opts[] = {
     OPT_FLAG(0, "json", 1, "the same as JSON with stable keys (json.md)"),
@@ -94,6 +95,10 @@ static void print_text(const struct summary *s)
 				       (unsigned long long)s->lost[i].count);
 		printf(" (see the NOTE lines)\n");
 	}
+	if (s->held_waits)
+		printf("held          %.3f s in %llu waits for the stack reader: the program was "
+		       "slowed (time summed over its threads)\n",
+		       s->held_s, (unsigned long long)s->held_waits);
 	for (size_t i = 0; i < s->nchildren; i++) {
 		printf("child         %s: ", s->children[i].id);
 		if (s->children[i].peak_mib >= 0)

@@ -258,6 +258,12 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 		note_lost(w, o->quiet, "symbols", sl.unnamed,
 			  "process images that ended before mprof could read their executable and "
 			  "mappings: their frames are raw addresses");
+		uint64_t held_ns, waits;
+		stk_held(stk, &held_ns, &waits);
+		if (waits && !o->quiet) /* the NOTE held line of stk_write says it too */
+			report("note: the program waited %.3f s for the stack reader (%llu waits): "
+			       "its timings are slowed",
+			       (double)held_ns / 1e9, (unsigned long long)waits);
 	}
 	write_proc_notes(o, w, res->notes);
 	if (res->notes & (MPROF_PN_NO_USABLE | MPROF_PN_OWN_MALLOC))

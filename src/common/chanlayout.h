@@ -205,6 +205,10 @@ struct mprof_stk_area {
 	_Atomic uint32_t dead; /* the owner stopped recording: the launcher did not keep up */
 	uint32_t pad_;
 	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
+	/* The owner's threads held waiting for ring room (the launcher behind):
+	 * nanoseconds summed over threads, and how many waits. */
+	_Atomic uint64_t held_ns;
+	_Atomic uint64_t held_waits;
 	_Alignas(64) _Atomic uint64_t head; /* events reserved by the owner's threads */
 	_Atomic uint32_t nmodules;	    /* modules[0, nmodules) are written (release) */
 	uint32_t names_used;		    /* the library's own: bytes of names[] taken */

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/blocks.h"
 #include "core/proc.h"
 #include "core/sitetime.h"
 #include "core/dwsym.h"
@@ -34,19 +35,14 @@ struct site {
 	uint8_t resolved;
 };
 
-struct block {
-	uint64_t ptr, word;
-};
-
 /* A process image: one area's owner from claim to exit or exec. */
 struct image {
 	uint32_t area;
 	int32_t pid;
 	uint32_t proc_index, generation;
-	uint64_t tail;	     /* next ring index to read */
-	struct site **sites; /* by stack id; [0] holds allocations without a stack */
-	struct block *blocks;
-	size_t blocks_cap, blocks_n;
+	uint64_t tail;	       /* next ring index to read */
+	struct site **sites;   /* by stack id; [0] holds allocations without a stack */
+	struct blocks *blocks; /* live blocks: size and stack id by address */
 	double live, peak;
 	uint64_t event_no, peak_stamp;
 	uint64_t allocs, lost;
@@ -103,76 +99,12 @@ struct stk_session {
 	uint32_t *frame_index; /* open addressing over frames, 0 empty */
 	size_t frame_index_cap;
 	uint64_t lost;
-	uint64_t unnamed;	 /* images gone before their executable could be read */
-	struct dropped *dropped; /* images whose area held impossible values */
+	uint64_t held_ns, held_waits; /* the programs' threads waiting for this reader */
+	uint64_t unnamed;	      /* images gone before their executable could be read */
+	struct dropped *dropped;      /* images whose area held impossible values */
 	size_t ndropped, dropped_cap;
 	struct sitetime *sitetime; /* the largest sites' live bytes over the run */
 };
-
-/* ---- blocks: open addressing, backward-shift deletion ---- */
-
-static size_t block_slot(uint64_t ptr, size_t cap)
-{
-	return (size_t)((ptr >> 4) * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
-}
-
-static void block_put(struct image *im, uint64_t ptr, uint64_t word);
-
-static void blocks_grow(struct image *im)
-{
-	struct block *old = im->blocks;
-	size_t n = im->blocks_cap;
-	im->blocks_cap = n ? n * 2 : 4096;
-	im->blocks = xcalloc(im->blocks_cap, sizeof(*im->blocks));
-	im->blocks_n = 0;
-	for (size_t i = 0; i < n; i++)
-		if (old[i].ptr)
-			block_put(im, old[i].ptr, old[i].word);
-	free(old);
-}
-
-static void block_put(struct image *im, uint64_t ptr, uint64_t word)
-{
-	if ((im->blocks_n + 1) * 2 > im->blocks_cap)
-		blocks_grow(im);
-	size_t mask = im->blocks_cap - 1;
-	for (size_t i = block_slot(ptr, im->blocks_cap);; i = (i + 1) & mask) {
-		if (!im->blocks[i].ptr) {
-			im->blocks[i] = (struct block){ptr, word};
-			im->blocks_n++;
-			return;
-		}
-		if (im->blocks[i].ptr == ptr) {
-			im->blocks[i].word = word;
-			return;
-		}
-	}
-}
-
-/* Removes ptr's block; returns its word, 0 when ptr is not a recorded block. */
-static uint64_t block_take(struct image *im, uint64_t ptr)
-{
-	if (!im->blocks_cap)
-		return 0;
-	size_t mask = im->blocks_cap - 1, i = block_slot(ptr, im->blocks_cap);
-	while (im->blocks[i].ptr && im->blocks[i].ptr != ptr)
-		i = (i + 1) & mask;
-	if (!im->blocks[i].ptr)
-		return 0;
-	uint64_t word = im->blocks[i].word;
-	/* Shift later members of the cluster back into the hole. */
-	size_t hole = i;
-	for (size_t j = (i + 1) & mask; im->blocks[j].ptr; j = (j + 1) & mask) {
-		size_t home = block_slot(im->blocks[j].ptr, im->blocks_cap);
-		if (((j - home) & mask) >= ((j - hole) & mask)) {
-			im->blocks[hole] = im->blocks[j];
-			hole = j;
-		}
-	}
-	im->blocks[hole] = (struct block){0, 0};
-	im->blocks_n--;
-	return word;
-}
 
 /* ---- frames and modules ---- */
 
@@ -311,6 +243,7 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 	im->proc_index = a->proc_index;
 	im->generation = a->generation;
 	im->sites = xcalloc((size_t)MPROF_STK_TABLE + 1, sizeof(*im->sites));
+	im->blocks = blocks_new();
 	if (im->pid <= 0 || im->proc_index >= s->ch->nprocs) {
 		im->bad = "owner (pid or process slot)";
 		im->exe = xstrdup("?");
@@ -369,12 +302,13 @@ static void weight(const struct chan *ch, uint64_t size, double *b, double *n)
 
 static void on_free(struct stk_session *s, struct image *im, uint64_t ptr)
 {
-	uint64_t word = block_take(im, ptr);
-	if (!word)
+	uint64_t size;
+	uint32_t id;
+	if (!blocks_take(im->blocks, ptr, &size, &id))
 		return; /* not recorded: allocated before the hooks, or not sampled */
 	double wb, wn;
-	weight(s->ch, word & ((1ULL << MPROF_STK_SIZE_BITS) - 1), &wb, &wn);
-	struct site *st = site_get(im, (uint32_t)(word >> MPROF_STK_SIZE_BITS));
+	weight(s->ch, size, &wb, &wn);
+	struct site *st = site_get(im, id);
 	site_touch(im, st);
 	st->live_b -= wb;
 	st->live_n -= wn;
@@ -384,12 +318,12 @@ static void on_free(struct stk_session *s, struct image *im, uint64_t ptr)
 static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_area *a,
 		     uint64_t ptr, uint64_t word)
 {
-	block_take(im, ptr); /* a block whose free was never seen is forgotten */
 	uint32_t id = (uint32_t)(word >> MPROF_STK_SIZE_BITS);
 	if (id > MPROF_STK_TABLE)
 		id = 0; /* MPROF_STK_UNKNOWN, or forged: no stack either way */
 	double wb, wn;
-	weight(s->ch, word & ((1ULL << MPROF_STK_SIZE_BITS) - 1), &wb, &wn);
+	uint64_t size = word & ((1ULL << MPROF_STK_SIZE_BITS) - 1);
+	weight(s->ch, size, &wb, &wn);
 	struct site *st = site_get(im, id);
 	if (!st->resolved)
 		site_resolve(s, im, st, id, a);
@@ -401,7 +335,7 @@ static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_a
 	st->allocs++;
 	im->live += wb;
 	im->allocs++;
-	block_put(im, ptr, word);
+	blocks_put(im->blocks, ptr, size, id); /* forgets a block whose free was never seen */
 	if (im->live > im->peak) {
 		im->peak = im->live;
 		im->peak_stamp = im->event_no;
@@ -414,6 +348,8 @@ static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_a
 #define STK_STUCK_NS (5 * 1000000000LL)
 /* More allocations without a stack than a process could make in a run. */
 #define STK_LOST_MAX (UINT64_C(1) << 44)
+/* More time held (summed over threads) than a process could wait in a run: 36 years. */
+#define STK_HELD_MAX (UINT64_C(1) << 60)
 
 /* Checks why the ring does not move at im->tail: an entry holds what only the
  * launcher or the owner in turn may write there, and the head stays within reach
@@ -479,10 +415,13 @@ static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_ar
 static void image_finish(struct stk_session *s, struct image *im, struct mprof_stk_area *a)
 {
 	uint64_t head = atomic_load(&a->head), lost = atomic_load(&a->lost);
+	uint64_t held = atomic_load(&a->held_ns), waits = atomic_load(&a->held_waits);
 	if (head < im->tail || head - im->tail > MPROF_STK_EVENTS + STK_HEAD_SLACK)
 		im->bad = im->bad ? im->bad : "ring head";
 	if (lost > STK_LOST_MAX)
 		im->bad = im->bad ? im->bad : "lost count";
+	if (held > STK_HELD_MAX || waits > STK_LOST_MAX)
+		im->bad = im->bad ? im->bad : "held time";
 	if (im->bad) {
 		/* Nothing it sent is trusted: only a NOTE stays of it. */
 		xgrow((void **)&s->dropped, &s->dropped_cap, s->ndropped + 1, sizeof(*s->dropped));
@@ -495,13 +434,15 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 			}
 		free(im->exe);
 		free(im->sites);
-		free(im->blocks);
+		blocks_free(im->blocks);
 		free(im);
 		return;
 	}
 	/* The hooks count each allocation they sent without a stack, or could not
 	 * send, once; events still unread are not counted again (frees among them). */
 	im->lost = lost;
+	s->held_ns += held;
+	s->held_waits += waits;
 	struct result r = {im->pid, im->exe, im->peak, im->live, im->allocs, im->lost, NULL, 0};
 	im->exe = NULL;
 	size_t used = 0;
@@ -538,7 +479,7 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 		free(r.exe);
 	}
 	free(im->sites);
-	free(im->blocks);
+	blocks_free(im->blocks);
 	free(im);
 }
 
@@ -806,6 +747,12 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 			   "NOTE process %d: allocation stacks dropped: its stack area held an "
 			   "impossible %s (written by the program, not the hooks)",
 			   (int)s->dropped[i].pid, s->dropped[i].why);
+	if (s->held_waits)
+		dat_writef(w,
+			   "NOTE held %.3f s in %llu waits: the program waited for mprof's stack "
+			   "reader, which fell behind (time summed over its threads): its timings "
+			   "are slowed",
+			   (double)s->held_ns / 1e9, (unsigned long long)s->held_waits);
 	for (size_t m = 1; m < s->nmodules; m++)
 		dat_writef(w, "STKMOD %zu %s", m, s->modules[m]);
 	for (size_t m = 1; s->packages && m < s->nmodules; m++)
@@ -873,6 +820,12 @@ void stk_losses(const struct stk_session *s, struct stk_losses *l)
 	uint64_t images = atomic_load(&s->ch->map->areas_lost);
 	l->images = images > STK_LOST_MAX ? STK_LOST_MAX : images;
 	l->unnamed = s->unnamed;
+}
+
+void stk_held(const struct stk_session *s, uint64_t *ns, uint64_t *waits)
+{
+	*ns = s ? s->held_ns : 0;
+	*waits = s ? s->held_waits : 0;
 }
 
 void stk_free(struct stk_session *s)

@@ -43,6 +43,10 @@ struct stk_losses {
 /* Fills l (all zero for a NULL session). Cannot fail. */
 void stk_losses(const struct stk_session *s, struct stk_losses *l);
 
+/* How long the programs' threads waited for the reader (ring full), summed over
+ * threads, and how many waits: both 0 for a NULL session. Cannot fail. */
+void stk_held(const struct stk_session *s, uint64_t *ns, uint64_t *waits);
+
 void stk_free(struct stk_session *s);
 
 #endif

@@ -242,6 +242,18 @@ void summary_add_lost_note(struct summary *s, const char *note)
 	s->lost_total += n;
 }
 
+void summary_add_held_note(struct summary *s, const char *note)
+{
+	double secs;
+	unsigned long long n;
+	int end = 0;
+	if (sscanf(note, "held %lf s in %llu waits%n", &secs, &n, &end) != 2 || note[end] != ':' ||
+	    !(secs >= 0))
+		return;
+	s->held_s += secs;
+	s->held_waits += n;
+}
+
 void summary_of(const struct dat_recording *r, struct summary *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -306,8 +318,10 @@ void summary_of(const struct dat_recording *r, struct summary *s)
 	static const char *const kinds[] = SUMMARY_LOST_KINDS;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		lost_kind(s, kinds[i]);
-	for (size_t i = 0; i < r->nnotes; i++)
+	for (size_t i = 0; i < r->nnotes; i++) {
 		summary_add_lost_note(s, r->notes[i]);
+		summary_add_held_note(s, r->notes[i]);
+	}
 }
 
 void summary_release(struct summary *s)
@@ -430,6 +444,9 @@ cJSON *summary_json(const struct summary *s)
 	cJSON *lost = cJSON_AddObjectToObject(o, "lost");
 	for (size_t i = 0; i < s->nlost; i++)
 		cJSON_AddNumberToObject(lost, s->lost[i].kind, (double)s->lost[i].count);
+	cJSON *held = cJSON_AddObjectToObject(o, "held");
+	cJSON_AddNumberToObject(held, "seconds", round(s->held_s * 1e3) / 1e3);
+	cJSON_AddNumberToObject(held, "waits", (double)s->held_waits);
 	cJSON *kids = cJSON_AddArrayToObject(o, "children");
 	for (size_t i = 0; i < s->nchildren; i++) {
 		cJSON *c = cJSON_CreateObject();

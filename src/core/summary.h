@@ -87,6 +87,10 @@ struct summary {
 	struct summary_lost lost[SUMMARY_LOST_MAX]; /* the known kinds first, then others */
 	size_t nlost;
 	uint64_t lost_total; /* every item of every kind */
+	/* The program waited for mprof's stack reader ("NOTE held <s> s in <n> waits"):
+	 * seconds summed over its threads, and the waits; 0 when it never did. */
+	double held_s;
+	uint64_t held_waits;
 };
 
 /* Least squares slope (per second) and intercept of a series over x = t - t0. */
@@ -101,6 +105,10 @@ double summary_func_peak(const struct dat_recording *r, const char *name);
 /* Adds the count of a "lost <kind> <count>: ..." NOTE text to s; other notes are
  * ignored. Cannot fail. */
 void summary_add_lost_note(struct summary *s, const char *note);
+
+/* Adds the figures of a "held <seconds> s in <waits> waits: ..." NOTE text to s;
+ * other notes are ignored. Cannot fail. */
+void summary_add_held_note(struct summary *s, const char *note);
 
 /* Computes s from r (which must have samples). Cannot fail; free with summary_release. */
 void summary_of(const struct dat_recording *r, struct summary *s);

@@ -402,7 +402,7 @@ static int launcher_gone(void)
 }
 
 /* Waits for the launcher to free the entry; gives up (stacks off) if it is gone. */
-static int wait_room(struct mprof_stk_event *e, uint64_t want)
+static int wait_longer(struct mprof_stk_event *e, uint64_t want)
 {
 	for (unsigned spin = 0;; spin++) {
 		uint64_t seq = atomic_load_explicit(&e->seq, memory_order_acquire);
@@ -427,6 +427,23 @@ static int wait_room(struct mprof_stk_event *e, uint64_t want)
 			return -1;
 		}
 	}
+}
+
+/* The entry is free for this lap at once, or after a wait for the launcher, which
+ * is timed (only then: the clock is read on the slow path alone) and added to the
+ * area's held time, so the recording can say how long the program was held. */
+static int wait_room(struct mprof_stk_event *e, uint64_t want)
+{
+	if (__builtin_expect(atomic_load_explicit(&e->seq, memory_order_acquire) == want, 1))
+		return 0;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = wait_longer(e, want);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	int64_t ns = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
+	atomic_fetch_add_explicit(&area->held_ns, ns > 0 ? (uint64_t)ns : 0, memory_order_relaxed);
+	atomic_fetch_add_explicit(&area->held_waits, 1, memory_order_relaxed);
+	return rc;
 }
 
 /* Sends one event; -1 when it could not be sent (the recording stopped). */

@@ -90,12 +90,37 @@ static void lost_notes_add_up_and_gate_check(void)
 	dat_recording_release(&r);
 }
 
+static void held_notes_add_up(void)
+{
+	const char *text = "CMDLINE x\nMEM 1 1\n"
+			   "NOTE held 1.250 s in 40 waits: the reader fell behind\n"
+			   "NOTE held 0.250 s in 2 waits: a second line adds up\n"
+			   "NOTE held -3 s in 1 waits: not a time\n"
+			   "NOTE held 9 s in 9 waits no colon\n";
+	struct dat_recording r;
+	struct err e;
+	CHECK(dat_parse("t.dat", text, strlen(text), &r, &e) == 0);
+	struct summary s;
+	summary_of(&r, &s);
+	CHECK_NEAR(s.held_s, 1.5, 1e-9);
+	CHECK(s.held_waits == 42);
+	CHECK(s.lost_total == 0);
+	cJSON *j = summary_json(&s);
+	const cJSON *held = cJSON_GetObjectItem(j, "held");
+	CHECK(held && cJSON_GetObjectItem(held, "seconds")->valuedouble == 1.5);
+	CHECK(held && cJSON_GetObjectItem(held, "waits")->valuedouble == 42);
+	cJSON_Delete(j);
+	summary_release(&s);
+	dat_recording_release(&r);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
 		{"names are numbered in order of appearance", names_are_numbered_in_order_of_appearance},
 		{"function peaks match a brute force", function_peaks_match_a_brute_force},
 		{"lost notes add up and gate check", lost_notes_add_up_and_gate_check},
+		{"held notes add up", held_notes_add_up},
 		{0},
 	};
 	return unit_run("test_lost", tests);
