@@ -148,16 +148,12 @@ static void print_table(const struct check_result *res, size_t n, double toleran
 
 /* With allocation stacks in the recording, a leak names where it comes from:
  * "; leaked by f (file:line) 2.0 MiB, g 0.1 MiB" (the three largest sites). */
-static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
+static void leak_sites(const struct stk_data *stacks, char *out, size_t n, cJSON *json_sites)
 {
-	struct stk_data d;
-	struct err e;
+	const struct stk_data d = *stacks;
 	out[0] = '\0';
-	if (stk_read(path, &d, &e) || !d.present) {
-		if (!d.present)
-			stk_data_release(&d);
+	if (!d.present)
 		return;
-	}
 	long image = stk_pick_image(&d, 0);
 	size_t count = 0, len = 0;
 	size_t *order = image < 0 ? NULL : report_sites(&d, (size_t)image, RM_LEAK, &count);
@@ -184,14 +180,36 @@ static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
 		}
 	}
 	free(order);
-	stk_data_release(&d);
+}
+
+/* Whether a limit of o is on the leak: then the leaking sites are named, from the
+ * stack lines read in the same pass. */
+static int wants_stacks(const struct check_opts *o)
+{
+	for (size_t i = 0; i < o->nlimits; i++)
+		if (o->limits[i].metric == CHECK_LEAK)
+			return 1;
+	return 0;
+}
+
+/* --func names as typed become the recording's own (funcname_resolve_in). */
+static const char *resolve_func(const struct summary *s, const char *typed, struct err *e)
+{
+	const char **names = xcalloc(s->nfuncs + 1, sizeof(*names));
+	for (size_t i = 0; i < s->nfuncs; i++)
+		names[i] = s->funcs[i].name;
+	const char *name = funcname_resolve_in(names, s->nfuncs, s->file, typed, e);
+	free(names);
+	return name;
 }
 
 int checkopts_run(const struct check_opts *o, const char *path)
 {
-	struct dat_recording r;
+	struct summary s, base;
+	struct stk_data stacks = {0};
 	struct err e;
-	if (dat_read_samples(path, &r, &e)) {
+	/* One pass over the recording: the figures, and the stacks when a leak is checked. */
+	if (summary_read(path, &s, wants_stacks(o) ? &stacks : NULL, &e)) {
 		report("%s", e.msg);
 		return EXIT_FAIL;
 	}
@@ -201,16 +219,12 @@ int checkopts_run(const struct check_opts *o, const char *path)
 	for (; nlimits < o->nlimits; nlimits++) {
 		limits[nlimits] = o->limits[nlimits];
 		const char *name = NULL;
-		if (limits[nlimits].func &&
-		    !(name = funcname_resolve(&r, limits[nlimits].func, &e))) {
+		if (limits[nlimits].func && !(name = resolve_func(&s, limits[nlimits].func, &e))) {
 			report("%s", e.msg);
 			break;
 		}
 		limits[nlimits].func = name ? xstrdup(name) : NULL;
 	}
-	struct summary s, base;
-	summary_of(&r, &s);
-	dat_recording_release(&r);
 	int have_base = 0, rc = EXIT_FAIL;
 	struct check_result *res = NULL;
 	size_t n = 0;
@@ -244,7 +258,7 @@ int checkopts_run(const struct check_opts *o, const char *path)
 			       check_metric_label(c->metric), c->func, v, l, path);
 		else if (c->metric == CHECK_LEAK) {
 			char sites[1024];
-			leak_sites(path, sites, sizeof(sites), NULL);
+			leak_sites(&stacks, sites, sizeof(sites), NULL);
 			report("%s %s exceeds the limit %s in '%s'%s",
 			       check_metric_label(c->metric), v, l, path, sites);
 		} else if (c->metric == CHECK_LOST) {
@@ -273,7 +287,7 @@ int checkopts_run(const struct check_opts *o, const char *path)
 			if (cJSON_IsString(m) && !strcmp(m->valuestring, "leak")) {
 				char sites[1024];
 				cJSON *arr = cJSON_CreateArray();
-				leak_sites(path, sites, sizeof(sites), arr);
+				leak_sites(&stacks, sites, sizeof(sites), arr);
 				if (cJSON_GetArraySize(arr))
 					cJSON_AddItemToObject(item, "leak_sites", arr);
 				else
@@ -293,6 +307,7 @@ out:
 	free(limits);
 	free(res);
 	summary_release(&s);
+	stk_data_release(&stacks);
 	if (have_base)
 		summary_release(&base);
 	return rc;

@@ -134,14 +134,11 @@ int cmd_summary(int argc, char **argv)
 	int n;
 	if (resolve_recordings(words, nwords, &paths, &n))
 		goto out;
-	struct dat_recording r;
+	struct summary s;
 	struct err e;
-	if (dat_read_samples(paths[0], &r, &e)) {
+	if (summary_read(paths[0], &s, NULL, &e)) {
 		report("%s", e.msg);
 	} else {
-		struct summary s;
-		summary_of(&r, &s);
-		dat_recording_release(&r);
 		if (json) {
 			cJSON *j = summary_json(&s);
 			char *text = cJSON_Print(j);
