@@ -23,6 +23,30 @@ static const struct opt opts[] = {
     {0},
 };
 
+static void print_heap(const struct summary *s)
+{
+	if (s->has_heap) {
+		printf("peak heap     %.1f MiB at %.2f s\n", s->heap_peak_mib, s->heap_peak_t_s);
+		if (s->heap_exit_mib >= 0)
+			printf("heap at exit  %.3f MiB\n", s->heap_exit_mib);
+		printf("allocations   %llu (frees %llu)\n", (unsigned long long)s->allocs,
+		       (unsigned long long)s->frees);
+		if (s->heap_ends)
+			printf("              heap lines end: %s does not report to the hooks\n",
+			       s->heap_ends);
+		if (s->mmap_significant)
+			printf("anon mmap     peak %.1f MiB at %.2f s: %s\n", s->mmap_peak_mib,
+			       s->mmap_peak_t_s, SUMMARY_MMAP_NOTE);
+	} else if (s->heap_ends) {
+		printf("heap          no hook data: %s does not report to the hooks\n",
+		       s->heap_ends);
+	} else if (s->heap_note) {
+		printf("heap          unavailable: %s\n", s->heap_note);
+	} else {
+		printf("heap          no hook data\n");
+	}
+}
+
 static void print_text(const struct summary *s)
 {
 	char when[64];
@@ -48,26 +72,7 @@ static void print_text(const struct summary *s)
 		printf(
 		    "RSS trend     %+.3f MiB/s over the run (least-squares fit of the samples)\n",
 		    s->slope_mib_s);
-	if (s->has_heap) {
-		printf("peak heap     %.1f MiB at %.2f s\n", s->heap_peak_mib, s->heap_peak_t_s);
-		if (s->heap_exit_mib >= 0)
-			printf("heap at exit  %.3f MiB\n", s->heap_exit_mib);
-		printf("allocations   %llu (frees %llu)\n", (unsigned long long)s->allocs,
-		       (unsigned long long)s->frees);
-		if (s->heap_ends)
-			printf("              heap lines end: %s does not report to the hooks\n",
-			       s->heap_ends);
-		if (s->mmap_significant)
-			printf("anon mmap     peak %.1f MiB at %.2f s: %s\n", s->mmap_peak_mib,
-			       s->mmap_peak_t_s, SUMMARY_MMAP_NOTE);
-	} else if (s->heap_ends) {
-		printf("heap          no hook data: %s does not report to the hooks\n",
-		       s->heap_ends);
-	} else if (s->heap_note) {
-		printf("heap          unavailable: %s\n", s->heap_note);
-	} else {
-		printf("heap          no hook data\n");
-	}
+	print_heap(s);
 	for (size_t i = 0; i < s->nfuncs; i++) {
 		const struct summary_func *f = &s->funcs[i];
 		printf("function      %s: %zu call%s, %.3f s", f->name, f->calls,

@@ -464,6 +464,63 @@ static void add_num_or_null(cJSON *o, const char *key, double v, int known)
 		cJSON_AddNullToObject(o, key);
 }
 
+static void json_heap(cJSON *o, const struct summary *s)
+{
+	if (s->has_heap) {
+		cJSON *heap = cJSON_AddObjectToObject(o, "heap");
+		cJSON_AddNumberToObject(heap, "peak_mib", r3(s->heap_peak_mib));
+		cJSON_AddNumberToObject(heap, "peak_time_s", r4(s->heap_peak_t_s));
+		add_num_or_null(heap, "at_exit_mib", r3(s->heap_exit_mib), s->heap_exit_mib >= 0);
+		cJSON_AddNumberToObject(heap, "allocs", (double)s->allocs);
+		cJSON_AddNumberToObject(heap, "frees", (double)s->frees);
+		cJSON_AddNumberToObject(heap, "mmap_peak_mib", r3(s->mmap_peak_mib));
+		cJSON_AddNumberToObject(heap, "mmap_peak_time_s", r4(s->mmap_peak_t_s));
+		if (s->mmap_significant)
+			cJSON_AddStringToObject(heap, "note", SUMMARY_MMAP_NOTE);
+	} else {
+		cJSON_AddNullToObject(o, "heap");
+	}
+}
+
+static void json_gc(cJSON *o, const struct summary *s)
+{
+	if (s->gc.collections) {
+		cJSON *gc = cJSON_AddObjectToObject(o, "gc");
+		cJSON_AddNumberToObject(gc, "collections", (double)s->gc.collections);
+		cJSON_AddNumberToObject(gc, "total_s", r4(s->gc.total_s));
+		cJSON_AddNumberToObject(gc, "freed_mib", r3(s->gc.freed_mib));
+		cJSON *events = cJSON_AddArrayToObject(gc, "events");
+		for (size_t i = 0; i < s->gc.collections; i++) {
+			const struct dat_gc *e = &s->gc.events[i];
+			cJSON *j = cJSON_CreateObject();
+			cJSON_AddNumberToObject(j, "time_s", r4(e->t - s->start));
+			cJSON_AddNumberToObject(j, "generation", e->generation);
+			cJSON_AddNumberToObject(j, "duration_s", round(e->duration_s * 1e6) / 1e6);
+			cJSON_AddNumberToObject(j, "collected", (double)e->collected);
+			cJSON_AddNumberToObject(j, "uncollectable", (double)e->uncollectable);
+			cJSON_AddNumberToObject(j, "freed_mib",
+						r3(e->heap_start_mib - e->heap_stop_mib));
+			cJSON_AddItemToArray(events, j);
+		}
+	} else {
+		cJSON_AddNullToObject(o, "gc");
+	}
+}
+
+static void json_children(cJSON *o, const struct summary *s)
+{
+	cJSON *kids = cJSON_AddArrayToObject(o, "children");
+	for (size_t i = 0; i < s->nchildren; i++) {
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "id", s->children[i].id);
+		add_num_or_null(c, "peak_mib", r3(s->children[i].peak_mib),
+				s->children[i].peak_mib >= 0);
+		add_num_or_null(c, "heap_peak_mib", r3(s->children[i].heap_peak_mib),
+				s->children[i].heap_peak_mib >= 0);
+		cJSON_AddItemToArray(kids, c);
+	}
+}
+
 cJSON *summary_json(const struct summary *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -498,20 +555,7 @@ cJSON *summary_json(const struct summary *s)
 	cJSON_AddNumberToObject(rss, "final_mib", r3(s->final_mib));
 	cJSON_AddNumberToObject(rss, "slope_mib_per_s", r4(s->slope_mib_s));
 
-	if (s->has_heap) {
-		cJSON *heap = cJSON_AddObjectToObject(o, "heap");
-		cJSON_AddNumberToObject(heap, "peak_mib", r3(s->heap_peak_mib));
-		cJSON_AddNumberToObject(heap, "peak_time_s", r4(s->heap_peak_t_s));
-		add_num_or_null(heap, "at_exit_mib", r3(s->heap_exit_mib), s->heap_exit_mib >= 0);
-		cJSON_AddNumberToObject(heap, "allocs", (double)s->allocs);
-		cJSON_AddNumberToObject(heap, "frees", (double)s->frees);
-		cJSON_AddNumberToObject(heap, "mmap_peak_mib", r3(s->mmap_peak_mib));
-		cJSON_AddNumberToObject(heap, "mmap_peak_time_s", r4(s->mmap_peak_t_s));
-		if (s->mmap_significant)
-			cJSON_AddStringToObject(heap, "note", SUMMARY_MMAP_NOTE);
-	} else {
-		cJSON_AddNullToObject(o, "heap");
-	}
+	json_heap(o, s);
 	if (s->heap_ends)
 		cJSON_AddStringToObject(o, "heap_ends", s->heap_ends);
 	cJSON *funcs = cJSON_AddArrayToObject(o, "functions");
@@ -526,40 +570,11 @@ cJSON *summary_json(const struct summary *s)
 				!isnan(s->funcs[i].heap_retained_mib));
 		cJSON_AddItemToArray(funcs, f);
 	}
-	if (s->gc.collections) {
-		cJSON *gc = cJSON_AddObjectToObject(o, "gc");
-		cJSON_AddNumberToObject(gc, "collections", (double)s->gc.collections);
-		cJSON_AddNumberToObject(gc, "total_s", r4(s->gc.total_s));
-		cJSON_AddNumberToObject(gc, "freed_mib", r3(s->gc.freed_mib));
-		cJSON *events = cJSON_AddArrayToObject(gc, "events");
-		for (size_t i = 0; i < s->gc.collections; i++) {
-			const struct dat_gc *e = &s->gc.events[i];
-			cJSON *j = cJSON_CreateObject();
-			cJSON_AddNumberToObject(j, "time_s", r4(e->t - s->start));
-			cJSON_AddNumberToObject(j, "generation", e->generation);
-			cJSON_AddNumberToObject(j, "duration_s", round(e->duration_s * 1e6) / 1e6);
-			cJSON_AddNumberToObject(j, "collected", (double)e->collected);
-			cJSON_AddNumberToObject(j, "uncollectable", (double)e->uncollectable);
-			cJSON_AddNumberToObject(j, "freed_mib",
-						r3(e->heap_start_mib - e->heap_stop_mib));
-			cJSON_AddItemToArray(events, j);
-		}
-	} else {
-		cJSON_AddNullToObject(o, "gc");
-	}
+	json_gc(o, s);
 	cJSON *lost = cJSON_AddObjectToObject(o, "lost");
 	for (size_t i = 0; i < s->nlost; i++)
 		cJSON_AddNumberToObject(lost, s->lost[i].kind, (double)s->lost[i].count);
-	cJSON *kids = cJSON_AddArrayToObject(o, "children");
-	for (size_t i = 0; i < s->nchildren; i++) {
-		cJSON *c = cJSON_CreateObject();
-		cJSON_AddStringToObject(c, "id", s->children[i].id);
-		add_num_or_null(c, "peak_mib", r3(s->children[i].peak_mib),
-				s->children[i].peak_mib >= 0);
-		add_num_or_null(c, "heap_peak_mib", r3(s->children[i].heap_peak_mib),
-				s->children[i].heap_peak_mib >= 0);
-		cJSON_AddItemToArray(kids, c);
-	}
+	json_children(o, s);
 	return o;
 }
 
