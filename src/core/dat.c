@@ -777,21 +777,37 @@ static void emit(struct dat_writer *w, const char *line, size_t n)
 		w->failed = errno ? errno : EIO;
 }
 
-void dat_writef(struct dat_writer *w, const char *fmt, ...)
+/* Formats "<kind> " (kind may be NULL) and fmt's text into one line and emits it. */
+static void write_v(struct dat_writer *w, const char *kind, const char *fmt, va_list ap)
 {
 	char buf[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
+	int k = kind ? snprintf(buf, sizeof(buf), "%s ", kind) : 0;
+	int n = vsnprintf(buf + k, sizeof(buf) - 1 - (size_t)k, fmt, ap);
 	if (n < 0)
 		return;
+	n += k;
 	if ((size_t)n > sizeof(buf) - 2)
 		n = sizeof(buf) - 2; /* an over-long line is cut, never split */
 	buf[n] = '\0';
 	dat_escape_text(buf); /* a name holding a newline must not start a line of its own */
 	buf[n++] = '\n';
 	emit(w, buf, (size_t)n);
+}
+
+void dat_writef(struct dat_writer *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	write_v(w, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void dat_write_line(struct dat_writer *w, enum dat_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	write_v(w, dat_kinds[kind].name, fmt, ap);
+	va_end(ap);
 }
 
 /* Sample lines are written at up to 10 kHz: numbers are formatted with integer
@@ -834,9 +850,10 @@ static char *put_str(char *p, const char *s)
 }
 
 /* "KIND a b" with fixed6 numbers: the shape of MEM and MAXRSS. */
-static void write_pair(struct dat_writer *w, const char *kind, double a, double b)
+static void write_pair(struct dat_writer *w, enum dat_kind kind, double a, double b)
 {
-	char buf[96], *p = put_str(buf, kind);
+	char buf[96], *p = put_str(buf, dat_kinds[kind].name);
+	*p++ = ' ';
 	p = put_fixed6(p, a);
 	*p++ = ' ';
 	p = put_fixed6(p, b);
@@ -850,11 +867,11 @@ void dat_write_heap_ends(struct dat_writer *w, int pid, const char *exe)
 	for (char *p = name; *p; p++)
 		if ((unsigned char)*p < 32 || *p == 127)
 			*p = '?';
-	dat_writef(w,
-		   "NOTE " DAT_NOTE_HEAP_ENDS
-		   "%d now runs '%s', which does not report to the hooks "
-		   "(statically linked, setuid, or started without LD_PRELOAD)",
-		   pid, name);
+	dat_write_line(w, DAT_NOTE,
+		       DAT_NOTE_HEAP_ENDS
+		       "%d now runs '%s', which does not report to the hooks "
+		       "(statically linked, setuid, or started without LD_PRELOAD)",
+		       pid, name);
 	free(name);
 }
 
@@ -870,8 +887,8 @@ void dat_heap_ends_subject(const char *note, char *buf, size_t size)
 
 void dat_write_no_hwm(struct dat_writer *w, int pid, int why)
 {
-	dat_writef(w, "NOTE " DAT_NOTE_NO_HWM " for process %d (%s): no MAXRSS from here on", pid,
-		   strerror(why));
+	dat_write_line(w, DAT_NOTE, DAT_NOTE_NO_HWM " for process %d (%s): no MAXRSS from here on",
+		       pid, strerror(why));
 }
 
 void dat_writer_hold(struct dat_writer *w)
@@ -889,38 +906,40 @@ void dat_writer_flush(struct dat_writer *w)
 
 void dat_write_cmdline(struct dat_writer *w, const char *cmdline)
 {
-	dat_writef(w, "CMDLINE %s", cmdline);
+	dat_write_line(w, DAT_CMDLINE, "%s", cmdline);
 }
 
 void dat_write_mem(struct dat_writer *w, double mib, double t)
 {
-	write_pair(w, "MEM ", mib, t);
+	write_pair(w, DAT_MEM, mib, t);
 }
 
 void dat_write_maxrss(struct dat_writer *w, double mib, double t)
 {
-	write_pair(w, "MAXRSS ", mib, t);
+	write_pair(w, DAT_MAXRSS, mib, t);
 }
 
 void dat_write_child(struct dat_writer *w, int pid, double mib, double t)
 {
-	dat_writef(w, "CHLD %d %.6f %.6f", pid, mib, t);
+	dat_write_line(w, DAT_CHLD, "%d %.6f %.6f", pid, mib, t);
 }
 
 void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t)
 {
-	dat_writef(w, "CHLDMAX %d %.6f %.6f", pid, mib, t);
+	dat_write_line(w, DAT_CHLDMAX, "%d %.6f %.6f", pid, mib, t);
 }
 
 void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
 {
 	char buf[256], *p = buf;
 	if (pid > 0) {
-		p = put_str(p, "CHLDHEAP ");
+		p = put_str(p, dat_kinds[DAT_CHLDHEAP].name);
+		*p++ = ' ';
 		p = put_u64(p, (uint64_t)pid);
 		*p++ = ' ';
 	} else {
-		p = put_str(p, "HEAP ");
+		p = put_str(p, dat_kinds[DAT_HEAP].name);
+		*p++ = ' ';
 	}
 	const double f[] = {h->live_mib, h->peak_mib, h->t};
 	for (int i = 0; i < 3; i++) {
@@ -947,23 +966,23 @@ void dat_write_func(struct dat_writer *w, const char *name, double mem_in, doubl
 	snprintf(clean, sizeof(clean), "%s", name && *name ? name : "?");
 	dat_sanitize_name(clean);
 	if (isnan(heap_in) || isnan(heap_out))
-		dat_writef(w, "FUNC %s %.4f %.4f %.4f %.4f %d", clean, mem_in, t_in, mem_out, t_out,
-			   depth);
+		dat_write_line(w, DAT_FUNC, "%s %.4f %.4f %.4f %.4f %d", clean, mem_in, t_in,
+			       mem_out, t_out, depth);
 	else
-		dat_writef(w, "FUNC %s %.4f %.4f %.4f %.4f %d %.4f %.4f", clean, mem_in, t_in,
-			   mem_out, t_out, depth, heap_in, heap_out);
+		dat_write_line(w, DAT_FUNC, "%s %.4f %.4f %.4f %.4f %d %.4f %.4f", clean, mem_in,
+			       t_in, mem_out, t_out, depth, heap_in, heap_out);
 }
 
 void dat_write_gc(struct dat_writer *w, const struct dat_gc *g)
 {
-	dat_writef(w, "GC %.6f %.6f %d %lld %lld %.6f %.6f", g->t, g->duration_s, g->generation,
-		   (long long)g->collected, (long long)g->uncollectable, g->heap_start_mib,
-		   g->heap_stop_mib);
+	dat_write_line(w, DAT_GC, "%.6f %.6f %d %lld %lld %.6f %.6f", g->t, g->duration_s,
+		       g->generation, (long long)g->collected, (long long)g->uncollectable,
+		       g->heap_start_mib, g->heap_stop_mib);
 }
 
 void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib)
 {
-	dat_writef(w, "EXIT %d %.6f %.6f", status, t, peak_mib);
+	dat_write_line(w, DAT_EXIT, "%d %.6f %.6f", status, t, peak_mib);
 }
 
 int dat_writer_close(struct dat_writer *w, struct err *e)

@@ -286,6 +286,12 @@ int dat_writer_create_default(struct dat_writer *w, const char *dir, struct err 
  * in w->failed and later writes are skipped. */
 void dat_writef(struct dat_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The one writer of a line of a kind of the table: "<name> " from dat_kinds, then
+ * the fields formatted by fmt; otherwise as dat_writef (whole line per write,
+ * control bytes become '?'). New writers use it, so a kind's name is spelled once. */
+void dat_write_line(struct dat_writer *w, enum dat_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 void dat_write_cmdline(struct dat_writer *w, const char *cmdline);
 void dat_write_mem(struct dat_writer *w, double mib, double t);
 void dat_write_maxrss(struct dat_writer *w, double mib, double t);
