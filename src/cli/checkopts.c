@@ -148,16 +148,12 @@ static void print_table(const struct check_result *res, size_t n, double toleran
 
 /* With allocation stacks in the recording, a leak names where it comes from:
  * "; leaked by f (file:line) 2.0 MiB, g 0.1 MiB" (the three largest sites). */
-static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
+static void leak_sites(const struct stk_data *stacks, char *out, size_t n, cJSON *json_sites)
 {
-	struct stk_data d;
-	struct err e;
+	const struct stk_data d = *stacks;
 	out[0] = '\0';
-	if (stk_read(path, &d, &e) || !d.present) {
-		if (!d.present)
-			stk_data_release(&d);
+	if (!d.present)
 		return;
-	}
 	long image = stk_pick_image(&d, 0);
 	if (image >= 0) {
 		struct report r;
@@ -173,14 +169,96 @@ static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
 		}
 		report_release(&r);
 	}
-	stk_data_release(&d);
+}
+
+/* Whether a limit of o is on the leak: then the leaking sites are named, from the
+ * stack lines read in the same pass. */
+static int wants_stacks(const struct check_opts *o)
+{
+	for (size_t i = 0; i < o->nlimits; i++)
+		if (o->limits[i].metric == CHECK_LEAK)
+			return 1;
+	return o->baseline != NULL; /* the baseline's comparisons include the leak */
+}
+
+/* --func names as typed become the recording's own (funcname_resolve_in). */
+static const char *resolve_func(const struct summary *s, const char *typed, struct err *e)
+{
+	const char **names = xcalloc(s->nfuncs + 1, sizeof(*names));
+	for (size_t i = 0; i < s->nfuncs; i++)
+		names[i] = s->funcs[i].name;
+	const char *name = funcname_resolve_in(names, s->nfuncs, s->file, typed, e);
+	free(names);
+	return name;
+}
+
+/* The line that says why check c failed. */
+static void report_failure(const struct check_opts *o, const struct check_result *c,
+			   const struct summary *s, const struct stk_data *stacks, const char *path)
+{
+	char v[32], l[32];
+	fmt_value(v, sizeof(v), c->metric, c->measured);
+	fmt_value(l, sizeof(l), c->metric, c->limit);
+	if (!isnan(c->baseline))
+		report("%s %s exceeds the baseline's plus %.1f%% (%s) in '%s'",
+		       check_metric_label(c->metric), v, o->tolerance, l, path);
+	else if (c->func)
+		report("%s '%s' %s exceeds the limit %s in '%s'", check_metric_label(c->metric),
+		       c->func, v, l, path);
+	else if (c->metric == CHECK_LEAK) {
+		char sites[1024];
+		leak_sites(stacks, sites, sizeof(sites), NULL);
+		report("%s %s exceeds the limit %s in '%s'%s", check_metric_label(c->metric), v, l,
+		       path, sites);
+	} else if (c->metric == CHECK_LOST) {
+		char kinds[512];
+		size_t len = 0;
+		kinds[0] = '\0';
+		for (size_t k = 0; k < s->nlost && len < sizeof(kinds); k++)
+			if (s->lost[k].count)
+				len +=
+				    (size_t)snprintf(kinds + len, sizeof(kinds) - len, "%s%s %llu",
+						     len ? ", " : " (", s->lost[k].kind,
+						     (unsigned long long)s->lost[k].count);
+		report("%s %s exceeds the limit %s in '%s'%s%s", check_metric_label(c->metric), v,
+		       l, path, kinds, len ? "; see its NOTE lines)" : "");
+	} else
+		report("%s %s exceeds the limit %s in '%s'", check_metric_label(c->metric), v, l,
+		       path);
+}
+
+/* The verdict as JSON, a leak with the sites that leaked. */
+static void print_json(const struct check_opts *o, const struct summary *s,
+		       const struct check_result *res, size_t n, const struct stk_data *stacks)
+{
+	cJSON *j = check_json(s, res, n, o->tolerance, o->baseline);
+	cJSON *item;
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(j, "checks"))
+	{
+		const cJSON *m = cJSON_GetObjectItem(item, "metric");
+		if (cJSON_IsString(m) && !strcmp(m->valuestring, "leak")) {
+			char sites[1024];
+			cJSON *arr = cJSON_CreateArray();
+			leak_sites(stacks, sites, sizeof(sites), arr);
+			if (cJSON_GetArraySize(arr))
+				cJSON_AddItemToObject(item, "leak_sites", arr);
+			else
+				cJSON_Delete(arr);
+		}
+	}
+	char *text = cJSON_Print(j);
+	printf("%s\n", text);
+	cJSON_free(text);
+	cJSON_Delete(j);
 }
 
 int checkopts_run(const struct check_opts *o, const char *path)
 {
-	struct dat_recording r;
+	struct summary s, base;
+	struct stk_data stacks = {0};
 	struct err e;
-	if (dat_read_samples(path, &r, &e)) {
+	/* One pass over the recording: the figures, and the stacks when a leak is checked. */
+	if (summary_read(path, &s, wants_stacks(o) ? &stacks : NULL, &e)) {
 		report("%s", e.msg);
 		return EXIT_FAIL;
 	}
@@ -190,16 +268,12 @@ int checkopts_run(const struct check_opts *o, const char *path)
 	for (; nlimits < o->nlimits; nlimits++) {
 		limits[nlimits] = o->limits[nlimits];
 		const char *name = NULL;
-		if (limits[nlimits].func &&
-		    !(name = funcname_resolve(&r, limits[nlimits].func, &e))) {
+		if (limits[nlimits].func && !(name = resolve_func(&s, limits[nlimits].func, &e))) {
 			report("%s", e.msg);
 			break;
 		}
 		limits[nlimits].func = name ? xstrdup(name) : NULL;
 	}
-	struct summary s, base;
-	summary_of(&r, &s);
-	dat_recording_release(&r);
 	int have_base = 0, rc = EXIT_FAIL;
 	struct check_result *res = NULL;
 	size_t n = 0;
@@ -222,57 +296,10 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		if (c->passed)
 			continue;
 		rc = EXIT_FAIL;
-		char v[32], l[32];
-		fmt_value(v, sizeof(v), c->metric, c->measured);
-		fmt_value(l, sizeof(l), c->metric, c->limit);
-		if (!isnan(c->baseline))
-			report("%s %s exceeds the baseline's plus %.1f%% (%s) in '%s'",
-			       check_metric_label(c->metric), v, o->tolerance, l, path);
-		else if (c->func)
-			report("%s '%s' %s exceeds the limit %s in '%s'",
-			       check_metric_label(c->metric), c->func, v, l, path);
-		else if (c->metric == CHECK_LEAK) {
-			char sites[1024];
-			leak_sites(path, sites, sizeof(sites), NULL);
-			report("%s %s exceeds the limit %s in '%s'%s",
-			       check_metric_label(c->metric), v, l, path, sites);
-		} else if (c->metric == CHECK_LOST) {
-			char kinds[512];
-			size_t len = 0;
-			kinds[0] = '\0';
-			for (size_t k = 0; k < s.nlost && len < sizeof(kinds); k++)
-				if (s.lost[k].count)
-					len += (size_t)snprintf(
-					    kinds + len, sizeof(kinds) - len, "%s%s %llu",
-					    len ? ", " : " (", s.lost[k].kind,
-					    (unsigned long long)s.lost[k].count);
-			report("%s %s exceeds the limit %s in '%s'%s%s",
-			       check_metric_label(c->metric), v, l, path, kinds,
-			       len ? "; see its NOTE lines)" : "");
-		} else
-			report("%s %s exceeds the limit %s in '%s'", check_metric_label(c->metric),
-			       v, l, path);
+		report_failure(o, c, &s, &stacks, path);
 	}
 	if (o->json) {
-		cJSON *j = check_json(&s, res, n, o->tolerance, o->baseline);
-		cJSON *item;
-		cJSON_ArrayForEach(item, cJSON_GetObjectItem(j, "checks"))
-		{
-			const cJSON *m = cJSON_GetObjectItem(item, "metric");
-			if (cJSON_IsString(m) && !strcmp(m->valuestring, "leak")) {
-				char sites[1024];
-				cJSON *arr = cJSON_CreateArray();
-				leak_sites(path, sites, sizeof(sites), arr);
-				if (cJSON_GetArraySize(arr))
-					cJSON_AddItemToObject(item, "leak_sites", arr);
-				else
-					cJSON_Delete(arr);
-			}
-		}
-		char *text = cJSON_Print(j);
-		printf("%s\n", text);
-		cJSON_free(text);
-		cJSON_Delete(j);
+		print_json(o, &s, res, n, &stacks);
 	} else if (have_base) {
 		print_table(res, n, o->tolerance);
 	}
@@ -282,6 +309,7 @@ out:
 	free(limits);
 	free(res);
 	summary_release(&s);
+	stk_data_release(&stacks);
 	if (have_base)
 		summary_release(&base);
 	return rc;

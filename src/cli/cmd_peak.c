@@ -27,55 +27,72 @@ static const struct opt opts[] = {
     {0},
 };
 
+/* "--func NAME": the peak within the calls of the function the user means. */
+static int peak_func(const struct summary *s, const char *path, const char *func)
+{
+	struct err e;
+	const char **names = xcalloc(s->nfuncs + 1, sizeof(*names));
+	for (size_t i = 0; i < s->nfuncs; i++)
+		names[i] = s->funcs[i].name;
+	const char *name = funcname_resolve_in(names, s->nfuncs, path, func, &e);
+	free(names);
+	if (!name) {
+		report("%s", e.msg);
+		return EXIT_FAIL;
+	}
+	double p = NAN;
+	for (size_t i = 0; i < s->nfuncs; i++)
+		if (!strcmp(s->funcs[i].name, name))
+			p = s->funcs[i].peak_mib;
+	if (isnan(p)) {
+		report("no sample fell within the calls of '%s' in '%s' (each shorter than "
+		       "the sampling interval: record with a smaller -T)",
+		       name, path);
+		return EXIT_FAIL;
+	}
+	printf("%s\t%.3f MiB\n", path, p);
+	return EXIT_OK;
+}
+
+static void peak_print(const struct summary *s, const char *path)
+{
+	printf("%s\t%.3f MiB", path, s->peak_mib);
+	if (s->heap_peak_mib >= 0)
+		printf("\theap %.3f MiB", s->heap_peak_mib);
+	if (s->heap_peak_mib >= 0 && s->heap_ends)
+		printf(" (until an image the hooks cannot see)");
+	if (s->mmap_significant)
+		printf("\tanon mmap %.3f MiB (%s)", s->mmap_peak_mib, SUMMARY_MMAP_SHORT);
+	if (s->true_peak == 0)
+		printf("\t(%s)", SUMMARY_NO_TRUE_PEAK);
+	printf("\n");
+	for (size_t i = 0; i < s->nchildren; i++) {
+		double cp = s->children[i].peak_mib, ch = s->children[i].heap_peak_mib;
+		if (cp >= 0)
+			printf("  Child %s\t\t\t%.3f MiB", s->children[i].id, cp);
+		else
+			printf("  Child %s\t\t\tno RSS sample", s->children[i].id);
+		if (ch >= 0)
+			printf("\theap %.3f MiB", ch);
+		printf("\n");
+	}
+}
+
+/* One recording, read once in a streaming pass (summary_read). */
 static int peak_one(const char *path, const char *func)
 {
-	struct dat_recording r;
+	struct summary s;
 	struct err e;
-	if (dat_read_samples(path, &r, &e)) {
+	if (summary_read(path, &s, NULL, &e)) {
 		report("%s", e.msg);
 		return EXIT_FAIL;
 	}
 	int rc = EXIT_OK;
-	if (func) {
-		const char *name = funcname_resolve(&r, func, &e);
-		double p = name ? summary_func_peak(&r, name) : NAN;
-		if (!name) {
-			report("%s", e.msg);
-			rc = EXIT_FAIL;
-		} else if (isnan(p)) {
-			report("no sample fell within the calls of '%s' in '%s' (each shorter than "
-			       "the sampling interval: record with a smaller -T)",
-			       name, path);
-			rc = EXIT_FAIL;
-		} else {
-			printf("%s\t%.3f MiB\n", path, p);
-		}
-	} else {
-		double heap = dat_peak_heap(&r, NULL);
-		printf("%s\t%.3f MiB", path, dat_peak_rss(&r, NULL));
-		if (heap >= 0)
-			printf("\theap %.3f MiB", heap);
-		if (heap >= 0 && r.heap_ends)
-			printf(" (until an image the hooks cannot see)");
-		if (dat_mmap_significant(&r))
-			printf("\tanon mmap %.3f MiB (%s)", dat_peak_mmap(&r, NULL),
-			       SUMMARY_MMAP_SHORT);
-		if (dat_peak_is_sampled(&r))
-			printf("\t(%s)", SUMMARY_NO_TRUE_PEAK);
-		printf("\n");
-		for (size_t i = 0; i < r.nchildren; i++) {
-			const struct dat_child *c = &r.children[i];
-			double cp = dat_child_peak(c), ch = dat_child_heap_peak(c);
-			if (cp >= 0)
-				printf("  Child %s\t\t\t%.3f MiB", c->id, cp);
-			else
-				printf("  Child %s\t\t\tno RSS sample", c->id);
-			if (ch >= 0)
-				printf("\theap %.3f MiB", ch);
-			printf("\n");
-		}
-	}
-	dat_recording_release(&r);
+	if (func)
+		rc = peak_func(&s, path, func);
+	else
+		peak_print(&s, path);
+	summary_release(&s);
 	return rc;
 }
 

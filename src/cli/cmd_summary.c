@@ -24,6 +24,30 @@ static const struct opt opts[] = {
     {0},
 };
 
+static void print_heap(const struct summary *s)
+{
+	if (s->has_heap) {
+		printf("peak heap     %.1f MiB at %.2f s\n", s->heap_peak_mib, s->heap_peak_t_s);
+		if (s->heap_exit_mib >= 0)
+			printf("heap at exit  %.3f MiB\n", s->heap_exit_mib);
+		printf("allocations   %llu (frees %llu)\n", (unsigned long long)s->allocs,
+		       (unsigned long long)s->frees);
+		if (s->heap_ends)
+			printf("              heap lines end: %s does not report to the hooks\n",
+			       s->heap_ends);
+		if (s->mmap_significant)
+			printf("anon mmap     peak %.1f MiB at %.2f s: %s\n", s->mmap_peak_mib,
+			       s->mmap_peak_t_s, SUMMARY_MMAP_NOTE);
+	} else if (s->heap_ends) {
+		printf("heap          no hook data: %s does not report to the hooks\n",
+		       s->heap_ends);
+	} else if (s->heap_note) {
+		printf("heap          unavailable: %s\n", s->heap_note);
+	} else {
+		printf("heap          no hook data\n");
+	}
+}
+
 static void print_text(const struct summary *s)
 {
 	char when[64];
@@ -49,26 +73,7 @@ static void print_text(const struct summary *s)
 		printf(
 		    "RSS trend     %+.3f MiB/s over the run (least-squares fit of the samples)\n",
 		    s->slope_mib_s);
-	if (s->has_heap) {
-		printf("peak heap     %.1f MiB at %.2f s\n", s->heap_peak_mib, s->heap_peak_t_s);
-		if (s->heap_exit_mib >= 0)
-			printf("heap at exit  %.3f MiB\n", s->heap_exit_mib);
-		printf("allocations   %llu (frees %llu)\n", (unsigned long long)s->allocs,
-		       (unsigned long long)s->frees);
-		if (s->heap_ends)
-			printf("              heap lines end: %s does not report to the hooks\n",
-			       s->heap_ends);
-		if (s->mmap_significant)
-			printf("anon mmap     peak %.1f MiB at %.2f s: %s\n", s->mmap_peak_mib,
-			       s->mmap_peak_t_s, SUMMARY_MMAP_NOTE);
-	} else if (s->heap_ends) {
-		printf("heap          no hook data: %s does not report to the hooks\n",
-		       s->heap_ends);
-	} else if (s->heap_note) {
-		printf("heap          unavailable: %s\n", s->heap_note);
-	} else {
-		printf("heap          no hook data\n");
-	}
+	print_heap(s);
 	for (size_t i = 0; i < s->nfuncs; i++) {
 		const struct summary_func *f = &s->funcs[i];
 		printf("function      %s: %zu call%s, %.3f s", f->name, f->calls,
@@ -139,14 +144,11 @@ int cmd_summary(int argc, char **argv)
 	int n;
 	if (resolve_recordings(words, nwords, &paths, &n))
 		goto out;
-	struct dat_recording r;
+	struct summary s;
 	struct err e;
-	if (dat_read_samples(paths[0], &r, &e)) {
+	if (summary_read(paths[0], &s, NULL, &e)) {
 		report("%s", e.msg);
 	} else {
-		struct summary s;
-		summary_of(&r, &s);
-		dat_recording_release(&r);
 		if (json) {
 			cJSON *j = summary_json(&s);
 			char *text = cJSON_Print(j);

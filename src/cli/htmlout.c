@@ -13,6 +13,7 @@
 
 #include "cli/cmds.h"
 #include "core/html.h"
+#include "core/summary.h"
 
 int html_is_page(const char *path)
 {
@@ -39,8 +40,14 @@ static int write_page(FILE *f, const char *out, const char *dat, const struct ht
 		/* the stacks are optional: the page says what they would show */
 		if (stk_parse(dat, text, len, &d, e))
 			rc = -1;
+		struct summary sum;
+		if (rc == 0 && summary_parse(dat, text, len, &sum, NULL, e)) {
+			stk_data_release(&d);
+			rc = -1;
+		}
 		if (rc == 0) {
-			cJSON *data = html_data(&r, &d);
+			cJSON *data = html_data(&r, &sum, &d);
+			summary_release(&sum);
 			double t0 = r.mem.v[0].t;
 			cJSON *st = html_sitetime(text, len, t0, &d);
 			if (st)

@@ -12,39 +12,95 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- reading ---- */
+/* ---- the line kinds ---- */
 
-#define MAX_FIELDS 8
-
-struct line_ctx {
-	const char *name;
-	size_t lineno;
-	struct err *e;
+/* docs/format.md lists the same rows in the same order, with the same syntax. */
+const struct dat_kind_info dat_kinds[DAT_NKINDS] = {
+    [DAT_CMDLINE] = {"CMDLINE", "CMDLINE <command line>", 0, 0},
+    [DAT_MEM] = {"MEM", "MEM <MiB> <time>", 0, -1},
+    [DAT_CHLD] = {"CHLD", "CHLD <pid> <MiB> <time>", 0, -1},
+    [DAT_FUNC] = {"FUNC",
+		  "FUNC <name> <MiB in> <t in> <MiB out> <t out> [<depth> [<heap in> <heap out>]]",
+		  0, -1},
+    [DAT_MPROF] = {"MPROF", "MPROF <version> [key=value ...]", 1, -1},
+    [DAT_MAXRSS] = {"MAXRSS", "MAXRSS <MiB> <time>", 1, -1},
+    [DAT_CHLDMAX] = {"CHLDMAX", "CHLDMAX <pid> <MiB> <time>", 1, -1},
+    [DAT_HEAP] = {"HEAP", "HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB> [<min MiB>]", 1,
+		  -1},
+    [DAT_CHLDHEAP] = {"CHLDHEAP",
+		      "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB> "
+		      "[<min MiB>]",
+		      1, -1},
+    [DAT_GC] = {"GC",
+		"GC <t start> <seconds> <generation> <collected> <uncollectable> <heap start "
+		"MiB> <heap stop MiB>",
+		1, -1},
+    [DAT_EXIT] = {"EXIT", "EXIT <status> <time> <MiB>", 1, -1},
+    [DAT_NOTE] = {"NOTE", "NOTE <text>", 1, 0},
+    [DAT_STACKS] = {"STACKS", "STACKS all|sample <sample-bytes>", 1, -1},
+    [DAT_STKMOD] = {"STKMOD", "STKMOD <m> <path>", 1, 1},
+    [DAT_STKNOSYM] = {"STKNOSYM", "STKNOSYM <m> <package>", 1, -1},
+    [DAT_STKFRAME] = {"STKFRAME", "STKFRAME <f> <kind> <m> 0x<offset> <source> <function>", 1, 5},
+    [DAT_STKFN] = {"STKFN", "STKFN <f> <m> 0x<offset> <function> [<file>:<line>]", 1, 4},
+    [DAT_STKIMG] = {"STKIMG",
+		    "STKIMG <i> <pid> <peak-bytes> <leak-bytes> <allocations> <lost> <exe>", 1, 6},
+    [DAT_STK] = {"STK",
+		 "STK <i> <peak-bytes> <peak-blocks> <leak-bytes> <leak-blocks> <bytes> <blocks> "
+		 "<f>,<f>,...",
+		 1, -1},
+    [DAT_STKSITES] = {"STKSITES", "STKSITES <time> <s>=<bytes> ...", 1, -1},
 };
 
-static int bad_line(const struct line_ctx *c, const char *expected)
+static enum dat_kind kind_of(const char *name)
 {
-	return err_set(c->e, "%s:%zu: expected '%s'", c->name, c->lineno, expected);
+	for (int k = 0; k < DAT_NKINDS; k++)
+		if (name[0] == dat_kinds[k].name[0] && !strcmp(name, dat_kinds[k].name))
+			return (enum dat_kind)k;
+	return DAT_OTHER;
 }
 
-/* Splits s in place on runs of blanks; returns the number of fields, or max + 1
- * (with max of them in f) when there are more. */
-static int split_fields(char *s, char **f, int max)
+/* Splits s in place on runs of blanks into at most max fields; returns their
+ * number, or max + 1 when more follow and all is set. *rest is where splitting
+ * stopped. */
+static int split_fields(char *s, char **f, int max, int all, char **rest)
 {
 	int n = 0;
-	while (*s) {
+	for (;;) {
 		while (*s == ' ' || *s == '\t')
 			*s++ = '\0';
-		if (!*s)
+		if (!*s || n == max)
 			break;
-		if (n == max)
-			return max + 1;
 		f[n++] = s;
 		while (*s && *s != ' ' && *s != '\t')
 			s++;
 	}
-	return n;
+	*rest = s;
+	return all && *s ? max + 1 : n;
 }
+
+int dat_tokenize(char *line, struct dat_line *l)
+{
+	char *sp = strchr(line, ' ');
+	if (sp)
+		*sp = '\0';
+	if (!*line)
+		return -1;
+	for (const char *k = line; *k; k++)
+		if (!isupper((unsigned char)*k) && *k != '_')
+			return -1;
+	char *rest = sp ? sp + 1 : line + strlen(line);
+	l->kind = kind_of(line);
+	l->n = 0;
+	l->text = rest;
+	int words = l->kind == DAT_OTHER ? -1 : dat_kinds[l->kind].words;
+	if (words == 0) /* the text as written, blanks included */
+		return 0;
+	int max = words < 0 ? DAT_MAX_FIELDS : words;
+	l->n = split_fields(rest, l->f, max, words < 0, &l->text);
+	return 0;
+}
+
+/* ---- numbers ---- */
 
 /* Plain decimals ("123.456", the writers' format) parsed exactly and fast: an
  * integer mantissa below 2^53 divided by an exact power of ten is correctly
@@ -75,7 +131,7 @@ static const char *fast_decimal(const char *s, double *out)
 /* A number as a recording holds it: decimal, with an optional sign, fraction and
  * exponent, and finite. strtod alone would also take inf, nan, hex floats and 1e999
  * (as inf), which no writer produces and which break every picture and sum. */
-static int parse_double(const char *s, double *out)
+int dat_num(const char *s, double *out)
 {
 	const char *fast = fast_decimal(s, out);
 	if (fast && !*fast)
@@ -108,7 +164,7 @@ static int parse_double(const char *s, double *out)
 	return 0;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
+int dat_u64(const char *s, uint64_t *out)
 {
 	char *end;
 	if (!isdigit((unsigned char)*s))
@@ -121,7 +177,7 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_int(const char *s, int *out)
+int dat_int(const char *s, int *out)
 {
 	char *end;
 	errno = 0;
@@ -132,7 +188,7 @@ static int parse_int(const char *s, int *out)
 	return 0;
 }
 
-static int parse_i64(const char *s, int64_t *out)
+int dat_i64(const char *s, int64_t *out)
 {
 	char *end;
 	errno = 0;
@@ -142,6 +198,271 @@ static int parse_i64(const char *s, int64_t *out)
 	*out = v;
 	return 0;
 }
+
+int dat_hex(const char *s, uint64_t *out)
+{
+	char *end;
+	if (!isxdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 16);
+	if (*end || errno)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* ---- decoding the kinds dat.c owns ---- */
+
+/* <live> <peak> <time> <allocs> <frees> <mmap> [<min>] into h: 0, or -1. */
+static int heap_fields(char *const *f, int n, struct dat_heap *h)
+{
+	h->min_mib = NAN;
+	return (n != 6 && n != 7) || dat_num(f[0], &h->live_mib) || dat_num(f[1], &h->peak_mib) ||
+		       dat_num(f[2], &h->t) || dat_u64(f[3], &h->allocs) ||
+		       dat_u64(f[4], &h->frees) || dat_num(f[5], &h->mmap_mib) ||
+		       (n == 7 && dat_num(f[6], &h->min_mib))
+		   ? -1
+		   : 0;
+}
+
+static int decode_header(const struct dat_line *l, struct dat_header *h)
+{
+	h->interval = 0;
+	h->backend[0] = '\0';
+	h->hwm = -1;
+	if (l->n < 1 || dat_int(l->f[0], &h->version) || h->version < 1)
+		return -1;
+	int n = l->n > DAT_MAX_FIELDS ? DAT_MAX_FIELDS : l->n; /* later keys: a newer writer's */
+	for (int i = 1; i < n; i++) {
+		const char *f = l->f[i];
+		if (strncmp(f, "interval=", 9) == 0)
+			dat_num(f + 9, &h->interval);
+		else if (strncmp(f, "backend=", 8) == 0)
+			snprintf(h->backend, sizeof(h->backend), "%s", f + 8);
+		else if (strncmp(f, "hwm=", 4) == 0)
+			h->hwm = atoi(f + 4) != 0;
+	}
+	return 0;
+}
+
+static int decode_func(const struct dat_line *l, struct dat_func *fn)
+{
+	char *const *f = l->f;
+	int n = l->n;
+	*fn = (struct dat_func){.depth = -1, .heap_in = NAN, .heap_out = NAN};
+	if ((n != 5 && n != 6 && n != 8) || dat_num(f[1], &fn->mem_in) ||
+	    dat_num(f[2], &fn->t_in) || dat_num(f[3], &fn->mem_out) || dat_num(f[4], &fn->t_out) ||
+	    (n >= 6 && dat_int(f[5], &fn->depth)) ||
+	    (n == 8 && (dat_num(f[6], &fn->heap_in) || dat_num(f[7], &fn->heap_out))))
+		return -1;
+	fn->name = f[0];
+	return 0;
+}
+
+static int decode_gc(const struct dat_line *l, struct dat_gc *g)
+{
+	char *const *f = l->f;
+	return l->n != 7 || dat_num(f[0], &g->t) || dat_num(f[1], &g->duration_s) ||
+		       dat_int(f[2], &g->generation) || dat_i64(f[3], &g->collected) ||
+		       dat_i64(f[4], &g->uncollectable) || dat_num(f[5], &g->heap_start_mib) ||
+		       dat_num(f[6], &g->heap_stop_mib)
+		   ? -1
+		   : 0;
+}
+
+int dat_decode(const struct dat_line *l, struct dat_item *it)
+{
+	char *const *f = l->f;
+	it->kind = l->kind;
+	switch (l->kind) {
+	case DAT_CMDLINE:
+	case DAT_NOTE:
+		it->id = l->text;
+		return 0;
+	case DAT_MEM:
+	case DAT_MAXRSS:
+		return l->n != 2 || dat_num(f[0], &it->pt.mib) || dat_num(f[1], &it->pt.t) ? -1 : 0;
+	case DAT_CHLD:
+	case DAT_CHLDMAX:
+		it->id = f[0];
+		return l->n != 3 || dat_num(f[1], &it->pt.mib) || dat_num(f[2], &it->pt.t) ? -1 : 0;
+	case DAT_HEAP:
+		return heap_fields(f, l->n, &it->heap);
+	case DAT_CHLDHEAP:
+		it->id = l->n ? f[0] : NULL;
+		return l->n < 7 || heap_fields(f + 1, l->n - 1, &it->heap) ? -1 : 0;
+	case DAT_FUNC:
+		return decode_func(l, &it->func);
+	case DAT_GC:
+		return decode_gc(l, &it->gc);
+	case DAT_MPROF:
+		return decode_header(l, &it->header);
+	case DAT_EXIT:
+		return l->n != 3 || dat_int(f[0], &it->status) || dat_num(f[1], &it->pt.t) ||
+			       dat_num(f[2], &it->pt.mib)
+			   ? -1
+			   : 0;
+	default:
+		return -1; /* the stack kinds: stkdat.c decodes them */
+	}
+}
+
+/* ---- the streaming reader ---- */
+
+#define READ_CHUNK (256 * 1024)
+
+/* A recording read front to back: a window of the file (or the text) and the line
+ * being looked at, cut in place in a copy. */
+struct reader {
+	const char *name;
+	int fd;		  /* -1: data is the caller's text */
+	const char *data; /* the window: data[start..end) not yet read */
+	char *own;	  /* the window's buffer when reading a file */
+	size_t cap, start, end;
+	int eof;
+	size_t lineno;
+	char *line; /* the current line, copied to be cut in place */
+	size_t line_cap;
+	dat_line_fn fn;
+	void *ctx;
+	struct err *e;
+};
+
+/* Moves what is left to the front of the buffer and reads more. -1 on a read error. */
+static int reader_fill(struct reader *rd)
+{
+	if (rd->fd < 0 || rd->eof)
+		return 0;
+	size_t left = rd->end - rd->start;
+	if (left + READ_CHUNK > rd->cap) /* a line longer than the buffer: grow it */
+		xgrow((void **)&rd->own, &rd->cap, left + READ_CHUNK, 1);
+	memmove(rd->own, rd->own + rd->start, left);
+	rd->start = 0;
+	rd->end = left;
+	rd->data = rd->own;
+	ssize_t got;
+	do
+		got = read(rd->fd, rd->own + rd->end, rd->cap - rd->end);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return err_sys(rd->e, errno, "cannot read '%s'", rd->name);
+	rd->eof = got == 0;
+	rd->end += (size_t)got;
+	return 0;
+}
+
+/* The next line: *p, *n (without its newline), *nl whether it had one, *last whether
+ * nothing follows it. Returns 1, 0 at the end, -1 on a read error. */
+static int reader_next(struct reader *rd, const char **p, size_t *n, int *nl, int *last)
+{
+	for (;;) {
+		const char *s = rd->data + rd->start;
+		size_t avail = rd->end - rd->start;
+		const char *q = memchr(s, '\n', avail);
+		/* Whether the line is the last one needs a byte past its newline. */
+		if ((!q || (size_t)(q - s) + 1 == avail) && !rd->eof) {
+			if (reader_fill(rd))
+				return -1;
+			continue;
+		}
+		if (!avail)
+			return 0;
+		*p = s;
+		*n = q ? (size_t)(q - s) : avail;
+		*nl = q != NULL;
+		*last = !q || (size_t)(q - s) + 1 == avail;
+		rd->start += *n + (q != NULL);
+		return 1;
+	}
+}
+
+/* Hands one line to the callback. 0 to go on, 1 to stop (a cut last line), -1 on error. */
+static int reader_line(struct reader *rd, const char *p, size_t n, int nl, int last)
+{
+	rd->lineno++;
+	int nul = memchr(p, '\0', n) != NULL;
+	if (last && (!nl || nul)) {
+		dat_warn_cut(rd->name, rd->lineno); /* only the last line can be cut */
+		return 1;
+	}
+	if (nul)
+		return err_set(rd->e, "%s:%zu: not a recording line (NUL byte)", rd->name,
+			       rd->lineno);
+	xgrow((void **)&rd->line, &rd->line_cap, n + 1, 1);
+	memcpy(rd->line, p, n);
+	rd->line[n] = '\0';
+	if (n && rd->line[n - 1] == '\r')
+		rd->line[n - 1] = '\0';
+	if (!rd->line[0])
+		return 0;
+	struct dat_line l;
+	struct dat_item it;
+	int rc;
+	if (dat_tokenize(rd->line, &l)) {
+		if (last)
+			return dat_warn_cut(rd->name, rd->lineno), 1;
+		return err_set(rd->e, "%s:%zu: not a recording line", rd->name, rd->lineno);
+	}
+	if (l.kind == DAT_OTHER)
+		return 0;
+	int ours = l.kind < DAT_STACKS;
+	rc = ours && dat_decode(&l, &it) ? 1 : rd->fn(rd->ctx, &l, ours ? &it : NULL, rd->e);
+	if (rc <= 0)
+		return rc;
+	if (last)
+		return dat_warn_cut(rd->name, rd->lineno), 1;
+	return err_set(rd->e, "%s:%zu: expected '%s'", rd->name, rd->lineno,
+		       dat_kinds[l.kind].syntax);
+}
+
+static int reader_run(struct reader *rd)
+{
+	const char *p;
+	size_t n;
+	int nl, last, rc;
+	while ((rc = reader_next(rd, &p, &n, &nl, &last)) == 1) {
+		rc = reader_line(rd, p, n, nl, last);
+		if (rc)
+			break;
+	}
+	free(rd->line);
+	free(rd->own);
+	return rc < 0 ? -1 : 0;
+}
+
+int dat_stream_text(const char *name, const char *text, size_t len, dat_line_fn fn, void *ctx,
+		    struct err *e)
+{
+	struct reader rd = {.name = name,
+			    .fd = -1,
+			    .data = text,
+			    .end = len,
+			    .eof = 1,
+			    .fn = fn,
+			    .ctx = ctx,
+			    .e = e};
+	return reader_run(&rd);
+}
+
+int dat_stream(const char *path, dat_line_fn fn, void *ctx, struct err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, errno, "cannot open '%s'", path);
+	struct reader rd = {.name = path, .fd = fd, .fn = fn, .ctx = ctx, .e = e};
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	int rc = reader_run(&rd);
+	close(fd);
+	return rc;
+}
+
+void dat_warn_cut(const char *name, size_t lineno)
+{
+	core_warn("%s:%zu: last line is incomplete; read up to line %zu", name, lineno, lineno - 1);
+}
+
+/* ---- a whole recording in memory ---- */
 
 void dat_series_push(struct dat_series *s, double t, double mib)
 {
@@ -157,257 +478,119 @@ static void heap_push(struct dat_heap_series *s, const struct dat_heap *h)
 
 struct dat_child *dat_child_get(struct dat_recording *r, const char *id)
 {
-	for (size_t i = 0; i < r->nchildren; i++)
-		if (strcmp(r->children[i].id, id) == 0)
-			return &r->children[i];
+	size_t k = names_find(&r->child_ids, id);
+	if (k < r->nchildren)
+		return &r->children[k];
 	xgrow((void **)&r->children, &r->children_cap, r->nchildren + 1, sizeof(*r->children));
 	struct dat_child *c = &r->children[r->nchildren++];
 	memset(c, 0, sizeof(*c));
 	c->id = xstrdup(id);
+	names_id(&r->child_ids, c->id);
 	return c;
 }
 
-/* MEM/MAXRSS: <MiB> <time> */
-static int parse_point(const struct line_ctx *c, char **f, int n, struct dat_series *s,
-		       const char *expected)
+static void add_note(struct dat_recording *r, const char *text)
 {
-	double mib, t;
-	if (n != 2 || parse_double(f[0], &mib) || parse_double(f[1], &t))
-		return bad_line(c, expected);
-	dat_series_push(s, t, mib);
-	return 0;
+	xgrow((void **)&r->notes, &r->notes_cap, r->nnotes + 1, sizeof(*r->notes));
+	r->notes[r->nnotes++] = xstrdup(text);
+	if (strncmp(text, DAT_NOTE_NO_HWM, strlen(DAT_NOTE_NO_HWM)) == 0)
+		r->hwm = 0;
+	if (!r->heap_ends && !strncmp(text, DAT_NOTE_HEAP_ENDS, strlen(DAT_NOTE_HEAP_ENDS)))
+		r->heap_ends = r->notes[r->nnotes - 1];
 }
 
-/* <live> <peak> <time> <allocs> <frees> <mmap> [<min>] into h: 0, or -1. */
-static int heap_fields(char **f, int n, struct dat_heap *h)
+static void add_func(struct dat_recording *r, const struct dat_func *fn)
 {
-	h->min_mib = NAN;
-	return (n != 6 && n != 7) || parse_double(f[0], &h->live_mib) ||
-		       parse_double(f[1], &h->peak_mib) || parse_double(f[2], &h->t) ||
-		       parse_u64(f[3], &h->allocs) || parse_u64(f[4], &h->frees) ||
-		       parse_double(f[5], &h->mmap_mib) ||
-		       (n == 7 && parse_double(f[6], &h->min_mib))
-		   ? -1
-		   : 0;
+	xgrow((void **)&r->funcs, &r->funcs_cap, r->nfuncs + 1, sizeof(*r->funcs));
+	r->funcs[r->nfuncs] = *fn;
+	r->funcs[r->nfuncs++].name = xstrdup(fn->name);
 }
 
-static int parse_header(struct dat_recording *r, const struct line_ctx *c, char **f, int n)
+/* dat_line_fn: keeps every line of the kinds dat.c owns in r. */
+static int keep_line(void *ctx, const struct dat_line *l, const struct dat_item *it, struct err *e)
 {
-	if (n < 1 || parse_int(f[0], &r->version) || r->version < 1)
-		return bad_line(c, "MPROF <version> [key=value ...]");
-	if (n > MAX_FIELDS)
-		n = MAX_FIELDS; /* keys past the first few are a newer writer's: skipped */
-	for (int i = 1; i < n; i++) {
-		if (strncmp(f[i], "interval=", 9) == 0)
-			parse_double(f[i] + 9, &r->interval);
-		else if (strncmp(f[i], "backend=", 8) == 0)
-			snprintf(r->backend, sizeof(r->backend), "%s", f[i] + 8);
-		else if (strncmp(f[i], "hwm=", 4) == 0 && r->hwm != 0)
-			r->hwm = atoi(f[i] + 4) != 0; /* a refusal noted earlier stands */
+	struct dat_recording *r = ctx;
+	(void)l, (void)e;
+	if (!it)
+		return 0;
+	switch (it->kind) {
+	case DAT_MEM:
+		dat_series_push(&r->mem, it->pt.t, it->pt.mib);
+		break;
+	case DAT_MAXRSS:
+		dat_series_push(&r->maxrss, it->pt.t, it->pt.mib);
+		break;
+	case DAT_HEAP:
+		heap_push(&r->heap, &it->heap);
+		break;
+	case DAT_CHLD:
+	case DAT_CHLDMAX: {
+		struct dat_child *c = dat_child_get(r, it->id);
+		dat_series_push(it->kind == DAT_CHLD ? &c->mem : &c->max, it->pt.t, it->pt.mib);
+		break;
 	}
-	return 0;
-}
-
-static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *line)
-{
-	char *sp = strchr(line, ' ');
-	const char *kind = line;
-	char *rest = sp ? sp + 1 : line + strlen(line);
-	if (sp)
-		*sp = '\0';
-	for (const char *k = kind; *k; k++)
-		if (!isupper((unsigned char)*k) && *k != '_')
-			return err_set(c->e, "%s:%zu: not a recording line", c->name, c->lineno);
-	if (!*kind)
-		return err_set(c->e, "%s:%zu: not a recording line", c->name, c->lineno);
-
-	if (strcmp(kind, "CMDLINE") == 0) {
+	case DAT_CHLDHEAP:
+		heap_push(&dat_child_get(r, it->id)->heap, &it->heap);
+		break;
+	case DAT_CMDLINE:
 		free(r->cmdline);
-		r->cmdline = xstrdup(rest);
-		return 0;
-	}
-	if (strcmp(kind, "NOTE") == 0) {
-		xgrow((void **)&r->notes, &r->notes_cap, r->nnotes + 1, sizeof(*r->notes));
-		r->notes[r->nnotes++] = xstrdup(rest);
-		if (strncmp(rest, DAT_NOTE_NO_HWM, strlen(DAT_NOTE_NO_HWM)) == 0)
-			r->hwm = 0;
-		if (!r->heap_ends && !strncmp(rest, DAT_NOTE_HEAP_ENDS, strlen(DAT_NOTE_HEAP_ENDS)))
-			r->heap_ends = r->notes[r->nnotes - 1];
-		return 0;
-	}
-
-	char *f[MAX_FIELDS];
-	int n = split_fields(rest, f, MAX_FIELDS);
-	if (strcmp(kind, "MEM") == 0)
-		return parse_point(c, f, n, &r->mem, "MEM <MiB> <time>");
-	if (strcmp(kind, "MAXRSS") == 0)
-		return parse_point(c, f, n, &r->maxrss, "MAXRSS <MiB> <time>");
-	struct dat_heap h;
-	if (strcmp(kind, "HEAP") == 0) {
-		if (heap_fields(f, n, &h))
-			return bad_line(c,
-					"HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB> "
-					"[<min MiB>]");
-		heap_push(&r->heap, &h);
-		return 0;
-	}
-	if (strcmp(kind, "CHLD") == 0 || strcmp(kind, "CHLDMAX") == 0) {
-		int is_max = kind[4] == 'M';
-		const char *want =
-		    is_max ? "CHLDMAX <pid> <MiB> <time>" : "CHLD <pid> <MiB> <time>";
-		double mib, t;
-		if (n != 3 || parse_double(f[1], &mib) || parse_double(f[2], &t))
-			return bad_line(c, want);
-		struct dat_child *ch = dat_child_get(r, f[0]);
-		dat_series_push(is_max ? &ch->max : &ch->mem, t, mib);
-		return 0;
-	}
-	if (strcmp(kind, "CHLDHEAP") == 0) {
-		const char *want = "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap "
-				   "MiB> [<min MiB>]";
-		if (n < 7 || heap_fields(f + 1, n - 1, &h))
-			return bad_line(c, want);
-		heap_push(&dat_child_get(r, f[0])->heap, &h);
-		return 0;
-	}
-	if (strcmp(kind, "FUNC") == 0) {
-		struct dat_func fn = {.depth = -1, .heap_in = NAN, .heap_out = NAN};
-		if ((n != 5 && n != 6 && n != 8) || parse_double(f[1], &fn.mem_in) ||
-		    parse_double(f[2], &fn.t_in) || parse_double(f[3], &fn.mem_out) ||
-		    parse_double(f[4], &fn.t_out) || (n >= 6 && parse_int(f[5], &fn.depth)) ||
-		    (n == 8 &&
-		     (parse_double(f[6], &fn.heap_in) || parse_double(f[7], &fn.heap_out))))
-			return bad_line(c, "FUNC <name> <MiB> <time> <MiB> <time> [<depth> "
-					   "[<heap MiB> <heap MiB>]]");
-		fn.name = xstrdup(f[0]);
-		xgrow((void **)&r->funcs, &r->funcs_cap, r->nfuncs + 1, sizeof(*r->funcs));
-		r->funcs[r->nfuncs++] = fn;
-		return 0;
-	}
-	if (strcmp(kind, "GC") == 0) {
-		struct dat_gc g;
-		if (n != 7 || parse_double(f[0], &g.t) || parse_double(f[1], &g.duration_s) ||
-		    parse_int(f[2], &g.generation) || parse_i64(f[3], &g.collected) ||
-		    parse_i64(f[4], &g.uncollectable) || parse_double(f[5], &g.heap_start_mib) ||
-		    parse_double(f[6], &g.heap_stop_mib))
-			return bad_line(c, "GC <time> <seconds> <generation> <collected> "
-					   "<uncollectable> <heap MiB> <heap MiB>");
+		r->cmdline = xstrdup(it->id);
+		break;
+	case DAT_NOTE:
+		add_note(r, it->id);
+		break;
+	case DAT_FUNC:
+		add_func(r, &it->func);
+		break;
+	case DAT_GC:
 		xgrow((void **)&r->gcs, &r->gcs_cap, r->ngcs + 1, sizeof(*r->gcs));
-		r->gcs[r->ngcs++] = g;
-		return 0;
-	}
-	if (strcmp(kind, "MPROF") == 0)
-		return parse_header(r, c, f, n);
-	if (strcmp(kind, "EXIT") == 0) {
-		if (n != 3 || parse_int(f[0], &r->exit_status) || parse_double(f[1], &r->t_exit) ||
-		    parse_double(f[2], &r->rusage_peak_mib))
-			return bad_line(c, "EXIT <status> <time> <peak MiB>");
+		r->gcs[r->ngcs++] = it->gc;
+		break;
+	case DAT_MPROF:
+		r->version = it->header.version;
+		r->interval = it->header.interval ? it->header.interval : r->interval;
+		if (it->header.backend[0])
+			snprintf(r->backend, sizeof(r->backend), "%s", it->header.backend);
+		if (it->header.hwm >= 0 && r->hwm != 0) /* a refusal noted earlier stands */
+			r->hwm = it->header.hwm;
+		break;
+	case DAT_EXIT:
 		r->has_exit = 1;
-		return 0;
+		r->exit_status = it->status;
+		r->t_exit = it->pt.t;
+		r->rusage_peak_mib = it->pt.mib;
+		break;
+	default:
+		break;
 	}
-	return 0; /* a kind from a newer writer: skipped, as the original does */
-}
-
-/* "MEM <MiB> <time>", the line a recording is mostly made of: parsed without
- * splitting. Returns 0 when done, 1 when the general parser must look. */
-static int fast_mem(struct dat_recording *r, const char *line)
-{
-	double mib, t;
-	if (strncmp(line, "MEM ", 4))
-		return 1;
-	const char *p = fast_decimal(line + 4, &mib);
-	if (!p || *p != ' ')
-		return 1;
-	p = fast_decimal(p + 1, &t);
-	if (!p || *p)
-		return 1;
-	dat_series_push(&r->mem, t, mib);
 	return 0;
 }
 
-void dat_warn_cut(const char *name, size_t lineno)
-{
-	core_warn("%s:%zu: last line is incomplete; read up to line %zu", name, lineno, lineno - 1);
-}
-
-size_t dat_last_line(const char *text, size_t len)
-{
-	size_t end = len && text[len - 1] == '\n' ? len - 1 : len;
-	const char *nl = end ? memrchr(text, '\n', end) : NULL;
-	return nl ? (size_t)(nl - text) + 1 : 0;
-}
-
-int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
-	      struct err *e)
+static void recording_init(struct dat_recording *r, const char *name)
 {
 	memset(r, 0, sizeof(*r));
 	r->path = xstrdup(name);
 	r->rusage_peak_mib = -1;
 	r->hwm = -1;
-	struct line_ctx c = {name, 0, e};
-	/* A recording is written a whole line at a time, so only its last line can be
-	 * cut (disk full, power loss): without its newline, with a NUL tail, or with
-	 * fields that do not parse. That line is left out with a warning. */
-	size_t last = dat_last_line(text, len);
-	int cut = len && text[len - 1] != '\n';
-	const char *nul = memchr(text, '\0', len);
-	if (nul && nul >= text + last) {
-		cut = 1;
-		nul = NULL;
-	}
-	if (nul) {
-		/* Name the line that holds it. */
-		for (const char *q = text; q <= nul; q++)
-			c.lineno += q == text || q[-1] == '\n';
-		err_set(e, "%s:%zu: not a recording line (NUL byte)", name, c.lineno);
-		dat_recording_release(r);
-		return -1;
-	}
-	char *buf = xmalloc(len + 1); /* lines are cut in place */
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	char *p = buf, *end = buf + len;
-	while (p < end) {
-		int is_last = p == buf + last;
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *line = p;
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		line[n] = '\0';
-		if (n && line[n - 1] == '\r')
-			line[n - 1] = '\0';
-		p += n + 1;
-		c.lineno++;
-		if (is_last && cut) {
-			dat_warn_cut(name, c.lineno);
-			break;
-		}
-		if (!line[0] || fast_mem(r, line) == 0)
-			continue;
-		if (parse_line(r, &c, line)) {
-			if (!is_last)
-				goto fail;
-			dat_warn_cut(name, c.lineno);
-		}
-	}
-	free(buf);
-	return 0;
-fail:
-	free(buf);
+}
+
+int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
+	      struct err *e)
+{
+	recording_init(r, name);
+	if (dat_stream_text(name, text, len, keep_line, r, e) == 0)
+		return 0;
 	dat_recording_release(r);
 	return -1;
 }
 
 int dat_read(const char *path, struct dat_recording *r, struct err *e)
 {
-	size_t len;
-	char *text = read_file(path, &len, e);
-	if (!text) {
-		memset(r, 0, sizeof(*r));
-		return -1;
-	}
-	int rc = dat_parse(path, text, len, r, e);
-	free(text);
-	return rc;
+	recording_init(r, path);
+	if (dat_stream(path, keep_line, r, e) == 0)
+		return 0;
+	dat_recording_release(r);
+	return -1;
 }
 
 int dat_read_samples(const char *path, struct dat_recording *r, struct err *e)
@@ -439,6 +622,7 @@ void dat_recording_release(struct dat_recording *r)
 		heap_free(&r->children[i].heap);
 	}
 	free(r->children);
+	names_release(&r->child_ids);
 	for (size_t i = 0; i < r->nfuncs; i++)
 		free(r->funcs[i].name);
 	free(r->funcs);
@@ -594,21 +778,37 @@ static void emit(struct dat_writer *w, const char *line, size_t n)
 		w->failed = errno ? errno : EIO;
 }
 
-void dat_writef(struct dat_writer *w, const char *fmt, ...)
+/* Formats "<kind> " (kind may be NULL) and fmt's text into one line and emits it. */
+static void write_v(struct dat_writer *w, const char *kind, const char *fmt, va_list ap)
 {
 	char buf[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
+	int k = kind ? snprintf(buf, sizeof(buf), "%s ", kind) : 0;
+	int n = vsnprintf(buf + k, sizeof(buf) - 1 - (size_t)k, fmt, ap);
 	if (n < 0)
 		return;
+	n += k;
 	if ((size_t)n > sizeof(buf) - 2)
 		n = sizeof(buf) - 2; /* an over-long line is cut, never split */
 	buf[n] = '\0';
 	dat_escape_text(buf); /* a name holding a newline must not start a line of its own */
 	buf[n++] = '\n';
 	emit(w, buf, (size_t)n);
+}
+
+void dat_writef(struct dat_writer *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	write_v(w, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void dat_write_line(struct dat_writer *w, enum dat_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	write_v(w, dat_kinds[kind].name, fmt, ap);
+	va_end(ap);
 }
 
 /* Sample lines are written at up to 10 kHz: numbers are formatted with integer
@@ -651,9 +851,10 @@ static char *put_str(char *p, const char *s)
 }
 
 /* "KIND a b" with fixed6 numbers: the shape of MEM and MAXRSS. */
-static void write_pair(struct dat_writer *w, const char *kind, double a, double b)
+static void write_pair(struct dat_writer *w, enum dat_kind kind, double a, double b)
 {
-	char buf[96], *p = put_str(buf, kind);
+	char buf[96], *p = put_str(buf, dat_kinds[kind].name);
+	*p++ = ' ';
 	p = put_fixed6(p, a);
 	*p++ = ' ';
 	p = put_fixed6(p, b);
@@ -667,11 +868,11 @@ void dat_write_heap_ends(struct dat_writer *w, int pid, const char *exe)
 	for (char *p = name; *p; p++)
 		if ((unsigned char)*p < 32 || *p == 127)
 			*p = '?';
-	dat_writef(w,
-		   "NOTE " DAT_NOTE_HEAP_ENDS
-		   "%d now runs '%s', which does not report to the hooks "
-		   "(statically linked, setuid, or started without LD_PRELOAD)",
-		   pid, name);
+	dat_write_line(w, DAT_NOTE,
+		       DAT_NOTE_HEAP_ENDS
+		       "%d now runs '%s', which does not report to the hooks "
+		       "(statically linked, setuid, or started without LD_PRELOAD)",
+		       pid, name);
 	free(name);
 }
 
@@ -687,8 +888,8 @@ void dat_heap_ends_subject(const char *note, char *buf, size_t size)
 
 void dat_write_no_hwm(struct dat_writer *w, int pid, int why)
 {
-	dat_writef(w, "NOTE " DAT_NOTE_NO_HWM " for process %d (%s): no MAXRSS from here on", pid,
-		   strerror(why));
+	dat_write_line(w, DAT_NOTE, DAT_NOTE_NO_HWM " for process %d (%s): no MAXRSS from here on",
+		       pid, strerror(why));
 }
 
 void dat_writer_hold(struct dat_writer *w)
@@ -706,38 +907,40 @@ void dat_writer_flush(struct dat_writer *w)
 
 void dat_write_cmdline(struct dat_writer *w, const char *cmdline)
 {
-	dat_writef(w, "CMDLINE %s", cmdline);
+	dat_write_line(w, DAT_CMDLINE, "%s", cmdline);
 }
 
 void dat_write_mem(struct dat_writer *w, double mib, double t)
 {
-	write_pair(w, "MEM ", mib, t);
+	write_pair(w, DAT_MEM, mib, t);
 }
 
 void dat_write_maxrss(struct dat_writer *w, double mib, double t)
 {
-	write_pair(w, "MAXRSS ", mib, t);
+	write_pair(w, DAT_MAXRSS, mib, t);
 }
 
 void dat_write_child(struct dat_writer *w, int pid, double mib, double t)
 {
-	dat_writef(w, "CHLD %d %.6f %.6f", pid, mib, t);
+	dat_write_line(w, DAT_CHLD, "%d %.6f %.6f", pid, mib, t);
 }
 
 void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t)
 {
-	dat_writef(w, "CHLDMAX %d %.6f %.6f", pid, mib, t);
+	dat_write_line(w, DAT_CHLDMAX, "%d %.6f %.6f", pid, mib, t);
 }
 
 void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
 {
 	char buf[256], *p = buf;
 	if (pid > 0) {
-		p = put_str(p, "CHLDHEAP ");
+		p = put_str(p, dat_kinds[DAT_CHLDHEAP].name);
+		*p++ = ' ';
 		p = put_u64(p, (uint64_t)pid);
 		*p++ = ' ';
 	} else {
-		p = put_str(p, "HEAP ");
+		p = put_str(p, dat_kinds[DAT_HEAP].name);
+		*p++ = ' ';
 	}
 	const double f[] = {h->live_mib, h->peak_mib, h->t};
 	for (int i = 0; i < 3; i++) {
@@ -764,23 +967,23 @@ void dat_write_func(struct dat_writer *w, const char *name, double mem_in, doubl
 	snprintf(clean, sizeof(clean), "%s", name && *name ? name : "?");
 	dat_sanitize_name(clean);
 	if (isnan(heap_in) || isnan(heap_out))
-		dat_writef(w, "FUNC %s %.4f %.4f %.4f %.4f %d", clean, mem_in, t_in, mem_out, t_out,
-			   depth);
+		dat_write_line(w, DAT_FUNC, "%s %.4f %.4f %.4f %.4f %d", clean, mem_in, t_in,
+			       mem_out, t_out, depth);
 	else
-		dat_writef(w, "FUNC %s %.4f %.4f %.4f %.4f %d %.4f %.4f", clean, mem_in, t_in,
-			   mem_out, t_out, depth, heap_in, heap_out);
+		dat_write_line(w, DAT_FUNC, "%s %.4f %.4f %.4f %.4f %d %.4f %.4f", clean, mem_in,
+			       t_in, mem_out, t_out, depth, heap_in, heap_out);
 }
 
 void dat_write_gc(struct dat_writer *w, const struct dat_gc *g)
 {
-	dat_writef(w, "GC %.6f %.6f %d %lld %lld %.6f %.6f", g->t, g->duration_s, g->generation,
-		   (long long)g->collected, (long long)g->uncollectable, g->heap_start_mib,
-		   g->heap_stop_mib);
+	dat_write_line(w, DAT_GC, "%.6f %.6f %d %lld %lld %.6f %.6f", g->t, g->duration_s,
+		       g->generation, (long long)g->collected, (long long)g->uncollectable,
+		       g->heap_start_mib, g->heap_stop_mib);
 }
 
 void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib)
 {
-	dat_writef(w, "EXIT %d %.6f %.6f", status, t, peak_mib);
+	dat_write_line(w, DAT_EXIT, "%d %.6f %.6f", status, t, peak_mib);
 }
 
 int dat_writer_close(struct dat_writer *w, struct err *e)

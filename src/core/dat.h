@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/names.h"
 #include "core/util.h"
 
 #define DAT_FORMAT_VERSION 1
@@ -66,6 +67,113 @@ struct dat_gc {
 	double heap_start_mib, heap_stop_mib;
 };
 
+/* ---- the line kinds ----
+ * The one table of the format: every kind a recording holds, in docs/format.md's
+ * order (tests/unit/test_dat.c checks the two agree line for line). Adding a kind:
+ * a row here and in dat_kinds (dat.c), its decoding where it is read (dat_decode,
+ * or stkdat.c for the stack lines), and its row in docs/format.md. */
+enum dat_kind {
+	DAT_CMDLINE,
+	DAT_MEM,
+	DAT_CHLD,
+	DAT_FUNC,
+	DAT_MPROF,
+	DAT_MAXRSS,
+	DAT_CHLDMAX,
+	DAT_HEAP,
+	DAT_CHLDHEAP,
+	DAT_GC,
+	DAT_EXIT,
+	DAT_NOTE,
+	DAT_STACKS,
+	DAT_STKMOD,
+	DAT_STKNOSYM,
+	DAT_STKFRAME,
+	DAT_STKFN,
+	DAT_STKIMG,
+	DAT_STK,
+	DAT_STKSITES,
+	DAT_NKINDS,
+	DAT_OTHER = DAT_NKINDS, /* a kind from a newer writer: skipped, as the original does */
+};
+
+struct dat_kind_info {
+	const char *name;   /* "MEM" */
+	const char *syntax; /* "MEM <MiB> <time>": docs/format.md's, and the error message */
+	int since;	    /* 0: the original mprof's; else the format version that added it */
+	int words;	    /* fields split on blanks before a text that runs to the end of the line
+			     * (names, paths, notes); -1: the whole line is fields */
+};
+
+extern const struct dat_kind_info dat_kinds[DAT_NKINDS];
+
+#define DAT_MAX_FIELDS 8
+
+/* One line cut into its fields by dat_tokenize (the fields point into the line). */
+struct dat_line {
+	enum dat_kind kind;
+	int n;			 /* fields in f; DAT_MAX_FIELDS + 1 when there were more */
+	char *f[DAT_MAX_FIELDS]; /* the blank-separated fields after the kind */
+	char *text;		 /* kinds with a text: what follows the fields ("" if none) */
+};
+
+/* Cuts line (no newline) in place: its kind from the table, then its fields. Returns
+ * 0, or -1 when it is not a recording line (a kind that is not upper case). */
+int dat_tokenize(char *line, struct dat_line *l);
+
+/* The number parsers every reader uses. Decimal and finite doubles (no inf, nan, hex
+ * floats or 1e999); unsigned decimal; int; int64; "0x"-less hex. 0, or -1. */
+int dat_num(const char *s, double *out);
+int dat_u64(const char *s, uint64_t *out);
+int dat_int(const char *s, int *out);
+int dat_i64(const char *s, int64_t *out);
+int dat_hex(const char *s, uint64_t *out);
+
+/* The header's figures (an MPROF line). */
+struct dat_header {
+	int version;
+	double interval; /* 0 when not said */
+	char backend[16];
+	int hwm; /* -1 when not said */
+};
+
+/* One decoded line of a kind dat.c reads (not the STK* ones: stkdat.c). Strings
+ * point into the line. */
+struct dat_item {
+	enum dat_kind kind;
+	const char *id;		  /* CHLD, CHLDMAX, CHLDHEAP: the child; CMDLINE, NOTE: the text */
+	struct dat_point pt;	  /* MEM, MAXRSS, CHLD, CHLDMAX; EXIT: its time and MiB */
+	struct dat_heap heap;	  /* HEAP, CHLDHEAP */
+	struct dat_func func;	  /* FUNC (name points into the line) */
+	struct dat_gc gc;	  /* GC */
+	struct dat_header header; /* MPROF */
+	int status;		  /* EXIT */
+};
+
+/* Decodes a tokenized line of a kind dat.c owns into it. 0, or -1 when its fields do
+ * not parse (the caller says "expected '<syntax>'"). */
+int dat_decode(const struct dat_line *l, struct dat_item *it);
+
+/* Called for every line of a known kind, in file order. it is NULL for the stack
+ * kinds (the callee decodes l). Returns 0; 1 when the line's fields do not parse
+ * (the reader then says "FILE:LINE: expected '<syntax>'", or, on the last line,
+ * that it was cut); -1 to stop with e filled. */
+typedef int (*dat_line_fn)(void *ctx, const struct dat_line *l, const struct dat_item *it,
+			   struct err *e);
+
+/* Reads the recording at path once, front to back, in a buffer of bounded size,
+ * handing each line to fn. A last line cut short (no newline, a NUL tail, or fields
+ * that do not parse: a disk that filled up, a power loss) is left out with a warning
+ * through core_warn; anywhere else, such a line is an error. Returns 0, or -1 with
+ * "FILE:LINE: what was expected" in e. */
+int dat_stream(const char *path, dat_line_fn fn, void *ctx, struct err *e);
+
+/* dat_stream over text in memory; name is used in messages. Same contract. */
+int dat_stream_text(const char *name, const char *text, size_t len, dat_line_fn fn, void *ctx,
+		    struct err *e);
+
+/* ---- a whole recording in memory (plot) ---- */
+
 struct dat_recording {
 	char *path;
 	char *cmdline;	 /* NULL when the file had no CMDLINE */
@@ -79,6 +187,7 @@ struct dat_recording {
 	struct dat_heap_series heap;
 	struct dat_child *children;
 	size_t nchildren, children_cap;
+	struct names child_ids; /* id -> index of children (hashed: -M files have thousands) */
 	struct dat_func *funcs;
 	size_t nfuncs, funcs_cap;
 	struct dat_gc *gcs;
@@ -94,12 +203,10 @@ struct dat_recording {
 	const char *heap_ends;
 };
 
-/* Parses the file at path into r (which it initialises). Lines of kinds it does not
- * know are skipped, like the original reader does. A last line cut short (no newline,
- * a NUL tail, or fields that do not parse: a disk that filled up, a power loss) is
- * left out with a warning through core_warn; anywhere else, such a line is an error.
- * Numbers are decimal and finite (no inf, nan, hex floats or 1e999). On error returns
- * -1 with "FILE:LINE: what was expected" in e, and r holds nothing to release. */
+/* Reads the file at path into r (which it initialises), with dat_stream. Lines of
+ * kinds it does not know are skipped, like the original reader does. On error
+ * returns -1 with "FILE:LINE: what was expected" in e, and r holds nothing to
+ * release. */
 int dat_read(const char *path, struct dat_recording *r, struct err *e);
 
 /* dat_read for the commands that need samples: a recording without MEM lines is
@@ -110,13 +217,8 @@ int dat_read_samples(const char *path, struct dat_recording *r, struct err *e);
 int dat_parse(const char *name, const char *text, size_t len, struct dat_recording *r,
 	      struct err *e);
 
-/* Where the last line of text starts (the line before a final newline): the only
- * one a crash or a full disk can cut. Cannot fail. */
-size_t dat_last_line(const char *text, size_t len);
-
 /* Warns through core_warn that line lineno of the recording name, its last, is
- * incomplete and was left out. Every reader says it in these words, so a command
- * that reads a file twice says it once. */
+ * incomplete and was left out. Cannot fail. */
 void dat_warn_cut(const char *name, size_t lineno);
 
 /* Frees everything r owns. Safe on a zeroed recording. */
@@ -152,8 +254,8 @@ double dat_child_peak(const struct dat_child *c);
 /* The child's peak heap from its CHLDHEAP lines; -1 when it has none. */
 double dat_child_heap_peak(const struct dat_child *c);
 
-/* Returns the child with id, adding it when absent. The pointer is valid until the
- * next call that adds a child. */
+/* Returns the child with id, adding it when absent, in time independent of the
+ * number of children. The pointer is valid until the next call that adds a child. */
 struct dat_child *dat_child_get(struct dat_recording *r, const char *id);
 
 /* Appends a point to a series. Cannot fail. */
@@ -184,6 +286,12 @@ int dat_writer_create_default(struct dat_writer *w, const char *dir, struct err 
  * text become '?', see dat_escape_text). A failure is remembered
  * in w->failed and later writes are skipped. */
 void dat_writef(struct dat_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The one writer of a line of a kind of the table: "<name> " from dat_kinds, then
+ * the fields formatted by fmt; otherwise as dat_writef (whole line per write,
+ * control bytes become '?'). New writers use it, so a kind's name is spelled once. */
+void dat_write_line(struct dat_writer *w, enum dat_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 void dat_write_cmdline(struct dat_writer *w, const char *cmdline);
 void dat_write_mem(struct dat_writer *w, double mib, double t);

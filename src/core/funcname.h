@@ -11,4 +11,9 @@
  * several, which the message lists. */
 const char *funcname_resolve(const struct dat_recording *r, const char *typed, struct err *e);
 
+/* funcname_resolve over a list of n names (a summary's functions, each once) of the
+ * recording at path. Returns one of names, or NULL with e filled. */
+const char *funcname_resolve_in(const char *const *names, size_t n, const char *path,
+				const char *typed, struct err *e);
+
 #endif

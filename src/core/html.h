@@ -26,8 +26,10 @@ void html_lib_release(struct html_lib *lib);
 
 /* The page's data (the keys page.js reads): headline figures, the memory series as a
  * min/max pyramid, brackets, collections, functions and, when d holds stacks, flame
- * trees and site tables. d may be NULL. Caller deletes. Cannot fail. */
-cJSON *html_data(const struct dat_recording *r, const struct stk_data *d);
+ * trees and site tables; s is r's summary (summary_parse). d may be NULL. Caller deletes.
+ * Cannot fail. */
+struct summary;
+cJSON *html_data(const struct dat_recording *r, const struct summary *s, const struct stk_data *d);
 
 /* The stacks part of the data for the process with the largest heap peak: flame trees
  * of the heap at its peak and of what leaked, and the site tables. Caller deletes.

@@ -316,10 +316,9 @@ static void tables(cJSON *o, const struct summary *s, double t0)
 	}
 }
 
-cJSON *html_data(const struct dat_recording *r, const struct stk_data *d)
+cJSON *html_data(const struct dat_recording *r, const struct summary *sum, const struct stk_data *d)
 {
-	struct summary s;
-	summary_of(r, &s);
+	const struct summary s = *sum;
 	double t0 = r->mem.n ? r->mem.v[0].t : 0, t_end = t0;
 	for (size_t i = 0; i < r->mem.n; i++)
 		t_end = fmax(t_end, r->mem.v[i].t);
@@ -337,6 +336,5 @@ cJSON *html_data(const struct dat_recording *r, const struct stk_data *d)
 	cJSON_AddBoolToObject(o, "hooks", s.has_heap);
 	if (d && d->present)
 		cJSON_AddItemToObject(o, "stacks", html_stacks(d));
-	summary_release(&s);
 	return o;
 }

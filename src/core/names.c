@@ -45,6 +45,17 @@ size_t names_id(struct names *t, const char *s)
 	return t->n++;
 }
 
+size_t names_find(const struct names *t, const char *s)
+{
+	if (!t->nslots)
+		return t->n;
+	size_t i = (size_t)hash(s) & (t->nslots - 1);
+	for (; t->slots[i]; i = (i + 1) & (t->nslots - 1))
+		if (!strcmp(t->list[t->slots[i] - 1], s))
+			return t->slots[i] - 1;
+	return t->n;
+}
+
 void names_release(struct names *t)
 {
 	free(t->list);

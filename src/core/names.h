@@ -17,6 +17,9 @@ struct names {
 /* The number of s: its existing one, or n (then n grows by one). Cannot fail. */
 size_t names_id(struct names *t, const char *s);
 
+/* The number of s, or n when it is absent (nothing is added). Cannot fail. */
+size_t names_find(const struct names *t, const char *s);
+
 /* Frees the table (not the strings). Safe on an empty table. */
 void names_release(struct names *t);
 

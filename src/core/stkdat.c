@@ -10,43 +10,6 @@
 
 #include "core/dat.h"
 
-/* Splits off the next space-separated word; NULL at the end of the line. */
-static char *word(char **p)
-{
-	while (**p == ' ')
-		(*p)++;
-	if (!**p)
-		return NULL;
-	char *w = *p;
-	while (**p && **p != ' ')
-		(*p)++;
-	if (**p)
-		*(*p)++ = '\0';
-	return w;
-}
-
-/* A decimal number (no inf, nan or hex: strtod would take them), finite. */
-static int num(char **p, double *v)
-{
-	char *w = word(p), *end;
-	if (!w || !*w || w[strspn(w, "+-0123456789.eE")])
-		return -1;
-	errno = 0;
-	*v = strtod(w, &end);
-	return *end || errno || !isfinite(*v) ? -1 : 0;
-}
-
-static int u64(char **p, uint64_t *v, int base)
-{
-	char *w = word(p), *end;
-	if (!w || *w == '-')
-		return -1;
-	errno = 0;
-	unsigned long long x = strtoull(w, &end, base);
-	*v = x;
-	return *end || errno || end == w ? -1 : 0;
-}
-
 static int hexval(char c)
 {
 	return c >= '0' && c <= '9'   ? c - '0'
@@ -89,195 +52,196 @@ void stk_escape_source(const char *line, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static int parse_line(char *line, struct stk_data *d)
+static int take_stacks(struct stk_data *d, const struct dat_line *l)
 {
-	char *p = line, *kind = word(&p);
-	uint64_t a, b;
-	if (!strcmp(kind, "STACKS")) {
-		char *mode = word(&p);
-		if (!mode || (strcmp(mode, "all") && strcmp(mode, "sample")) || u64(&p, &a, 10))
-			return -1;
-		d->present = 1;
-		d->all = !strcmp(mode, "all");
-		d->sample_bytes = a;
-		return 0;
-	}
-	if (!strcmp(kind, "STKMOD")) {
-		if (u64(&p, &a, 10) || a != d->nmodules + (d->nmodules == 0) || !*p)
-			return -1;
-		if (!d->nmodules)
-			d->nmodules = 1;
-		d->modules = xrealloc(d->modules, (d->nmodules + 1) * sizeof(*d->modules));
-		d->modules[0] = NULL;
-		if (d->packages) {
-			d->packages =
-			    xrealloc(d->packages, (d->nmodules + 1) * sizeof(*d->packages));
-			d->packages[d->nmodules] = NULL;
-		}
-		while (*p == ' ')
-			p++;
-		d->modules[d->nmodules++] = xstrdup(p);
-		return 0;
-	}
-	if (!strcmp(kind, "STKFRAME")) {
-		char *k, *source;
-		struct stk_fn fn = {STK_NATIVE, 0, 0, NULL, NULL};
-		if (u64(&p, &a, 10) || a != d->nfns || !(k = word(&p)) ||
-		    (strcmp(k, "native") && strcmp(k, "inlined")) || u64(&p, &b, 10) ||
-		    (b && b >= d->nmodules) || u64(&p, &fn.vaddr, 16) || !(source = word(&p)))
-			return -1;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			return -1;
-		fn.kind = strcmp(k, "inlined") ? STK_NATIVE : STK_INLINED;
-		fn.module = (uint32_t)b;
-		fn.name = xstrdup(p);
-		fn.line = strcmp(source, "-") ? unescape(source) : NULL;
-		d->fns = xrealloc(d->fns, (d->nfns + 1) * sizeof(*d->fns));
-		d->fns[d->nfns++] = fn;
-		return 0;
-	}
-	if (!strcmp(kind, "STKFN")) { /* older recordings: a name without blanks, no kind */
-		char *name;
-		if (u64(&p, &a, 10) || a != d->nfns || u64(&p, &b, 10) || (b && b >= d->nmodules))
-			return -1;
-		struct stk_fn fn = {STK_NATIVE, (uint32_t)b, 0, NULL, NULL};
-		if (u64(&p, &fn.vaddr, 16) || !(name = word(&p)))
-			return -1;
-		while (*p == ' ')
-			p++;
-		fn.name = xstrdup(name);
-		fn.line = *p ? xstrdup(p) : NULL;
-		d->fns = xrealloc(d->fns, (d->nfns + 1) * sizeof(*d->fns));
-		d->fns[d->nfns++] = fn;
-		return 0;
-	}
-	if (!strcmp(kind, "STKNOSYM")) {
-		char *pkg;
-		if (u64(&p, &a, 10) || !a || a >= d->nmodules || !(pkg = word(&p)) || word(&p))
-			return -1;
-		if (!d->packages)
-			d->packages = xcalloc(d->nmodules, sizeof(*d->packages));
-		free(d->packages[a]);
-		d->packages[a] = xstrdup(pkg);
-		return 0;
-	}
-	if (!strcmp(kind, "STKIMG")) {
-		struct stk_image im = {0};
-		double pid;
-		if (u64(&p, &a, 10) || a != d->nimages || num(&p, &pid) || num(&p, &im.peak) ||
-		    num(&p, &im.leak) || u64(&p, &im.allocs, 10) || u64(&p, &im.lost, 10))
-			return -1;
-		while (*p == ' ')
-			p++;
-		im.pid = (int)pid;
-		im.exe = xstrdup(*p ? p : "?");
-		d->images = xrealloc(d->images, (d->nimages + 1) * sizeof(*d->images));
-		d->images[d->nimages++] = im;
-		return 0;
-	}
-	if (!strcmp(kind, "STK")) {
-		struct stk_site s = {0};
-		if (u64(&p, &a, 10) || a >= d->nimages || num(&p, &s.peak_b) ||
-		    num(&p, &s.peak_n) || num(&p, &s.leak_b) || num(&p, &s.leak_n) ||
-		    num(&p, &s.total_b) || num(&p, &s.total_n))
-			return -1;
-		s.image = (size_t)a;
-		char *list = word(&p);
-		if (!list || word(&p))
-			return -1;
-		if (strcmp(list, "-")) {
-			for (char *q = list; q && *q;) {
-				char *end;
-				errno = 0;
-				unsigned long f = strtoul(q, &end, 10);
-				if (end == q || errno || f >= d->nfns || (*end && *end != ',') ||
-				    s.nframes >= 1024) {
-					free(s.frames);
-					return -1;
-				}
-				s.frames = xrealloc(s.frames, (s.nframes + 1) * sizeof(*s.frames));
-				s.frames[s.nframes++] = (uint32_t)f;
-				q = *end ? end + 1 : end;
-			}
-		}
-		d->sites = xrealloc(d->sites, (d->nsites + 1) * sizeof(*d->sites));
-		d->sites[d->nsites++] = s;
-		return 0;
-	}
-	return 1; /* not a stack line */
+	uint64_t a;
+	if (l->n != 2 || (strcmp(l->f[0], "all") && strcmp(l->f[0], "sample")) ||
+	    dat_u64(l->f[1], &a))
+		return 1;
+	d->present = 1;
+	d->all = !strcmp(l->f[0], "all");
+	d->sample_bytes = a;
+	return 0;
 }
 
-static const char *expected(const char *kind)
+static int take_module(struct stk_data *d, const struct dat_line *l)
 {
-	if (!strncmp(kind, "STACKS", 6))
-		return "STACKS all|sample <sample-bytes>";
-	if (!strncmp(kind, "STKMOD", 6))
-		return "STKMOD <next-index> <path>";
-	if (!strncmp(kind, "STKFRAME", 8))
-		return "STKFRAME <next-index> native|inlined <module> <hex-offset> <source|-> "
-		       "<function>";
-	if (!strncmp(kind, "STKFN", 5))
-		return "STKFN <next-index> <module> <hex-offset> <name> [file:line]";
-	if (!strncmp(kind, "STKNOSYM", 8))
-		return "STKNOSYM <module> <package|->";
-	if (!strncmp(kind, "STKIMG", 6))
-		return "STKIMG <next-index> <pid> <peak> <leak> <allocs> <lost> <exe>";
-	return "STK <image> <peak-bytes> <peak-blocks> <leak-bytes> <leak-blocks> <bytes> <blocks> "
-	       "<frames>";
+	uint64_t a;
+	if (l->n != 1 || dat_u64(l->f[0], &a) || a != d->nmodules + (d->nmodules == 0) || !*l->text)
+		return 1;
+	if (!d->nmodules)
+		d->nmodules = 1;
+	d->modules = xrealloc(d->modules, (d->nmodules + 1) * sizeof(*d->modules));
+	d->modules[0] = NULL;
+	if (d->packages) {
+		d->packages = xrealloc(d->packages, (d->nmodules + 1) * sizeof(*d->packages));
+		d->packages[d->nmodules] = NULL;
+	}
+	d->modules[d->nmodules++] = xstrdup(l->text);
+	return 0;
+}
+
+static void push_fn(struct stk_data *d, const struct stk_fn *fn)
+{
+	d->fns = xrealloc(d->fns, (d->nfns + 1) * sizeof(*d->fns));
+	d->fns[d->nfns++] = *fn;
+}
+
+/* STKFRAME <f> <kind> <m> 0x<offset> <source> <function> */
+static int take_frame(struct stk_data *d, const struct dat_line *l)
+{
+	uint64_t a, b;
+	struct stk_fn fn = {STK_NATIVE, 0, 0, NULL, NULL};
+	char *const *f = l->f;
+	if (l->n != 5 || dat_u64(f[0], &a) || a != d->nfns ||
+	    (strcmp(f[1], "native") && strcmp(f[1], "inlined")) || dat_u64(f[2], &b) ||
+	    (b && b >= d->nmodules) || dat_hex(f[3], &fn.vaddr) || !*l->text)
+		return 1;
+	fn.kind = strcmp(f[1], "inlined") ? STK_NATIVE : STK_INLINED;
+	fn.module = (uint32_t)b;
+	fn.name = xstrdup(l->text);
+	fn.line = strcmp(f[4], "-") ? unescape(f[4]) : NULL;
+	push_fn(d, &fn);
+	return 0;
+}
+
+/* Older recordings' STKFN: a name without blanks, no kind. */
+static int take_old_frame(struct stk_data *d, const struct dat_line *l)
+{
+	uint64_t a, b;
+	struct stk_fn fn = {STK_NATIVE, 0, 0, NULL, NULL};
+	if (l->n != 4 || dat_u64(l->f[0], &a) || a != d->nfns || dat_u64(l->f[1], &b) ||
+	    (b && b >= d->nmodules) || dat_hex(l->f[2], &fn.vaddr))
+		return 1;
+	fn.module = (uint32_t)b;
+	fn.name = xstrdup(l->f[3]);
+	fn.line = *l->text ? xstrdup(l->text) : NULL;
+	push_fn(d, &fn);
+	return 0;
+}
+
+static int take_nosym(struct stk_data *d, const struct dat_line *l)
+{
+	uint64_t a;
+	if (l->n != 2 || dat_u64(l->f[0], &a) || !a || a >= d->nmodules)
+		return 1;
+	if (!d->packages)
+		d->packages = xcalloc(d->nmodules, sizeof(*d->packages));
+	free(d->packages[a]);
+	d->packages[a] = xstrdup(l->f[1]);
+	return 0;
+}
+
+static int take_image(struct stk_data *d, const struct dat_line *l)
+{
+	struct stk_image im = {0};
+	uint64_t a;
+	double pid;
+	char *const *f = l->f;
+	if (l->n != 6 || dat_u64(f[0], &a) || a != d->nimages || dat_num(f[1], &pid) ||
+	    dat_num(f[2], &im.peak) || dat_num(f[3], &im.leak) || dat_u64(f[4], &im.allocs) ||
+	    dat_u64(f[5], &im.lost))
+		return 1;
+	im.pid = (int)pid;
+	im.exe = xstrdup(*l->text ? l->text : "?");
+	d->images = xrealloc(d->images, (d->nimages + 1) * sizeof(*d->images));
+	d->images[d->nimages++] = im;
+	return 0;
+}
+
+/* "<f>,<f>,..." into s->frames; "-" is none. 0, or 1 when it does not parse. */
+static int frame_list(const struct stk_data *d, const char *list, struct stk_site *s)
+{
+	if (!strcmp(list, "-"))
+		return 0;
+	for (const char *q = list; q && *q;) {
+		char *end;
+		errno = 0;
+		unsigned long f = strtoul(q, &end, 10);
+		if (end == q || errno || f >= d->nfns || (*end && *end != ',') ||
+		    s->nframes >= 1024)
+			return 1;
+		s->frames = xrealloc(s->frames, (s->nframes + 1) * sizeof(*s->frames));
+		s->frames[s->nframes++] = (uint32_t)f;
+		q = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int take_site(struct stk_data *d, const struct dat_line *l)
+{
+	struct stk_site s = {0};
+	uint64_t a;
+	char *const *f = l->f;
+	if (l->n != 8 || dat_u64(f[0], &a) || a >= d->nimages || dat_num(f[1], &s.peak_b) ||
+	    dat_num(f[2], &s.peak_n) || dat_num(f[3], &s.leak_b) || dat_num(f[4], &s.leak_n) ||
+	    dat_num(f[5], &s.total_b) || dat_num(f[6], &s.total_n))
+		return 1;
+	s.image = (size_t)a;
+	if (frame_list(d, f[7], &s)) {
+		free(s.frames);
+		return 1;
+	}
+	d->sites = xrealloc(d->sites, (d->nsites + 1) * sizeof(*d->sites));
+	d->sites[d->nsites++] = s;
+	return 0;
+}
+
+int stk_take_line(struct stk_data *d, const struct dat_line *l)
+{
+	switch (l->kind) {
+	case DAT_STACKS:
+		return take_stacks(d, l);
+	case DAT_STKMOD:
+		return take_module(d, l);
+	case DAT_STKFRAME:
+		return take_frame(d, l);
+	case DAT_STKFN:
+		return take_old_frame(d, l);
+	case DAT_STKNOSYM:
+		return take_nosym(d, l);
+	case DAT_STKIMG:
+		return take_image(d, l);
+	case DAT_STK:
+		return take_site(d, l);
+	default:
+		return 0; /* not a stack line */
+	}
+}
+
+int stk_finish(const char *name, struct stk_data *d, struct err *e)
+{
+	if (d->present || !(d->nsites || d->nimages || d->nfns))
+		return 0;
+	stk_data_release(d);
+	return err_set(e, "%s: stack lines without a STACKS line", name);
+}
+
+/* dat_line_fn: the stack lines into ctx (a struct stk_data). */
+static int take_line(void *ctx, const struct dat_line *l, const struct dat_item *it, struct err *e)
+{
+	(void)it, (void)e;
+	return stk_take_line(ctx, l);
 }
 
 int stk_parse(const char *name, const char *text, size_t len, struct stk_data *d, struct err *e)
 {
 	memset(d, 0, sizeof(*d));
-	size_t lineno = 0, last = dat_last_line(text, len);
-	for (size_t at = 0; at < len;) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - text - at) : len - at;
-		lineno++;
-		/* Only the last line can be cut short (see dat_parse): it is left out. */
-		if (at == last && (!nl || memchr(text + at, '\0', n))) {
-			dat_warn_cut(name, lineno);
-			break;
-		}
-		if ((n >= 3 && !memcmp(text + at, "STK", 3)) ||
-		    (n >= 6 && !memcmp(text + at, "STACKS", 6))) {
-			char *line = xmalloc(n + 1);
-			memcpy(line, text + at, n);
-			line[n] = '\0';
-			if (memchr(text + at, '\0', n) || parse_line(line, d) < 0) {
-				if (at == last) {
-					dat_warn_cut(name, lineno);
-					free(line);
-					break;
-				}
-				err_set(e, "%s:%zu: expected '%s'", name, lineno, expected(line));
-				free(line);
-				stk_data_release(d);
-				return -1;
-			}
-			free(line);
-		}
-		at += n + 1;
+	if (dat_stream_text(name, text, len, take_line, d, e)) {
+		stk_data_release(d);
+		return -1;
 	}
-	if (!d->present && (d->nsites || d->nimages || d->nfns))
-		return err_set(e, "%s: stack lines without a STACKS line", name),
-		       stk_data_release(d), -1;
-	return 0;
+	return stk_finish(name, d, e);
 }
 
 int stk_read(const char *path, struct stk_data *d, struct err *e)
 {
-	size_t len;
-	char *text = read_file(path, &len, e);
-	if (!text) {
-		memset(d, 0, sizeof(*d));
+	memset(d, 0, sizeof(*d));
+	if (dat_stream(path, take_line, d, e)) {
+		stk_data_release(d);
 		return -1;
 	}
-	int rc = stk_parse(path, text, len, d, e);
-	free(text);
-	return rc;
+	return stk_finish(path, d, e);
 }
 
 long stk_pick_image(const struct stk_data *d, int pid)

@@ -55,7 +55,17 @@ struct stk_data {
  * them gives present = 0. Returns 0, or -1 with e naming the file and line. */
 int stk_parse(const char *name, const char *text, size_t len, struct stk_data *d, struct err *e);
 
-/* stk_parse on a file. */
+/* Takes one tokenized line into d when it is a stack line (STACKS, STK*): for a
+ * reader that wants the stacks in the same pass as the rest. 0, or 1 when its
+ * fields do not parse (dat_line_fn's contract). */
+struct dat_line;
+int stk_take_line(struct stk_data *d, const struct dat_line *l);
+
+/* After the last line: a recording with stack lines but no STACKS line is an error
+ * (-1 with e filled, d released). 0 otherwise. */
+int stk_finish(const char *name, struct stk_data *d, struct err *e);
+
+/* stk_parse on a file, read with dat_stream. */
 int stk_read(const char *path, struct stk_data *d, struct err *e);
 
 /* The image of pid, or (pid 0) the one with the largest heap peak; -1 when none. */

@@ -1,7 +1,9 @@
 /* summary.c - the numbers of a recording that people and dashboards want, and the checks CI runs on
  * them. */
 #include "core/summary.h"
+#include "core/callpeak.h"
 #include "core/names.h"
+#include "core/stkdat.h"
 
 #include <limits.h>
 #include <math.h>
@@ -23,197 +25,6 @@ void summary_trend(const struct dat_point *v, size_t n, double t0, double *slope
 	double d = (double)n * sxx - sx * sx;
 	*slope = n > 1 && d != 0 ? ((double)n * sxy - sx * sy) / d : 0;
 	*icept = n ? (sy - *slope * sx) / (double)n : 0;
-}
-
-/* When the heap first came within 0.1% of its peak: a plateau is dated by its
- * start, not by a later interval that topped it by a few bytes. */
-static double heap_peak_first(const struct dat_recording *r, double peak)
-{
-	for (size_t i = 0; i < r->heap.n; i++) {
-		const struct dat_heap *h = &r->heap.v[i];
-		if ((h->peak_mib > h->live_mib ? h->peak_mib : h->live_mib) >= peak * 0.999)
-			return h->t;
-	}
-	return r->heap.n ? r->heap.v[0].t : 0;
-}
-
-/* ---- per-function figures, in time linear in the calls (up to a log factor) ---- */
-
-static int by_time(const void *x, const void *y)
-{
-	const struct dat_point *a = x, *b = y;
-	return (a->t > b->t) - (a->t < b->t);
-}
-
-/* Points sorted by time, with a max segment tree over them: the largest value
- * within any range of them in O(log n). */
-struct range_max {
-	struct dat_point *v;
-	double *tree; /* tree[m + i] = v[i].mib, tree[k] = max of its two children */
-	size_t m;
-};
-
-/* Takes v (n points, malloc'd), which it sorts by time. */
-static void range_max_init(struct range_max *q, struct dat_point *v, size_t n)
-{
-	q->m = n;
-	q->v = v;
-	qsort(q->v, q->m, sizeof(*q->v), by_time);
-	q->tree = xmalloc((2 * q->m + 1) * sizeof(*q->tree));
-	for (size_t i = 0; i < q->m; i++)
-		q->tree[q->m + i] = q->v[i].mib;
-	for (size_t k = q->m; k-- > 1;)
-		q->tree[k] = fmax(q->tree[2 * k], q->tree[2 * k + 1]);
-}
-
-static void range_max_release(struct range_max *q)
-{
-	free(q->v);
-	free(q->tree);
-}
-
-/* The first point at or after t (after, when strictly is set). */
-static size_t range_max_find(const struct range_max *q, double t, int strictly)
-{
-	size_t lo = 0, hi = q->m;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (q->v[mid].t < t || (strictly && q->v[mid].t == t))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The largest value of points lo..hi-1; NAN when none. */
-static double range_max_span(const struct range_max *q, size_t lo, size_t hi)
-{
-	double best = NAN;
-	for (lo += q->m, hi += q->m; lo < hi; lo /= 2, hi /= 2) {
-		if (lo & 1)
-			best = fmax(best, q->tree[lo++]);
-		if (hi & 1)
-			best = fmax(best, q->tree[--hi]);
-	}
-	return best;
-}
-
-/* The largest value of points with t_in <= t <= t_out; NAN when none. */
-static double range_max_query(const struct range_max *q, double t_in, double t_out)
-{
-	return range_max_span(q, range_max_find(q, t_in, 0), range_max_find(q, t_out, 1));
-}
-
-/* The largest value of points that end an interval lying within [t_in, t_out]: the
- * interval of point i runs from point i-1, so i-1 must be at or after t_in. */
-static double range_max_inside(const struct range_max *q, double t_in, double t_out)
-{
-	size_t first = range_max_find(q, t_in, 0) + 1, end = range_max_find(q, t_out, 1);
-	return first < end ? range_max_span(q, first, end) : NAN;
-}
-
-/* What a call's peak is made of: samples, kernel maxima and heap peaks. */
-struct call_peaks {
-	struct range_max mem, maxrss, heap;
-};
-
-static struct dat_point *points_copy(const struct dat_series *s)
-{
-	struct dat_point *v = xmalloc((s->n + 1) * sizeof(*v));
-	if (s->n)
-		memcpy(v, s->v, s->n * sizeof(*v));
-	return v;
-}
-
-static void call_peaks_init(struct call_peaks *c, const struct dat_recording *r)
-{
-	range_max_init(&c->mem, points_copy(&r->mem), r->mem.n);
-	range_max_init(&c->maxrss, points_copy(&r->maxrss), r->maxrss.n);
-	struct dat_point *h = xmalloc((r->heap.n + 1) * sizeof(*h));
-	for (size_t i = 0; i < r->heap.n; i++)
-		h[i] = (struct dat_point){r->heap.v[i].t,
-					  fmax(r->heap.v[i].peak_mib, r->heap.v[i].live_mib)};
-	range_max_init(&c->heap, h, r->heap.n);
-}
-
-static void call_peaks_release(struct call_peaks *c)
-{
-	range_max_release(&c->mem);
-	range_max_release(&c->maxrss);
-	range_max_release(&c->heap);
-}
-
-/* One call's peak: its own entry and exit figures (what the original reports), the
- * samples within it, and the maxima of intervals that lie inside it. */
-static double call_peak(const struct call_peaks *c, const struct dat_func *fn)
-{
-	double best = fmax(fn->mem_in, fn->mem_out);
-	best = fmax(best, range_max_query(&c->mem, fn->t_in, fn->t_out));
-	best = fmax(best, range_max_inside(&c->maxrss, fn->t_in, fn->t_out));
-	return fmax(best, range_max_inside(&c->heap, fn->t_in, fn->t_out));
-}
-
-double summary_func_peak(const struct dat_recording *r, const char *name)
-{
-	struct call_peaks c;
-	call_peaks_init(&c, r);
-	double best = NAN;
-	for (size_t f = 0; f < r->nfuncs; f++)
-		if (!strcmp(r->funcs[f].name, name))
-			best = fmax(best, call_peak(&c, &r->funcs[f]));
-	call_peaks_release(&c);
-	return best;
-}
-
-static void func_totals(const struct dat_recording *r, struct summary *s)
-{
-	struct names names = {0};
-	struct call_peaks c;
-	call_peaks_init(&c, r);
-	s->funcs = xcalloc(r->nfuncs + 1, sizeof(*s->funcs));
-	for (size_t i = 0; i < r->nfuncs; i++) {
-		const struct dat_func *fn = &r->funcs[i];
-		size_t k = names_id(&names, fn->name);
-		struct summary_func *sf = &s->funcs[k];
-		if (k == s->nfuncs) {
-			sf->name = xstrdup(fn->name);
-			sf->peak_mib = NAN;
-			s->nfuncs++;
-		}
-		sf->calls++;
-		sf->total_s += fn->t_out - fn->t_in;
-		sf->peak_mib = fmax(sf->peak_mib, call_peak(&c, fn));
-		if (!isnan(fn->heap_in) && !isnan(fn->heap_out)) {
-			sf->heap_retained_mib += fn->heap_out - fn->heap_in; /* a sum until below */
-			sf->heap_calls++;
-		}
-	}
-	for (size_t k = 0; k < s->nfuncs; k++)
-		s->funcs[k].heap_retained_mib =
-		    s->funcs[k].heap_calls
-			? s->funcs[k].heap_retained_mib / (double)s->funcs[k].heap_calls
-			: NAN;
-	names_release(&names);
-	call_peaks_release(&c);
-}
-
-static void gc_totals(const struct dat_recording *r, struct summary *s)
-{
-	struct summary_gc *g = &s->gc;
-	g->events = xmalloc((r->ngcs + 1) * sizeof(*g->events));
-	if (r->ngcs)
-		memcpy(g->events, r->gcs, r->ngcs * sizeof(*g->events));
-	g->collections = r->ngcs;
-	for (size_t i = 0; i < r->ngcs; i++) {
-		const struct dat_gc *e = &r->gcs[i];
-		double freed = e->heap_start_mib - e->heap_stop_mib;
-		g->total_s += e->duration_s;
-		g->freed_mib += freed;
-		const struct dat_gc *big = &r->gcs[g->largest];
-		if (freed > big->heap_start_mib - big->heap_stop_mib)
-			g->largest = i;
-	}
 }
 
 static struct summary_lost *lost_kind(struct summary *s, const char *kind)
@@ -254,74 +65,382 @@ void summary_add_held_note(struct summary *s, const char *note)
 	s->held_waits += n;
 }
 
-void summary_of(const struct dat_recording *r, struct summary *s)
+/* ---- reading a recording once, in memory that does not grow with its samples ---- */
+
+/* A point where the heap set a new maximum. */
+struct heap_record {
+	double t, v;
+};
+
+/* What summary_read keeps while the lines stream past: running figures, never the
+ * samples themselves. */
+struct acc {
+	struct summary *s;
+	struct stk_data *stacks; /* NULL: not wanted */
+	double first_t, last_t, last_mib;
+	double sx, sy, sxx, sxy; /* the trend's sums, over x = t - first_t */
+	double mem_max, mem_max_t, rss_max, rss_max_t;
+	int hwm, heap_absent;
+	double t_exit, rusage_mib;
+	size_t nheap;
+	double heap_max, heap_max_t, mmap_max, mmap_max_t;
+	struct dat_heap last_heap;
+	/* The heap's records within 0.1 % of the largest so far, oldest first: the first
+	 * of them is when the heap first came near its peak (a plateau is dated by its
+	 * start, not by a later interval that topped it by a few bytes). */
+	struct heap_record *recs;
+	size_t rhead, nrecs, recs_cap;
+	struct names child_ids, func_ids;
+	size_t children_cap, funcs_cap, gcs_cap;
+	struct callpeak mem, maxrss, heap; /* each call's peak (summary_func.peak_mib) */
+};
+
+static void heap_record(struct acc *a, double t, double v)
 {
-	memset(s, 0, sizeof(*s));
-	s->file = xstrdup(r->path);
-	s->cmdline = xstrdup(r->cmdline ? r->cmdline : "");
-	s->start = r->mem.n ? r->mem.v[0].t : 0;
-	double end = r->mem.n ? r->mem.v[r->mem.n - 1].t : 0;
-	if (r->has_exit && r->t_exit > end)
-		end = r->t_exit;
-	s->duration_s = end - s->start;
-	s->samples = r->mem.n;
-	s->interval_s = r->interval;
-	snprintf(s->backend, sizeof(s->backend), "%s", r->backend[0] ? r->backend : "rss");
-	s->has_exit = r->has_exit;
-	s->exit_status = r->exit_status;
-	double t;
-	s->peak_mib = dat_peak_rss(r, &t);
-	s->peak_t_s = t - s->start;
-	s->true_peak = dat_peak_is_sampled(r) ? 0 : r->hwm < 0 ? -1 : 1;
-	s->peak_sampled_mib = dat_peak_sampled(r, &t);
-	s->peak_sampled_t_s = t - s->start;
-	s->final_mib = r->mem.n ? r->mem.v[r->mem.n - 1].mib : 0;
-	double icept; /* the RSS trend: least-squares slope of the samples over the run */
-	summary_trend(r->mem.v, r->mem.n, s->start, &s->slope_mib_s, &icept);
-	s->has_heap = r->heap.n > 0;
-	s->heap_exit_mib = -1;
+	if (a->nrecs > a->rhead && v <= a->recs[a->nrecs - 1].v)
+		return;
+	xgrow((void **)&a->recs, &a->recs_cap, a->nrecs + 1, sizeof(*a->recs));
+	a->recs[a->nrecs++] = (struct heap_record){t, v};
+	while (a->recs[a->rhead].v < v * 0.999)
+		a->rhead++;
+	if (a->rhead > 64 && a->rhead * 2 > a->nrecs) { /* keep what is left at the front */
+		memmove(a->recs, a->recs + a->rhead, (a->nrecs - a->rhead) * sizeof(*a->recs));
+		a->nrecs -= a->rhead;
+		a->rhead = 0;
+	}
+}
+
+static void take_mem(struct acc *a, double t, double mib)
+{
+	struct summary *s = a->s;
+	if (!s->samples++)
+		a->first_t = t;
+	double x = t - a->first_t;
+	a->sx += x;
+	a->sy += mib;
+	a->sxx += x * x;
+	a->sxy += x * mib;
+	a->last_t = t;
+	a->last_mib = mib;
+	if (mib > a->mem_max) {
+		a->mem_max = mib;
+		a->mem_max_t = t;
+	}
+	callpeak_add(&a->mem, t, mib);
+}
+
+static void take_heap(struct acc *a, const struct dat_heap *h)
+{
+	double v = h->peak_mib > h->live_mib ? h->peak_mib : h->live_mib;
+	if (v > a->heap_max) {
+		a->heap_max = v;
+		a->heap_max_t = h->t;
+	}
+	if (h->mmap_mib > a->mmap_max) {
+		a->mmap_max = h->mmap_mib;
+		a->mmap_max_t = h->t;
+	}
+	heap_record(a, h->t, v);
+	a->last_heap = *h;
+	a->nheap++;
+	callpeak_add(&a->heap, h->t, v);
+}
+
+/* The child with id, added when new: found by hash, whatever the number of children. */
+static size_t child_of(struct acc *a, const char *id)
+{
+	struct summary *s = a->s;
+	size_t k = names_find(&a->child_ids, id);
+	if (k < s->nchildren)
+		return k;
+	xgrow((void **)&s->children, &a->children_cap, s->nchildren + 1, sizeof(*s->children));
+	s->children[k].id = xstrdup(id);
+	s->children[k].peak_mib = -1;
+	s->children[k].heap_peak_mib = -1;
+	names_id(&a->child_ids, s->children[k].id);
+	return s->nchildren++;
+}
+
+static void take_child(struct acc *a, const struct dat_item *it)
+{
+	size_t k = child_of(a, it->id);
+	if (it->kind == DAT_CHLDHEAP) {
+		const struct dat_heap *h = &it->heap;
+		double v = h->peak_mib > h->live_mib ? h->peak_mib : h->live_mib;
+		if (v > a->s->children[k].heap_peak_mib)
+			a->s->children[k].heap_peak_mib = v;
+		return;
+	}
+	double *peak = &a->s->children[k].peak_mib;
+	*peak = fmax(fmax(*peak, 0), it->pt.mib);
+}
+
+/* callpeak's answer: a call's peak within one series. */
+static void func_answer(void *ctx, size_t id, double v)
+{
+	struct acc *a = ctx;
+	a->s->funcs[id].peak_mib = fmax(a->s->funcs[id].peak_mib, v);
+}
+
+static void take_func(struct acc *a, const struct dat_func *fn)
+{
+	struct summary *s = a->s;
+	size_t k = names_find(&a->func_ids, fn->name);
+	if (k == s->nfuncs) {
+		xgrow((void **)&s->funcs, &a->funcs_cap, k + 1, sizeof(*s->funcs));
+		memset(&s->funcs[k], 0, sizeof(s->funcs[k]));
+		s->funcs[k].name = xstrdup(fn->name);
+		s->funcs[k].peak_mib = NAN;
+		names_id(&a->func_ids, s->funcs[k].name);
+		s->nfuncs++;
+	}
+	struct summary_func *sf = &s->funcs[k];
+	sf->calls++;
+	sf->total_s += fn->t_out - fn->t_in;
+	/* Its own entry and exit figures (what the original reports), the samples within
+	 * it, and the maxima of intervals that lie inside it. */
+	sf->peak_mib = fmax(sf->peak_mib, fmax(fn->mem_in, fn->mem_out));
+	callpeak_ask(&a->mem, fn->t_in, fn->t_out, k);
+	callpeak_ask(&a->maxrss, fn->t_in, fn->t_out, k);
+	callpeak_ask(&a->heap, fn->t_in, fn->t_out, k);
+	if (!isnan(fn->heap_in) && !isnan(fn->heap_out)) {
+		sf->heap_retained_mib += fn->heap_out - fn->heap_in; /* a sum until the end */
+		sf->heap_calls++;
+	}
+}
+
+static void take_note(struct acc *a, const char *text)
+{
+	struct summary *s = a->s;
+	if (!strncmp(text, DAT_NOTE_NO_HWM, strlen(DAT_NOTE_NO_HWM)))
+		a->hwm = 0;
+	if (!s->heap_ends && !strncmp(text, DAT_NOTE_HEAP_ENDS, strlen(DAT_NOTE_HEAP_ENDS))) {
+		char who[PATH_MAX + 64];
+		dat_heap_ends_subject(text, who, sizeof(who));
+		s->heap_ends = xstrdup(who);
+	}
 	/* The library or the launcher said the heap could not be seen: its lines, if
 	 * any, are not the program's heap. */
 	static const char *const absent[] = {"heap unavailable: ", "hooks unavailable: "};
-	for (size_t i = 0; i < r->nnotes && !s->heap_note; i++)
-		for (size_t k = 0; k < 2; k++)
-			if (!strncmp(r->notes[i], absent[k], strlen(absent[k]))) {
-				s->heap_note = xstrdup(r->notes[i] + strlen(absent[k]));
-				s->has_heap = 0;
-			}
-	if (s->has_heap) {
-		s->heap_peak_mib = dat_peak_heap(r, NULL);
-		s->heap_peak_t_s = heap_peak_first(r, s->heap_peak_mib) - s->start;
-		const struct dat_heap *last = &r->heap.v[r->heap.n - 1];
-		if (r->has_exit && !r->heap_ends) /* else the last line is another image's */
-			s->heap_exit_mib = last->live_mib;
-		s->allocs = last->allocs;
-		s->frees = last->frees;
-		s->mmap_peak_mib = dat_peak_mmap(r, &t);
-		s->mmap_peak_t_s = t - s->start;
-		s->mmap_significant = dat_mmap_significant(r);
+	for (size_t k = 0; k < 2 && !s->heap_note; k++)
+		if (!strncmp(text, absent[k], strlen(absent[k]))) {
+			s->heap_note = xstrdup(text + strlen(absent[k]));
+			a->heap_absent = 1;
+		}
+	summary_add_lost_note(s, text);
+	summary_add_held_note(s, text);
+}
+
+static void take_header(struct acc *a, const struct dat_header *h)
+{
+	if (h->interval)
+		a->s->interval_s = h->interval;
+	if (h->backend[0])
+		snprintf(a->s->backend, sizeof(a->s->backend), "%s", h->backend);
+	if (h->hwm >= 0 && a->hwm != 0) /* a refusal noted earlier stands */
+		a->hwm = h->hwm;
+}
+
+static void take_gc(struct acc *a, const struct dat_gc *g)
+{
+	struct summary_gc *gc = &a->s->gc;
+	xgrow((void **)&gc->events, &a->gcs_cap, gc->collections + 1, sizeof(*gc->events));
+	gc->events[gc->collections++] = *g;
+}
+
+/* dat_line_fn: one line into the running figures. */
+static int take_line(void *ctx, const struct dat_line *l, const struct dat_item *it, struct err *e)
+{
+	struct acc *a = ctx;
+	(void)e;
+	if (!it)
+		return a->stacks ? stk_take_line(a->stacks, l) : 0;
+	switch (it->kind) {
+	case DAT_MEM:
+		take_mem(a, it->pt.t, it->pt.mib);
+		break;
+	case DAT_MAXRSS:
+		if (it->pt.mib > a->rss_max) {
+			a->rss_max = it->pt.mib;
+			a->rss_max_t = it->pt.t;
+		}
+		callpeak_add(&a->maxrss, it->pt.t, it->pt.mib);
+		break;
+	case DAT_HEAP:
+		take_heap(a, &it->heap);
+		break;
+	case DAT_CHLD:
+	case DAT_CHLDMAX:
+	case DAT_CHLDHEAP:
+		take_child(a, it);
+		break;
+	case DAT_FUNC:
+		take_func(a, &it->func);
+		break;
+	case DAT_NOTE:
+		take_note(a, it->id);
+		break;
+	case DAT_CMDLINE:
+		free(a->s->cmdline);
+		a->s->cmdline = xstrdup(it->id);
+		break;
+	case DAT_MPROF:
+		take_header(a, &it->header);
+		break;
+	case DAT_EXIT:
+		a->s->has_exit = 1;
+		a->s->exit_status = it->status;
+		a->t_exit = it->pt.t;
+		a->rusage_mib = it->pt.mib;
+		break;
+	case DAT_GC:
+		take_gc(a, &it->gc);
+		break;
+	default:
+		break;
 	}
-	if (r->heap_ends) {
-		char who[PATH_MAX + 64];
-		dat_heap_ends_subject(r->heap_ends, who, sizeof(who));
-		s->heap_ends = xstrdup(who);
-	}
-	func_totals(r, s);
-	gc_totals(r, s);
-	s->children = xcalloc(r->nchildren + 1, sizeof(*s->children));
-	for (size_t i = 0; i < r->nchildren; i++) {
-		s->children[i].id = xstrdup(r->children[i].id);
-		s->children[i].peak_mib = dat_child_peak(&r->children[i]);
-		s->children[i].heap_peak_mib = dat_child_heap_peak(&r->children[i]);
-	}
-	s->nchildren = r->nchildren;
+	return 0;
+}
+
+static void acc_init(struct acc *a, struct summary *s, const char *name, struct stk_data *stacks)
+{
+	memset(a, 0, sizeof(*a));
+	memset(s, 0, sizeof(*s));
+	a->s = s;
+	a->stacks = stacks;
+	if (stacks)
+		memset(stacks, 0, sizeof(*stacks));
+	a->hwm = -1;
+	a->rusage_mib = -1;
+	a->heap_max = a->mmap_max = -1;
+	s->file = xstrdup(name);
 	static const char *const kinds[] = SUMMARY_LOST_KINDS;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		lost_kind(s, kinds[i]);
-	for (size_t i = 0; i < r->nnotes; i++) {
-		summary_add_lost_note(s, r->notes[i]);
-		summary_add_held_note(s, r->notes[i]);
+	callpeak_init(&a->mem, 0, func_answer, a);
+	callpeak_init(&a->maxrss, 1, func_answer, a);
+	callpeak_init(&a->heap, 1, func_answer, a);
+}
+
+static void acc_release(struct acc *a)
+{
+	free(a->recs);
+	names_release(&a->child_ids);
+	names_release(&a->func_ids);
+	callpeak_release(&a->mem);
+	callpeak_release(&a->maxrss);
+	callpeak_release(&a->heap);
+}
+
+/* The true peak (dat_peak_rss's rule): the largest of the samples, the kernel maxima
+ * and the exit figure, and when. */
+static void finish_rss(struct acc *a)
+{
+	struct summary *s = a->s;
+	double best = a->mem_max, t = a->mem_max > 0 ? a->mem_max_t : s->start;
+	if (a->rss_max > best) {
+		best = a->rss_max;
+		t = a->rss_max_t;
 	}
+	if (s->has_exit && a->rusage_mib > best) {
+		best = a->rusage_mib;
+		t = a->t_exit;
+	}
+	s->peak_mib = best;
+	s->peak_t_s = t - s->start;
+	int sampled = a->hwm == 0 && !(s->has_exit && a->rusage_mib >= 0);
+	s->true_peak = sampled ? 0 : a->hwm < 0 ? -1 : 1;
+	s->peak_sampled_mib = a->mem_max;
+	s->peak_sampled_t_s = (a->mem_max > 0 ? a->mem_max_t : s->start) - s->start;
+	s->final_mib = a->last_mib;
+	double n = (double)s->samples, d = n * a->sxx - a->sx * a->sx;
+	s->slope_mib_s = s->samples > 1 && d != 0 ? (n * a->sxy - a->sx * a->sy) / d : 0;
+}
+
+static void finish_heap(struct acc *a)
+{
+	struct summary *s = a->s;
+	s->heap_exit_mib = -1;
+	/* The peaks as the lines say (peak prints them even when a NOTE says they are
+	 * not the program's); has_heap says whether they are. */
+	s->heap_peak_mib = a->heap_max;
+	s->mmap_peak_mib = a->mmap_max;
+	s->mmap_peak_t_s = a->mmap_max_t - s->start;
+	s->mmap_significant = a->mmap_max > 1.0 && a->mmap_max > 0.1 * s->peak_mib;
+	s->has_heap = a->nheap > 0 && !a->heap_absent;
+	if (!a->nheap)
+		return;
+	s->heap_peak_t_s = a->recs[a->rhead].t - s->start;
+	if (s->has_exit && !s->heap_ends) /* else the last line is another image's */
+		s->heap_exit_mib = a->last_heap.live_mib;
+	s->allocs = a->last_heap.allocs;
+	s->frees = a->last_heap.frees;
+}
+
+static void finish_funcs_gc(struct acc *a)
+{
+	struct summary *s = a->s;
+	callpeak_finish(&a->mem);
+	callpeak_finish(&a->maxrss);
+	callpeak_finish(&a->heap);
+	for (size_t k = 0; k < s->nfuncs; k++)
+		s->funcs[k].heap_retained_mib =
+		    s->funcs[k].heap_calls
+			? s->funcs[k].heap_retained_mib / (double)s->funcs[k].heap_calls
+			: NAN;
+	struct summary_gc *g = &s->gc;
+	for (size_t i = 0; i < g->collections; i++) {
+		const struct dat_gc *e = &g->events[i];
+		double freed = e->heap_start_mib - e->heap_stop_mib;
+		g->total_s += e->duration_s;
+		g->freed_mib += freed;
+		const struct dat_gc *big = &g->events[g->largest];
+		if (freed > big->heap_start_mib - big->heap_stop_mib)
+			g->largest = i;
+	}
+}
+
+static int acc_finish(struct acc *a, const char *name, int rc, struct err *e)
+{
+	struct summary *s = a->s;
+	if (rc == 0 && a->stacks)
+		rc = stk_finish(name, a->stacks, e);
+	if (rc == 0 && !s->samples)
+		rc = err_set(e, "%s: no memory samples (MEM lines)", name);
+	if (rc == 0) {
+		if (!s->cmdline)
+			s->cmdline = xstrdup("");
+		if (!s->backend[0])
+			snprintf(s->backend, sizeof(s->backend), "rss");
+		s->start = a->first_t;
+		double end = s->has_exit && a->t_exit > a->last_t ? a->t_exit : a->last_t;
+		s->duration_s = end - s->start;
+		finish_rss(a);
+		finish_heap(a);
+		finish_funcs_gc(a);
+	}
+	acc_release(a);
+	if (rc) {
+		summary_release(s);
+		if (a->stacks)
+			stk_data_release(a->stacks);
+	}
+	return rc ? -1 : 0;
+}
+
+int summary_read(const char *path, struct summary *s, struct stk_data *stacks, struct err *e)
+{
+	struct acc a;
+	acc_init(&a, s, path, stacks);
+	return acc_finish(&a, path, dat_stream(path, take_line, &a, e), e);
+}
+
+int summary_parse(const char *name, const char *text, size_t len, struct summary *s,
+		  struct stk_data *stacks, struct err *e)
+{
+	struct acc a;
+	acc_init(&a, s, name, stacks);
+	return acc_finish(&a, name, dat_stream_text(name, text, len, take_line, &a, e), e);
 }
 
 void summary_release(struct summary *s)
@@ -358,6 +477,63 @@ static void add_num_or_null(cJSON *o, const char *key, double v, int known)
 		cJSON_AddNullToObject(o, key);
 }
 
+static void json_heap(cJSON *o, const struct summary *s)
+{
+	if (s->has_heap) {
+		cJSON *heap = cJSON_AddObjectToObject(o, "heap");
+		cJSON_AddNumberToObject(heap, "peak_mib", r3(s->heap_peak_mib));
+		cJSON_AddNumberToObject(heap, "peak_time_s", r4(s->heap_peak_t_s));
+		add_num_or_null(heap, "at_exit_mib", r3(s->heap_exit_mib), s->heap_exit_mib >= 0);
+		cJSON_AddNumberToObject(heap, "allocs", (double)s->allocs);
+		cJSON_AddNumberToObject(heap, "frees", (double)s->frees);
+		cJSON_AddNumberToObject(heap, "mmap_peak_mib", r3(s->mmap_peak_mib));
+		cJSON_AddNumberToObject(heap, "mmap_peak_time_s", r4(s->mmap_peak_t_s));
+		if (s->mmap_significant)
+			cJSON_AddStringToObject(heap, "note", SUMMARY_MMAP_NOTE);
+	} else {
+		cJSON_AddNullToObject(o, "heap");
+	}
+}
+
+static void json_gc(cJSON *o, const struct summary *s)
+{
+	if (s->gc.collections) {
+		cJSON *gc = cJSON_AddObjectToObject(o, "gc");
+		cJSON_AddNumberToObject(gc, "collections", (double)s->gc.collections);
+		cJSON_AddNumberToObject(gc, "total_s", r4(s->gc.total_s));
+		cJSON_AddNumberToObject(gc, "freed_mib", r3(s->gc.freed_mib));
+		cJSON *events = cJSON_AddArrayToObject(gc, "events");
+		for (size_t i = 0; i < s->gc.collections; i++) {
+			const struct dat_gc *e = &s->gc.events[i];
+			cJSON *j = cJSON_CreateObject();
+			cJSON_AddNumberToObject(j, "time_s", r4(e->t - s->start));
+			cJSON_AddNumberToObject(j, "generation", e->generation);
+			cJSON_AddNumberToObject(j, "duration_s", round(e->duration_s * 1e6) / 1e6);
+			cJSON_AddNumberToObject(j, "collected", (double)e->collected);
+			cJSON_AddNumberToObject(j, "uncollectable", (double)e->uncollectable);
+			cJSON_AddNumberToObject(j, "freed_mib",
+						r3(e->heap_start_mib - e->heap_stop_mib));
+			cJSON_AddItemToArray(events, j);
+		}
+	} else {
+		cJSON_AddNullToObject(o, "gc");
+	}
+}
+
+static void json_children(cJSON *o, const struct summary *s)
+{
+	cJSON *kids = cJSON_AddArrayToObject(o, "children");
+	for (size_t i = 0; i < s->nchildren; i++) {
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "id", s->children[i].id);
+		add_num_or_null(c, "peak_mib", r3(s->children[i].peak_mib),
+				s->children[i].peak_mib >= 0);
+		add_num_or_null(c, "heap_peak_mib", r3(s->children[i].heap_peak_mib),
+				s->children[i].heap_peak_mib >= 0);
+		cJSON_AddItemToArray(kids, c);
+	}
+}
+
 cJSON *summary_json(const struct summary *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -392,20 +568,7 @@ cJSON *summary_json(const struct summary *s)
 	cJSON_AddNumberToObject(rss, "final_mib", r3(s->final_mib));
 	cJSON_AddNumberToObject(rss, "slope_mib_per_s", r4(s->slope_mib_s));
 
-	if (s->has_heap) {
-		cJSON *heap = cJSON_AddObjectToObject(o, "heap");
-		cJSON_AddNumberToObject(heap, "peak_mib", r3(s->heap_peak_mib));
-		cJSON_AddNumberToObject(heap, "peak_time_s", r4(s->heap_peak_t_s));
-		add_num_or_null(heap, "at_exit_mib", r3(s->heap_exit_mib), s->heap_exit_mib >= 0);
-		cJSON_AddNumberToObject(heap, "allocs", (double)s->allocs);
-		cJSON_AddNumberToObject(heap, "frees", (double)s->frees);
-		cJSON_AddNumberToObject(heap, "mmap_peak_mib", r3(s->mmap_peak_mib));
-		cJSON_AddNumberToObject(heap, "mmap_peak_time_s", r4(s->mmap_peak_t_s));
-		if (s->mmap_significant)
-			cJSON_AddStringToObject(heap, "note", SUMMARY_MMAP_NOTE);
-	} else {
-		cJSON_AddNullToObject(o, "heap");
-	}
+	json_heap(o, s);
 	if (s->heap_ends)
 		cJSON_AddStringToObject(o, "heap_ends", s->heap_ends);
 	cJSON *funcs = cJSON_AddArrayToObject(o, "functions");
@@ -420,43 +583,14 @@ cJSON *summary_json(const struct summary *s)
 				!isnan(s->funcs[i].heap_retained_mib));
 		cJSON_AddItemToArray(funcs, f);
 	}
-	if (s->gc.collections) {
-		cJSON *gc = cJSON_AddObjectToObject(o, "gc");
-		cJSON_AddNumberToObject(gc, "collections", (double)s->gc.collections);
-		cJSON_AddNumberToObject(gc, "total_s", r4(s->gc.total_s));
-		cJSON_AddNumberToObject(gc, "freed_mib", r3(s->gc.freed_mib));
-		cJSON *events = cJSON_AddArrayToObject(gc, "events");
-		for (size_t i = 0; i < s->gc.collections; i++) {
-			const struct dat_gc *e = &s->gc.events[i];
-			cJSON *j = cJSON_CreateObject();
-			cJSON_AddNumberToObject(j, "time_s", r4(e->t - s->start));
-			cJSON_AddNumberToObject(j, "generation", e->generation);
-			cJSON_AddNumberToObject(j, "duration_s", round(e->duration_s * 1e6) / 1e6);
-			cJSON_AddNumberToObject(j, "collected", (double)e->collected);
-			cJSON_AddNumberToObject(j, "uncollectable", (double)e->uncollectable);
-			cJSON_AddNumberToObject(j, "freed_mib",
-						r3(e->heap_start_mib - e->heap_stop_mib));
-			cJSON_AddItemToArray(events, j);
-		}
-	} else {
-		cJSON_AddNullToObject(o, "gc");
-	}
+	json_gc(o, s);
 	cJSON *lost = cJSON_AddObjectToObject(o, "lost");
 	for (size_t i = 0; i < s->nlost; i++)
 		cJSON_AddNumberToObject(lost, s->lost[i].kind, (double)s->lost[i].count);
 	cJSON *held = cJSON_AddObjectToObject(o, "held");
 	cJSON_AddNumberToObject(held, "seconds", round(s->held_s * 1e3) / 1e3);
 	cJSON_AddNumberToObject(held, "waits", (double)s->held_waits);
-	cJSON *kids = cJSON_AddArrayToObject(o, "children");
-	for (size_t i = 0; i < s->nchildren; i++) {
-		cJSON *c = cJSON_CreateObject();
-		cJSON_AddStringToObject(c, "id", s->children[i].id);
-		add_num_or_null(c, "peak_mib", r3(s->children[i].peak_mib),
-				s->children[i].peak_mib >= 0);
-		add_num_or_null(c, "heap_peak_mib", r3(s->children[i].heap_peak_mib),
-				s->children[i].heap_peak_mib >= 0);
-		cJSON_AddItemToArray(kids, c);
-	}
+	json_children(o, s);
 	return o;
 }
 
@@ -500,23 +634,28 @@ static int baseline_from_json(const char *path, const char *text, struct summary
 	return 0;
 }
 
+/* 1 when the file at path starts (after blanks) with '{': a JSON summary. */
+static int looks_like_json(const char *path)
+{
+	char buf[512];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+	if (f)
+		fclose(f);
+	size_t i = 0;
+	while (i < n && buf[i] && strchr(" \t\r\n", buf[i]))
+		i++;
+	return i < n && buf[i] == '{';
+}
+
 int summary_load_baseline(const char *path, struct summary *s, struct err *e)
 {
+	if (!looks_like_json(path)) /* a recording: read it as every command does */
+		return summary_read(path, s, NULL, e);
 	char *text = read_file(path, NULL, e);
 	if (!text)
 		return -1;
-	const char *p = text + strspn(text, " \t\r\n");
-	int rc;
-	if (*p == '{') {
-		rc = baseline_from_json(path, text, s, e);
-	} else {
-		struct dat_recording r;
-		rc = dat_read_samples(path, &r, e); /* a recording: read it as every command does */
-		if (rc == 0) {
-			summary_of(&r, s);
-			dat_recording_release(&r);
-		}
-	}
+	int rc = baseline_from_json(path, text, s, e);
 	free(text);
 	return rc;
 }

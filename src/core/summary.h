@@ -67,7 +67,8 @@ struct summary {
 	double slope_mib_s;
 	int has_heap;
 	char *heap_note; /* why there is no heap data, from a NOTE; NULL when not said */
-	double heap_peak_mib, heap_peak_t_s;
+	double heap_peak_mib,
+	    heap_peak_t_s;    /* < 0 without HEAP lines (has_heap: they are the program's) */
 	double heap_exit_mib; /* < 0 without an EXIT line */
 	uint64_t allocs, frees;
 	double mmap_peak_mib, mmap_peak_t_s; /* anonymous mmap of its own (with heap data) */
@@ -96,12 +97,6 @@ struct summary {
 /* Least squares slope (per second) and intercept of a series over x = t - t0. */
 void summary_trend(const struct dat_point *v, size_t n, double t0, double *slope, double *icept);
 
-/* The largest memory measured within the calls of function name: each call's own
- * entry and exit figures, the samples taken during it, and the kernel maxima
- * (MAXRSS) and heap peaks of intervals that lie entirely inside it, never an
- * interval that began before the call. NAN when name has no call. */
-double summary_func_peak(const struct dat_recording *r, const char *name);
-
 /* Adds the count of a "lost <kind> <count>: ..." NOTE text to s; other notes are
  * ignored. Cannot fail. */
 void summary_add_lost_note(struct summary *s, const char *note);
@@ -110,8 +105,23 @@ void summary_add_lost_note(struct summary *s, const char *note);
  * other notes are ignored. Cannot fail. */
 void summary_add_held_note(struct summary *s, const char *note);
 
-/* Computes s from r (which must have samples). Cannot fail; free with summary_release. */
-void summary_of(const struct dat_recording *r, struct summary *s);
+struct stk_data;
+
+/* Reads the recording at path once, front to back, into s, in memory that grows with
+ * its functions, children and collections but not with its samples. Each function's
+ * peak is the largest memory measured within its calls: each call's own entry and
+ * exit figures, the samples taken during it, and the kernel maxima (MAXRSS) and
+ * heap peaks of intervals that lie entirely inside it (callpeak.h). With stacks
+ * not NULL, the stack lines go there in the same pass (release with
+ * stk_data_release). Returns 0, or -1 with e filled (the reader's errors, "no
+ * memory samples (MEM lines)"); then neither s nor stacks hold anything. Free s
+ * with summary_release. */
+int summary_read(const char *path, struct summary *s, struct stk_data *stacks, struct err *e);
+
+/* summary_read over text in memory; name is used in messages. Same contract. */
+int summary_parse(const char *name, const char *text, size_t len, struct summary *s,
+		  struct stk_data *stacks, struct err *e);
+
 void summary_release(struct summary *s);
 
 /* The summary as JSON (docs/json.md). Caller deletes. */

@@ -1,5 +1,7 @@
 /* test_dat.c - the .dat reader and writer: the original's lines, our extensions, and errors that name the line. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/dat.h"
@@ -262,6 +264,58 @@ static void numbers_are_decimal_and_finite(void)
 	}
 }
 
+/* docs/format.md's line tables and dat_kinds list the same kinds, in the same order,
+ * with the same syntax and version: adding a kind to one without the other fails. */
+static void the_format_doc_lists_the_code_table(void)
+{
+	const char *top = getenv("MPROF_TOP");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/docs/format.md", top ? top : ".");
+	struct err e;
+	char *doc = read_file(path, NULL, &e);
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	int k = 0;
+	for (char *line = strtok(doc, "\n"); line; line = strtok(NULL, "\n")) {
+		/* A row "| `KIND fields` | since | meaning |": an upper-case kind. */
+		if (strncmp(line, "| `", 3) || line[3] < 'A' || line[3] > 'Z')
+			continue;
+		char syntax[256], since[32];
+		size_t n = 0;
+		for (const char *p = line + 3; *p && *p != '`' && n + 1 < sizeof(syntax); p++)
+			if (!(p[0] == '\\' && p[1] == '|')) /* markdown's escaped pipe */
+				syntax[n++] = *p;
+		syntax[n] = '\0';
+		const char *rest = strstr(line + 3, "` | ");
+		CHECK(rest && sscanf(rest + 4, "%31s", since) == 1);
+		CHECK(k < DAT_NKINDS);
+		if (k >= DAT_NKINDS || !rest)
+			break;
+		CHECK_STR(syntax, dat_kinds[k].syntax);
+		char want[16];
+		snprintf(want, sizeof(want), "%d", dat_kinds[k].since);
+		CHECK_STR(since, dat_kinds[k].since ? want : "original");
+		k++;
+	}
+	CHECK(k == DAT_NKINDS);
+	free(doc);
+}
+
+/* Every kind's name starts its syntax, and the tokenizer finds each kind by name. */
+static void the_table_names_every_kind(void)
+{
+	for (int k = 0; k < DAT_NKINDS; k++) {
+		size_t n = strlen(dat_kinds[k].name);
+		CHECK(!strncmp(dat_kinds[k].syntax, dat_kinds[k].name, n) &&
+		      dat_kinds[k].syntax[n] == ' ');
+		char line[64];
+		snprintf(line, sizeof(line), "%s 1 2", dat_kinds[k].name);
+		struct dat_line l;
+		CHECK(dat_tokenize(line, &l) == 0 && l.kind == (enum dat_kind)k);
+	}
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -273,6 +327,8 @@ int main(void)
 		 a_cut_last_line_is_left_out_with_one_warning},
 		{"numbers are decimal and finite", numbers_are_decimal_and_finite},
 		{"writer round-trips and never overwrites", writer_round_trips_and_never_overwrites},
+		{"the format doc lists the code table", the_format_doc_lists_the_code_table},
+		{"the table names every kind", the_table_names_every_kind},
 		{0},
 	};
 	return unit_run("test_dat", tests);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core/html.h"
+#include "core/summary.h"
 #include "core/sitetime.h"
 #include "unit.h"
 
@@ -37,7 +38,10 @@ static void every_level_keeps_the_peak(void)
 	struct dat_recording r;
 	struct err e;
 	CHECK(dat_parse("x", text, len, &r, &e) == 0);
-	cJSON *d = html_data(&r, NULL);
+	struct summary sum;
+	CHECK(summary_parse("x", text, len, &sum, NULL, &e) == 0);
+	cJSON *d = html_data(&r, &sum, NULL);
+	summary_release(&sum);
 	cJSON *levels = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "series"), "levels");
 	CHECK(cJSON_GetArraySize(levels) >= 3);
 	size_t total = 0;
