@@ -1,6 +1,7 @@
 /* sampler.c - the recording loop: samples RSS (and its true interval maximum), heap counters and
  * brackets into a .dat. */
 #include "core/sampler.h"
+#include "core/ptree.h"
 #include "core/symbols.h"
 
 #include <errno.h>
@@ -80,6 +81,7 @@ struct state {
 	struct proc_handle main;
 	struct tracked *kids;
 	size_t nkids, kids_cap;
+	struct ptree tree; /* the program's descendants */
 	struct open_bracket *br;
 	size_t nbr, br_cap;
 	struct open_gc *gc; /* collections begun, not yet ended */
@@ -356,9 +358,10 @@ static void image_unhooked(struct state *s, pid_t pid, struct image_watch *w, in
 /* Brings the list of tracked descendants up to date with /proc. */
 static void scan_children(struct state *s)
 {
-	pid_t *pids;
-	size_t n;
-	proc_descendants(s->pid, &pids, &n);
+	ptree_update(&s->tree);
+	size_t n = s->tree.n;
+	pid_t *pids = xmalloc((n + 1) * sizeof(*pids));
+	memcpy(pids, s->tree.members, n * sizeof(*pids));
 	n = add_hooked_strays(s, &pids, n);
 	if (n)
 		s->seen_descendants = 1;
@@ -578,8 +581,11 @@ static int sample_once(struct state *s, double t)
 	for (size_t i = 0; children && i < s->nkids; i++) {
 		uint64_t kv, km;
 		struct tracked *k = &s->kids[i];
-		if (read_one(s, &k->h, &kv, &km))
+		if (read_one(s, &k->h, &kv, &km)) {
+			if (proc_is_zombie(k->pid)) /* its pid may be someone else's later */
+				ptree_forget(&s->tree, k->pid);
 			continue;
+		}
 		if (s->cfg->include_children) {
 			value += kv;
 			max += km;
@@ -723,6 +729,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		free(st);
 		return -1;
 	}
+	ptree_init(&st->tree, pid, cfg->own_child);
 	if (res->hwm && st->main.clear_refs_fd < 0)
 		hwm_refused(st, &st->main);
 	int pidfd = pidfd_open_compat(pid);
@@ -765,11 +772,8 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		}
 		if (!cfg->include_children && !cfg->multiprocess && !st->seen_descendants &&
 		    now_mono - st->last_scan_ns >= SCAN_EVERY_NS) {
-			pid_t *kids;
-			size_t n;
-			proc_descendants(pid, &kids, &n);
-			free(kids);
-			st->seen_descendants |= n > 0;
+			ptree_update(&st->tree);
+			st->seen_descendants |= st->tree.n > 0;
 			st->last_scan_ns = now_mono;
 		}
 		if (cfg->timeout_ns && now_mono - start >= cfg->timeout_ns) {
@@ -808,6 +812,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	}
 	free(st->img.exe);
 	free(st->kids);
+	ptree_release(&st->tree);
 	free(st->br);
 	free(st->distrusted);
 	free(st->gc);
