@@ -167,14 +167,56 @@ struct dat_child *dat_child_get(struct dat_recording *r, const char *id)
 	return c;
 }
 
+/* Whether a sample's maximum goes without saying when it equals the sample. */
+static int maxrss_implied(const struct dat_recording *r)
+{
+	return r->maxrss_above && r->hwm != 0;
+}
+
+/* A MEM or CHLD sample into mem, and under maxrss=above its maximum, until a MAXRSS
+ * (CHLDMAX) line of the same time says more. */
+static void sample_push(const struct dat_recording *r, struct dat_series *mem,
+			struct dat_series *max, double t, double mib)
+{
+	dat_series_push(mem, t, mib);
+	if (maxrss_implied(r))
+		dat_series_push(max, t, mib);
+}
+
+/* A MAXRSS or CHLDMAX figure: it replaces the one its sample implied. */
+static void max_push(const struct dat_recording *r, struct dat_series *max, double t, double mib)
+{
+	if (r->maxrss_above && max->n && max->v[max->n - 1].t == t)
+		max->v[max->n - 1].mib = fmax(max->v[max->n - 1].mib, mib);
+	else
+		dat_series_push(max, t, mib);
+}
+
 /* MEM/MAXRSS: <MiB> <time> */
-static int parse_point(const struct line_ctx *c, char **f, int n, struct dat_series *s,
-		       const char *expected)
+static int parse_point(struct dat_recording *r, const struct line_ctx *c, char **f, int n,
+		       int is_max, const char *expected)
 {
 	double mib, t;
 	if (n != 2 || parse_double(f[0], &mib) || parse_double(f[1], &t))
 		return bad_line(c, expected);
-	dat_series_push(s, t, mib);
+	if (is_max)
+		max_push(r, &r->maxrss, t, mib);
+	else
+		sample_push(r, &r->mem, &r->maxrss, t, mib);
+	return 0;
+}
+
+/* A short HEAP line, "<MiB>": the heap in use at the latest MEM line's time, the rest
+ * unchanged since prev's line. -1 without those. */
+static int heap_short(const struct dat_recording *r, char *f, const struct dat_heap_series *prev,
+		      struct dat_heap *h)
+{
+	double live;
+	if (!prev->n || !r->mem.n || parse_double(f, &live))
+		return -1;
+	*h = prev->v[prev->n - 1];
+	h->t = r->mem.v[r->mem.n - 1].t;
+	h->live_mib = h->peak_mib = h->min_mib = live;
 	return 0;
 }
 
@@ -204,6 +246,8 @@ static int parse_header(struct dat_recording *r, const struct line_ctx *c, char 
 			snprintf(r->backend, sizeof(r->backend), "%s", f[i] + 8);
 		else if (strncmp(f[i], "hwm=", 4) == 0 && r->hwm != 0)
 			r->hwm = atoi(f[i] + 4) != 0; /* a refusal noted earlier stands */
+		else if (strcmp(f[i], "maxrss=above") == 0)
+			r->maxrss_above = 1;
 	}
 	return 0;
 }
@@ -239,12 +283,12 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 	char *f[MAX_FIELDS];
 	int n = split_fields(rest, f, MAX_FIELDS);
 	if (strcmp(kind, "MEM") == 0)
-		return parse_point(c, f, n, &r->mem, "MEM <MiB> <time>");
+		return parse_point(r, c, f, n, 0, "MEM <MiB> <time>");
 	if (strcmp(kind, "MAXRSS") == 0)
-		return parse_point(c, f, n, &r->maxrss, "MAXRSS <MiB> <time>");
+		return parse_point(r, c, f, n, 1, "MAXRSS <MiB> <time>");
 	struct dat_heap h;
 	if (strcmp(kind, "HEAP") == 0) {
-		if (heap_fields(f, n, &h))
+		if (n == 1 ? heap_short(r, f[0], &r->heap, &h) : heap_fields(f, n, &h))
 			return bad_line(c,
 					"HEAP <MiB> <peak MiB> <time> <allocs> <frees> <mmap MiB> "
 					"[<min MiB>]");
@@ -259,15 +303,23 @@ static int parse_line(struct dat_recording *r, const struct line_ctx *c, char *l
 		if (n != 3 || parse_double(f[1], &mib) || parse_double(f[2], &t))
 			return bad_line(c, want);
 		struct dat_child *ch = dat_child_get(r, f[0]);
-		dat_series_push(is_max ? &ch->max : &ch->mem, t, mib);
+		if (is_max)
+			max_push(r, &ch->max, t, mib);
+		else
+			sample_push(r, &ch->mem, &ch->max, t, mib);
 		return 0;
 	}
 	if (strcmp(kind, "CHLDHEAP") == 0) {
 		const char *want = "CHLDHEAP <pid> <MiB> <peak MiB> <time> <allocs> <frees> <mmap "
 				   "MiB> [<min MiB>]";
-		if (n < 7 || heap_fields(f + 1, n - 1, &h))
+		if (n < 2 || (n > 2 && heap_fields(f + 1, n - 1, &h)))
 			return bad_line(c, want);
-		heap_push(&dat_child_get(r, f[0])->heap, &h);
+		struct dat_child *ch = NULL;
+		for (size_t i = 0; i < r->nchildren && !ch; i++)
+			ch = strcmp(r->children[i].id, f[0]) ? NULL : &r->children[i];
+		if (n == 2 && (!ch || heap_short(r, f[1], &ch->heap, &h)))
+			return bad_line(c, want); /* a short line follows a full one */
+		heap_push(&(ch ? ch : dat_child_get(r, f[0]))->heap, &h);
 		return 0;
 	}
 	if (strcmp(kind, "FUNC") == 0) {
@@ -321,7 +373,7 @@ static int fast_mem(struct dat_recording *r, const char *line)
 	p = fast_decimal(p + 1, &t);
 	if (!p || *p)
 		return 1;
-	dat_series_push(&r->mem, t, mib);
+	sample_push(r, &r->mem, &r->maxrss, t, mib);
 	return 0;
 }
 
@@ -643,6 +695,19 @@ static char *put_fixed6(char *p, double v)
 	return p;
 }
 
+/* v as put_fixed6 without the trailing zeros (and a bare point): heap figures, which
+ * are often round (0, or whole pages of an mmap). */
+static char *put_trim6(char *p, double v)
+{
+	char *end = put_fixed6(p, v);
+	char *dot = memchr(p, '.', (size_t)(end - p));
+	if (!dot || memchr(p, 'e', (size_t)(end - p)))
+		return end;
+	while (end[-1] == '0')
+		end--;
+	return end[-1] == '.' ? end - 1 : end;
+}
+
 static char *put_str(char *p, const char *s)
 {
 	while (*s)
@@ -739,20 +804,36 @@ void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
 	} else {
 		p = put_str(p, "HEAP ");
 	}
-	const double f[] = {h->live_mib, h->peak_mib, h->t};
-	for (int i = 0; i < 3; i++) {
-		p = put_fixed6(p, f[i]);
-		*p++ = ' ';
-	}
+	p = put_trim6(p, h->live_mib);
+	*p++ = ' ';
+	p = put_trim6(p, h->peak_mib);
+	*p++ = ' ';
+	p = put_fixed6(p, h->t);
+	*p++ = ' ';
 	p = put_u64(p, h->allocs);
 	*p++ = ' ';
 	p = put_u64(p, h->frees);
 	*p++ = ' ';
-	p = put_fixed6(p, h->mmap_mib);
+	p = put_trim6(p, h->mmap_mib);
 	if (!isnan(h->min_mib)) {
 		*p++ = ' ';
-		p = put_fixed6(p, h->min_mib);
+		p = put_trim6(p, h->min_mib);
 	}
+	*p++ = '\n';
+	emit(w, buf, (size_t)(p - buf));
+}
+
+void dat_write_heap_short(struct dat_writer *w, int pid, double live_mib)
+{
+	char buf[96], *p = buf;
+	if (pid > 0) {
+		p = put_str(p, "CHLDHEAP ");
+		p = put_u64(p, (uint64_t)pid);
+		*p++ = ' ';
+	} else {
+		p = put_str(p, "HEAP ");
+	}
+	p = put_trim6(p, live_mib);
 	*p++ = '\n';
 	emit(w, buf, (size_t)(p - buf));
 }

@@ -74,6 +74,8 @@ struct dat_recording {
 	char backend[16];
 	int hwm; /* 1: MAXRSS lines are kernel maxima; 0: the reset was refused at the start
 		  * (hwm=0) or later (a DAT_NOTE_NO_HWM note); -1: the file does not say */
+	int maxrss_above; /* maxrss=above: a sample without a MAXRSS (CHLDMAX) line had a
+			   * maximum equal to it; the reader adds that point */
 	struct dat_series mem;
 	struct dat_series maxrss;
 	struct dat_heap_series heap;
@@ -190,7 +192,11 @@ void dat_write_mem(struct dat_writer *w, double mib, double t);
 void dat_write_maxrss(struct dat_writer *w, double mib, double t);
 void dat_write_child(struct dat_writer *w, int pid, double mib, double t);
 void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t);
+/* A HEAP line (pid 0) or CHLDHEAP line. */
 void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h);
+/* The short form of one, the heap in use alone: the time is the latest MEM line's, the
+ * interval's peak and minimum equal it, the rest is the previous line's. */
+void dat_write_heap_short(struct dat_writer *w, int pid, double live_mib);
 /* A FUNC line; heap_in and heap_out (MiB) follow the depth unless NAN. */
 void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
 		    double mem_out, double t_out, int depth, double heap_in, double heap_out);
