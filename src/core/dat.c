@@ -186,8 +186,9 @@ static void sample_push(const struct dat_recording *r, struct dat_series *mem,
 /* A MAXRSS or CHLDMAX figure: it replaces the one its sample implied. */
 static void max_push(const struct dat_recording *r, struct dat_series *max, double t, double mib)
 {
-	if (r->maxrss_above && max->n && max->v[max->n - 1].t == t)
-		max->v[max->n - 1].mib = fmax(max->v[max->n - 1].mib, mib);
+	struct dat_point *last = max->n ? &max->v[max->n - 1] : NULL;
+	if (r->maxrss_above && last && last->t == t)
+		last->mib = mib > last->mib ? mib : last->mib;
 	else
 		dat_series_push(max, t, mib);
 }
