@@ -125,19 +125,20 @@ static int open_output(const struct record_opts *o, struct dat_writer *w)
 }
 
 /* hwm=: whether the true peak can be measured (the rss backend, we may reset pid's
- * high-water mark, and mean to); a refusal later is a NOTE of the sampler's. */
+ * high-water mark, and mean to); a refusal later is a NOTE of the sampler's.
+ * maxrss=above: a sample's maximum is written only when above it. */
 static void write_header(const struct record_opts *o, struct dat_writer *w, const char *cmdline,
 			 int hooks, pid_t pid)
 {
 	int hwm = o->cfg.backend == PROC_RSS && !o->cfg.keep_hwm && proc_hwm_resettable(pid);
 	dat_write_cmdline(w, cmdline);
-	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d hwm=%d",
+	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d hwm=%d%s",
 		   DAT_FORMAT_VERSION, (double)o->cfg.interval_ns / 1e9,
 		   proc_backend_name(o->cfg.backend),
 		   o->cfg.multiprocess	     ? "split"
 		   : o->cfg.include_children ? "sum"
 					     : "none",
-		   hooks, hwm);
+		   hooks, hwm, hwm && sampler_maxrss_above(&o->cfg) ? " maxrss=above" : "");
 }
 
 static void print_outcome(const struct record_opts *o, const char *path,

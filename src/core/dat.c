@@ -231,6 +231,7 @@ static int decode_header(const struct dat_line *l, struct dat_header *h)
 	h->interval = 0;
 	h->backend[0] = '\0';
 	h->hwm = -1;
+	h->maxrss_above = 0;
 	if (l->n < 1 || dat_int(l->f[0], &h->version) || h->version < 1)
 		return -1;
 	int n = l->n > DAT_MAX_FIELDS ? DAT_MAX_FIELDS : l->n; /* later keys: a newer writer's */
@@ -242,6 +243,8 @@ static int decode_header(const struct dat_line *l, struct dat_header *h)
 			snprintf(h->backend, sizeof(h->backend), "%s", f + 8);
 		else if (strncmp(f, "hwm=", 4) == 0)
 			h->hwm = atoi(f + 4) != 0;
+		else if (strcmp(f, "maxrss=above") == 0)
+			h->maxrss_above = 1;
 	}
 	return 0;
 }
@@ -275,6 +278,7 @@ int dat_decode(const struct dat_line *l, struct dat_item *it)
 {
 	char *const *f = l->f;
 	it->kind = l->kind;
+	it->brief = 0;
 	switch (l->kind) {
 	case DAT_CMDLINE:
 	case DAT_NOTE:
@@ -288,9 +292,14 @@ int dat_decode(const struct dat_line *l, struct dat_item *it)
 		it->id = f[0];
 		return l->n != 3 || dat_num(f[1], &it->pt.mib) || dat_num(f[2], &it->pt.t) ? -1 : 0;
 	case DAT_HEAP:
-		return heap_fields(f, l->n, &it->heap);
+		it->brief = l->n == 1;
+		return it->brief ? dat_num(f[0], &it->heap.live_mib)
+				 : heap_fields(f, l->n, &it->heap);
 	case DAT_CHLDHEAP:
 		it->id = l->n ? f[0] : NULL;
+		it->brief = l->n == 2;
+		if (it->brief)
+			return dat_num(f[1], &it->heap.live_mib);
 		return l->n < 7 || heap_fields(f + 1, l->n - 1, &it->heap) ? -1 : 0;
 	case DAT_FUNC:
 		return decode_func(l, &it->func);
@@ -306,6 +315,114 @@ int dat_decode(const struct dat_line *l, struct dat_item *it)
 	default:
 		return -1; /* the stack kinds: stkdat.c decodes them */
 	}
+}
+
+/* ---- the compact forms, made whole ---- */
+
+/* What the compact forms leave out, as the lines go by: the latest MEM time, each
+ * series' latest heap line, and the maximum a sample implied under maxrss=above
+ * (held until the next line: a MAXRSS or CHLDMAX of the same time replaces it). */
+struct expand {
+	int above, refused;
+	double mem_t;
+	int have_heap;
+	struct dat_heap heap;
+	struct names child_ids;
+	struct dat_heap *child_heaps; /* by child_ids' number; t < 0: none yet */
+	size_t child_cap;
+	int pending; /* DAT_MAXRSS or DAT_CHLDMAX, 0 for none */
+	char pending_id[32];
+	struct dat_point pending_pt;
+};
+
+static void expand_release(struct expand *x)
+{
+	names_release(&x->child_ids);
+	free(x->child_heaps);
+}
+
+/* Hands the implied maximum to fn, unless it is line l's own (then folded into it). */
+static int expand_flush(struct expand *x, struct dat_item *it, dat_line_fn fn, void *ctx,
+			struct err *e)
+{
+	if (!x->pending)
+		return 0;
+	int kind = x->pending;
+	x->pending = 0;
+	if (it && (int)it->kind == kind && it->pt.t == x->pending_pt.t &&
+	    (kind == DAT_MAXRSS || !strcmp(it->id, x->pending_id))) {
+		it->pt.mib = it->pt.mib > x->pending_pt.mib ? it->pt.mib : x->pending_pt.mib;
+		return 0;
+	}
+	static char none[1];
+	struct dat_line l = {.kind = (enum dat_kind)kind, .n = 0, .text = none};
+	struct dat_item p = {.kind = (enum dat_kind)kind, .id = x->pending_id, .pt = x->pending_pt};
+	return fn(ctx, &l, &p, e) ? -1 : 0;
+}
+
+/* A short heap line filled from its series' previous one: 0, or 1 when there is none. */
+static int expand_heap(struct expand *x, struct dat_item *it)
+{
+	struct dat_heap *prev = &x->heap;
+	int have = x->have_heap;
+	if (it->kind == DAT_CHLDHEAP) {
+		size_t k = names_find(&x->child_ids, it->id);
+		if (k == x->child_ids.n) {
+			names_id(&x->child_ids, it->id);
+			xgrow((void **)&x->child_heaps, &x->child_cap, k + 1,
+			      sizeof(*x->child_heaps));
+			x->child_heaps[k].t = -1;
+		}
+		prev = &x->child_heaps[k];
+		have = prev->t >= 0;
+	}
+	if (it->brief) {
+		if (!have || x->mem_t < 0)
+			return 1;
+		double live = it->heap.live_mib;
+		it->heap = *prev;
+		it->heap.t = x->mem_t;
+		it->heap.live_mib = it->heap.peak_mib = it->heap.min_mib = live;
+	}
+	*prev = it->heap;
+	if (it->kind == DAT_HEAP)
+		x->have_heap = 1;
+	return 0;
+}
+
+/* Before fn sees it: it made whole, and the maximum an earlier sample implied.
+ * Returns 0, 1 when it cannot be made whole, -1 when fn stopped. */
+static int expand_item(struct expand *x, struct dat_item *it, dat_line_fn fn, void *ctx,
+		       struct err *e)
+{
+	if (expand_flush(x, it, fn, ctx, e))
+		return -1;
+	switch (it->kind) {
+	case DAT_MPROF:
+		x->above = it->header.maxrss_above;
+		break;
+	case DAT_NOTE:
+		if (!strncmp(it->id, DAT_NOTE_NO_HWM, strlen(DAT_NOTE_NO_HWM)))
+			x->refused = 1;
+		break;
+	case DAT_HEAP:
+	case DAT_CHLDHEAP:
+		return expand_heap(x, it);
+	case DAT_MEM:
+	case DAT_CHLD:
+		if (it->kind == DAT_MEM)
+			x->mem_t = it->pt.t;
+		if (x->above && !x->refused) {
+			x->pending = it->kind == DAT_MEM ? DAT_MAXRSS : DAT_CHLDMAX;
+			x->pending_pt = it->pt;
+			snprintf(x->pending_id, sizeof(x->pending_id), "%s",
+				 it->kind == DAT_CHLD ? it->id : "");
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
 }
 
 /* ---- the streaming reader ---- */
@@ -327,6 +444,7 @@ struct reader {
 	dat_line_fn fn;
 	void *ctx;
 	struct err *e;
+	struct expand x;
 };
 
 /* Moves what is left to the front of the buffer and reads more. -1 on a read error. */
@@ -407,7 +525,16 @@ static int reader_line(struct reader *rd, const char *p, size_t n, int nl, int l
 	if (l.kind == DAT_OTHER)
 		return 0;
 	int ours = l.kind < DAT_STACKS;
-	rc = ours && dat_decode(&l, &it) ? 1 : rd->fn(rd->ctx, &l, ours ? &it : NULL, rd->e);
+	if (!ours && expand_flush(&rd->x, NULL, rd->fn, rd->ctx, rd->e))
+		return -1;
+	if (ours && !dat_decode(&l, &it)) {
+		rc = expand_item(&rd->x, &it, rd->fn, rd->ctx, rd->e);
+		if (rc < 0)
+			return -1;
+	} else
+		rc = ours;
+	if (rc == 0)
+		rc = rd->fn(rd->ctx, &l, ours ? &it : NULL, rd->e);
 	if (rc <= 0)
 		return rc;
 	if (last)
@@ -421,11 +548,15 @@ static int reader_run(struct reader *rd)
 	const char *p;
 	size_t n;
 	int nl, last, rc;
+	rd->x.mem_t = -1;
 	while ((rc = reader_next(rd, &p, &n, &nl, &last)) == 1) {
 		rc = reader_line(rd, p, n, nl, last);
 		if (rc)
 			break;
 	}
+	if (rc >= 0 && expand_flush(&rd->x, NULL, rd->fn, rd->ctx, rd->e))
+		rc = -1;
+	expand_release(&rd->x);
 	free(rd->line);
 	free(rd->own);
 	return rc < 0 ? -1 : 0;
@@ -553,6 +684,7 @@ static int keep_line(void *ctx, const struct dat_line *l, const struct dat_item 
 			snprintf(r->backend, sizeof(r->backend), "%s", it->header.backend);
 		if (it->header.hwm >= 0 && r->hwm != 0) /* a refusal noted earlier stands */
 			r->hwm = it->header.hwm;
+		r->maxrss_above = it->header.maxrss_above;
 		break;
 	case DAT_EXIT:
 		r->has_exit = 1;
@@ -843,6 +975,19 @@ static char *put_fixed6(char *p, double v)
 	return p;
 }
 
+/* v as put_fixed6 without the trailing zeros (and a bare point): heap figures, which
+ * are often round (0, or whole pages of an mmap). */
+static char *put_trim6(char *p, double v)
+{
+	char *end = put_fixed6(p, v);
+	char *dot = memchr(p, '.', (size_t)(end - p));
+	if (!dot || memchr(p, 'e', (size_t)(end - p)))
+		return end;
+	while (end[-1] == '0')
+		end--;
+	return end[-1] == '.' ? end - 1 : end;
+}
+
 static char *put_str(char *p, const char *s)
 {
 	while (*s)
@@ -942,20 +1087,36 @@ void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
 		p = put_str(p, dat_kinds[DAT_HEAP].name);
 		*p++ = ' ';
 	}
-	const double f[] = {h->live_mib, h->peak_mib, h->t};
-	for (int i = 0; i < 3; i++) {
-		p = put_fixed6(p, f[i]);
-		*p++ = ' ';
-	}
+	p = put_trim6(p, h->live_mib);
+	*p++ = ' ';
+	p = put_trim6(p, h->peak_mib);
+	*p++ = ' ';
+	p = put_fixed6(p, h->t);
+	*p++ = ' ';
 	p = put_u64(p, h->allocs);
 	*p++ = ' ';
 	p = put_u64(p, h->frees);
 	*p++ = ' ';
-	p = put_fixed6(p, h->mmap_mib);
+	p = put_trim6(p, h->mmap_mib);
 	if (!isnan(h->min_mib)) {
 		*p++ = ' ';
-		p = put_fixed6(p, h->min_mib);
+		p = put_trim6(p, h->min_mib);
 	}
+	*p++ = '\n';
+	emit(w, buf, (size_t)(p - buf));
+}
+
+void dat_write_heap_short(struct dat_writer *w, int pid, double live_mib)
+{
+	char buf[96], *p = buf;
+	if (pid > 0) {
+		p = put_str(p, "CHLDHEAP ");
+		p = put_u64(p, (uint64_t)pid);
+		*p++ = ' ';
+	} else {
+		p = put_str(p, "HEAP ");
+	}
+	p = put_trim6(p, live_mib);
 	*p++ = '\n';
 	emit(w, buf, (size_t)(p - buf));
 }

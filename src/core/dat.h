@@ -134,7 +134,8 @@ struct dat_header {
 	int version;
 	double interval; /* 0 when not said */
 	char backend[16];
-	int hwm; /* -1 when not said */
+	int hwm;	  /* -1 when not said */
+	int maxrss_above; /* maxrss=above: a sample's maximum equal to it is not written */
 };
 
 /* One decoded line of a kind dat.c reads (not the STK* ones: stkdat.c). Strings
@@ -148,6 +149,7 @@ struct dat_item {
 	struct dat_gc gc;	  /* GC */
 	struct dat_header header; /* MPROF */
 	int status;		  /* EXIT */
+	int brief;		  /* HEAP, CHLDHEAP: the short form, the heap in use alone */
 };
 
 /* Decodes a tokenized line of a kind dat.c owns into it. 0, or -1 when its fields do
@@ -155,7 +157,10 @@ struct dat_item {
 int dat_decode(const struct dat_line *l, struct dat_item *it);
 
 /* Called for every line of a known kind, in file order. it is NULL for the stack
- * kinds (the callee decodes l). Returns 0; 1 when the line's fields do not parse
+ * kinds (the callee decodes l). The compact forms arrive whole: a short HEAP or
+ * CHLDHEAP line with its time and unchanged figures filled in, and under
+ * maxrss=above a MAXRSS (CHLDMAX) item after every MEM (CHLD) whose line left it out
+ * (then l has no fields). Returns 0; 1 when the line's fields do not parse
  * (the reader then says "FILE:LINE: expected '<syntax>'", or, on the last line,
  * that it was cut); -1 to stop with e filled. */
 typedef int (*dat_line_fn)(void *ctx, const struct dat_line *l, const struct dat_item *it,
@@ -182,6 +187,8 @@ struct dat_recording {
 	char backend[16];
 	int hwm; /* 1: MAXRSS lines are kernel maxima; 0: the reset was refused at the start
 		  * (hwm=0) or later (a DAT_NOTE_NO_HWM note); -1: the file does not say */
+	int maxrss_above; /* maxrss=above: a sample without a MAXRSS (CHLDMAX) line had a
+			   * maximum equal to it; the reader adds that point */
 	struct dat_series mem;
 	struct dat_series maxrss;
 	struct dat_heap_series heap;
@@ -298,7 +305,11 @@ void dat_write_mem(struct dat_writer *w, double mib, double t);
 void dat_write_maxrss(struct dat_writer *w, double mib, double t);
 void dat_write_child(struct dat_writer *w, int pid, double mib, double t);
 void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t);
+/* A HEAP line (pid 0) or CHLDHEAP line. */
 void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h);
+/* The short form of one, the heap in use alone: the time is the latest MEM line's, the
+ * interval's peak and minimum equal it, the rest is the previous line's. */
+void dat_write_heap_short(struct dat_writer *w, int pid, double live_mib);
 /* A FUNC line; heap_in and heap_out (MiB) follow the depth unless NAN. */
 void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
 		    double mem_out, double t_out, int depth, double heap_in, double heap_out);

@@ -229,56 +229,6 @@ const char *proc_stat_fields(pid_t pid, char *buf, size_t cap)
 	return rp ? rp + 1 : NULL;
 }
 
-/* ppid of pid from /proc/PID/stat, -1 when unreadable. */
-static pid_t read_ppid(pid_t pid)
-{
-	char buf[512];
-	const char *f = proc_stat_fields(pid, buf, sizeof(buf));
-	int ppid;
-	char state;
-	if (!f || sscanf(f, " %c %d", &state, &ppid) != 2)
-		return -1;
-	return ppid;
-}
-
-void proc_descendants(pid_t root, pid_t **out, size_t *n)
-{
-	struct pair {
-		pid_t pid, ppid;
-	} *all = NULL;
-	size_t nall = 0, cap = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		pid_t pid = (pid_t)atoi(de->d_name);
-		pid_t ppid = read_ppid(pid);
-		if (ppid <= 0)
-			continue;
-		xgrow((void **)&all, &cap, nall + 1, sizeof(*all));
-		all[nall++] = (struct pair){pid, ppid};
-	}
-	if (d)
-		closedir(d);
-	/* Breadth-first from root over the parent links. */
-	pid_t *res = NULL;
-	size_t nres = 0, rcap = 0;
-	for (size_t head = 0;; head++) {
-		pid_t parent = head == 0 ? root : (head - 1 < nres ? res[head - 1] : -1);
-		if (parent < 0)
-			break;
-		for (size_t i = 0; i < nall; i++)
-			if (all[i].ppid == parent) {
-				xgrow((void **)&res, &rcap, nres + 1, sizeof(*res));
-				res[nres++] = all[i].pid;
-			}
-	}
-	free(all);
-	*out = res;
-	*n = nres;
-}
-
 char *proc_cmdline(pid_t pid)
 {
 	char path[64];

@@ -56,10 +56,6 @@ int proc_image_is(pid_t pid, uint64_t at, uint64_t bytes);
 /* Closes the handle's files. Cannot fail. */
 void proc_close(struct proc_handle *h);
 
-/* Lists every descendant of root (children, grandchildren, ...) by scanning /proc.
- * *out is malloc'd (caller frees) and holds *n pids. Cannot fail short of memory. */
-void proc_descendants(pid_t root, pid_t **out, size_t *n);
-
 /* The command line of pid, arguments joined like CMDLINE. Caller frees; NULL if gone. */
 char *proc_cmdline(pid_t pid);
 

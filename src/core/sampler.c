@@ -1,6 +1,7 @@
 /* sampler.c - the recording loop: samples RSS (and its true interval maximum), heap counters and
  * brackets into a .dat. */
 #include "core/sampler.h"
+#include "core/ptree.h"
 #include "core/symbols.h"
 
 #include <errno.h>
@@ -48,11 +49,19 @@ struct image_watch {
 	char *exe; /* the image that does not report (malloc'd) */
 };
 
+/* What the previous HEAP (CHLDHEAP) line said, so an unchanged heap is written short. */
+struct heap_last {
+	int have;
+	int64_t live;
+	uint64_t allocs, frees, mmap_live;
+};
+
 struct tracked {
 	pid_t pid;
 	struct proc_handle h;
 	int alive; /* seen in the latest scan */
 	struct image_watch img;
+	struct heap_last heap;
 };
 
 struct open_bracket {
@@ -80,6 +89,7 @@ struct state {
 	struct proc_handle main;
 	struct tracked *kids;
 	size_t nkids, kids_cap;
+	struct ptree tree; /* the program's descendants */
 	struct open_bracket *br;
 	size_t nbr, br_cap;
 	struct open_gc *gc; /* collections begun, not yet ended */
@@ -90,6 +100,8 @@ struct state {
 	size_t nhist;		     /* samples ever pushed */
 	double heap_prev_live;	     /* heap in use at the previous sample, bytes */
 	int heap_prev;		     /* heap_prev_live holds a sample */
+	struct heap_last heap_last;  /* the main HEAP line's */
+	double mem_t;		     /* the time of the latest MEM line */
 	struct mprof_proc *slot;
 	uint32_t slot_gen;     /* the generation the symbol snapshot was taken for */
 	struct symbolizer sym; /* names -finstrument-functions addresses */
@@ -104,6 +116,11 @@ struct state {
 	pid_t *distrusted; /* processes whose slot held impossible values: ignored */
 	size_t ndistrusted, distrusted_cap;
 };
+
+int sampler_maxrss_above(const struct sampler_config *cfg)
+{
+	return cfg->interval_ns >= HWM_EVERY_NS;
+}
 
 int sampler_exit_code(int st)
 {
@@ -356,9 +373,10 @@ static void image_unhooked(struct state *s, pid_t pid, struct image_watch *w, in
 /* Brings the list of tracked descendants up to date with /proc. */
 static void scan_children(struct state *s)
 {
-	pid_t *pids;
-	size_t n;
-	proc_descendants(s->pid, &pids, &n);
+	ptree_update(&s->tree);
+	size_t n = s->tree.n;
+	pid_t *pids = xmalloc((n + 1) * sizeof(*pids));
+	memcpy(pids, s->tree.members, n * sizeof(*pids));
 	n = add_hooked_strays(s, &pids, n);
 	if (n)
 		s->seen_descendants = 1;
@@ -460,6 +478,23 @@ static int heap_is_current(struct state *s, pid_t pid, struct mprof_proc *slot,
 	return w->state == IMG_OURS;
 }
 
+/* Writes a HEAP (pid 0) or CHLDHEAP line for h at t: the short form, the heap in use
+ * alone, when nothing else changed since the previous line and t is the latest MEM
+ * line's (see docs/format.md). */
+static void write_heap(struct state *s, int pid, const struct chan_heap *h, double t,
+		       struct heap_last *last)
+{
+	if (last->have && h->peak == h->live && h->low == h->live && h->allocs == last->allocs &&
+	    h->frees == last->frees && h->mmap_live == last->mmap_live && t == s->mem_t) {
+		dat_write_heap_short(s->w, pid, MIB(h->live));
+	} else {
+		struct dat_heap line = {t,	   MIB(h->live), MIB(h->peak), MIB(h->mmap_live),
+					h->allocs, h->frees,	 MIB(h->low)};
+		dat_write_heap(s->w, pid, &line);
+	}
+	*last = (struct heap_last){1, h->live, h->allocs, h->frees, h->mmap_live};
+}
+
 /* Writes the HEAP line (and CHLDHEAP lines with -M) for time t. */
 static void sample_heap(struct state *s, double t)
 {
@@ -508,10 +543,7 @@ static void sample_heap(struct state *s, double t)
 			}
 			no_negative(s, s->kids[i].pid, &kh);
 			if (s->cfg->multiprocess) {
-				struct dat_heap line = {
-				    t,	       MIB(kh.live), MIB(kh.peak), MIB(kh.mmap_live),
-				    kh.allocs, kh.frees,     MIB(kh.low)};
-				dat_write_heap(s->w, s->kids[i].pid, &line);
+				write_heap(s, s->kids[i].pid, &kh, t, &s->kids[i].heap);
 			} else {
 				h.live += kh.live;
 				h.peak += kh.peak; /* the sum of maxima bounds the tree's maximum */
@@ -524,13 +556,11 @@ static void sample_heap(struct state *s, double t)
 	}
 	if (!current)
 		return; /* the series ends (or pauses) here */
-	struct dat_heap line = {t,	  MIB(h.live), MIB(h.peak), MIB(h.mmap_live),
-				h.allocs, h.frees,     MIB(h.low)};
-	dat_write_heap(s->w, 0, &line);
-	double peak = line.peak_mib > line.live_mib ? line.peak_mib : line.live_mib;
+	write_heap(s, 0, &h, t, &s->heap_last);
+	double peak = MIB(h.peak > h.live ? h.peak : h.live);
 	if (peak > s->res->heap_peak_mib)
 		s->res->heap_peak_mib = peak;
-	s->res->heap_end_mib = line.live_mib;
+	s->res->heap_end_mib = MIB(h.live);
 }
 
 /* ---- one sample ---- */
@@ -566,8 +596,8 @@ static int sample_once(struct state *s, double t)
 {
 	uint64_t value, max;
 	int64_t now = time_mono_ns();
-	s->hwm_now =
-	    s->res->samples == 0 || now - s->last_hwm_ns >= HWM_EVERY_NS - s->cfg->interval_ns / 2;
+	s->hwm_now = s->res->samples == 0 || sampler_maxrss_above(s->cfg) ||
+		     now - s->last_hwm_ns >= HWM_EVERY_NS - s->cfg->interval_ns / 2;
 	if (s->hwm_now)
 		s->last_hwm_ns = now;
 	if (read_one(s, &s->main, &value, &max))
@@ -578,15 +608,18 @@ static int sample_once(struct state *s, double t)
 	for (size_t i = 0; children && i < s->nkids; i++) {
 		uint64_t kv, km;
 		struct tracked *k = &s->kids[i];
-		if (read_one(s, &k->h, &kv, &km))
+		if (read_one(s, &k->h, &kv, &km)) {
+			if (proc_is_zombie(k->pid)) /* its pid may be someone else's later */
+				ptree_forget(&s->tree, k->pid);
 			continue;
+		}
 		if (s->cfg->include_children) {
 			value += kv;
 			max += km;
 		}
 		if (s->cfg->multiprocess) {
 			dat_write_child(s->w, k->pid, MIB(kv), t);
-			if (s->res->hwm && s->hwm_now)
+			if (s->res->hwm && s->hwm_now && (km > kv || !sampler_maxrss_above(s->cfg)))
 				dat_write_child_max(s->w, k->pid, MIB(km), t);
 		}
 	}
@@ -594,7 +627,9 @@ static int sample_once(struct state *s, double t)
 	s->cur_mib = MIB(value);
 	s->hist[s->nhist++ % HIST] = (struct dat_point){t, s->cur_mib};
 	dat_write_mem(s->w, s->cur_mib, t);
-	if (s->res->hwm && s->hwm_now)
+	s->mem_t = t;
+	/* maxrss=above: a maximum equal to the sample goes without saying. */
+	if (s->res->hwm && s->hwm_now && (max > value || !sampler_maxrss_above(s->cfg)))
 		dat_write_maxrss(s->w, MIB(max), t);
 	s->res->samples++;
 	double top = MIB(max > value ? max : value);
@@ -723,6 +758,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		free(st);
 		return -1;
 	}
+	ptree_init(&st->tree, pid, cfg->own_child);
 	if (res->hwm && st->main.clear_refs_fd < 0)
 		hwm_refused(st, &st->main);
 	int pidfd = pidfd_open_compat(pid);
@@ -765,11 +801,8 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 		}
 		if (!cfg->include_children && !cfg->multiprocess && !st->seen_descendants &&
 		    now_mono - st->last_scan_ns >= SCAN_EVERY_NS) {
-			pid_t *kids;
-			size_t n;
-			proc_descendants(pid, &kids, &n);
-			free(kids);
-			st->seen_descendants |= n > 0;
+			ptree_update(&st->tree);
+			st->seen_descendants |= st->tree.n > 0;
 			st->last_scan_ns = now_mono;
 		}
 		if (cfg->timeout_ns && now_mono - start >= cfg->timeout_ns) {
@@ -808,6 +841,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	}
 	free(st->img.exe);
 	free(st->kids);
+	ptree_release(&st->tree);
 	free(st->br);
 	free(st->distrusted);
 	free(st->gc);

@@ -63,6 +63,11 @@ struct sampler_result {
 int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *w, struct chan *ch,
 		struct sampler_result *res, struct err *e);
 
+/* Whether every sample reads the kernel's maximum (samples 10 ms or more apart),
+ *, so MAXRSS and CHLDMAX lines are written only where that maximum is above
+ * the sample: the header's maxrss=above (docs/format.md). Cannot fail. */
+int sampler_maxrss_above(const struct sampler_config *cfg);
+
 /* The shell-style status for a wait status: the exit code, or 128+N for signal N. */
 int sampler_exit_code(int wait_status);
 

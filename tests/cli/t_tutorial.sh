@@ -83,7 +83,7 @@ contains "summary prints the heap retained per call" gc_cr.txt "retained after r
 
 # 4. The heap minimum per interval: an 8th field, below the maximum where the array
 # was freed and the next allocated between two samples.
-check "HEAP lines have 7 numbers, the minimum last" awk '$1 == "HEAP" && NF != 8 { exit 1 }' baseline.dat
+check "HEAP lines have 7 numbers, the minimum last (or 1: nothing else changed)" awk '$1 == "HEAP" && NF != 8 && NF != 2 { exit 1 }' baseline.dat
 check "the minimum is never above the heap at the sample nor the peak" \
 	awk '$1 == "HEAP" && ($8 > $2 + 1e-6 || $8 > $3 + 1e-6) { exit 1 }' baseline.dat
 check "baseline.py: an interval's minimum falls 20 MiB below its maximum (the free between calls)" \
