@@ -177,6 +177,22 @@ static int parse_line(char *line, struct stk_data *d)
 		d->images[d->nimages++] = im;
 		return 0;
 	}
+	if (!strcmp(kind, "STKCOLL")) {
+		if (u64(&p, &a, 10) || a >= d->nimages || u64(&p, &b, 10) || word(&p))
+			return -1;
+		d->images[a].collections = b;
+		return 0;
+	}
+	if (!strcmp(kind, "STKGC")) {
+		double bytes, blocks;
+		if (u64(&p, &a, 10) || a >= d->nsites || num(&p, &bytes) || num(&p, &blocks) ||
+		    u64(&p, &b, 10) || word(&p) || bytes < 0 || blocks < 0)
+			return -1;
+		d->sites[a].gc_b = bytes;
+		d->sites[a].gc_n = blocks;
+		d->sites[a].gc_colls = b;
+		return 0;
+	}
 	if (!strcmp(kind, "STK")) {
 		struct stk_site s = {0};
 		if (u64(&p, &a, 10) || a >= d->nimages || num(&p, &s.peak_b) ||
@@ -222,6 +238,10 @@ static const char *expected(const char *kind)
 		return "STKFN <next-index> <module> <hex-offset> <name> [file:line]";
 	if (!strncmp(kind, "STKNOSYM", 8))
 		return "STKNOSYM <module> <package|->";
+	if (!strncmp(kind, "STKCOLL", 7))
+		return "STKCOLL <image> <collections>";
+	if (!strncmp(kind, "STKGC", 5))
+		return "STKGC <site> <bytes> <blocks> <collections>";
 	if (!strncmp(kind, "STKIMG", 6))
 		return "STKIMG <next-index> <pid> <peak> <leak> <allocs> <lost> <exe>";
 	return "STK <image> <peak-bytes> <peak-blocks> <leak-bytes> <leak-blocks> <bytes> <blocks> "
