@@ -5,7 +5,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/channel.h"
 #include "core/report.h"
 #include "core/stacks.h"
 #include "core/stkdat.h"
