@@ -117,7 +117,7 @@ $(BUILD)/progs/%: tests/progs/%.c include/mprof.h
 	$(Q)$(CC) -std=gnu11 -O0 -g -Iinclude -pthread -o $@ $< $(PROG_FLAGS_$*)
 
 # scribble writes the channel's fields by their offsets: rebuilt with the layout.
-$(BUILD)/progs/scribble: src/common/channel.h
+$(BUILD)/progs/scribble: src/common/chanlayout.h
 
 $(BUILD)/progs/%: tests/progs/%.cc
 	@mkdir -p $(@D)
@@ -144,8 +144,15 @@ check-build: all $(UNIT_BIN) $(PROG_BIN)
 test: check-build
 	@tests/run
 
-bench: all $(BUILD)/bench/malloc_loop
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
+
+# make bench: overhead and speed ratios, then the scale section (bench/scale);
+# make bench-scale: the scale section alone (BENCH_BIG=1 adds the largest sizes).
+bench: all $(BENCH_BIN)
 	@bench/run
+
+bench-scale: all $(BENCH_BIN)
+	@bench/scale
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
@@ -184,7 +191,7 @@ fuzz:
 
 # libFuzzer on the launcher's channel reader: bytes the program writes into the shared
 # mapping; found inputs go to tests/fuzz/channel, replayed by make test.
-FUZZ_CHANNEL_SRC := tests/fuzz/fuzz_channel.c src/core/channel.c src/core/stacks.c \
+FUZZ_CHANNEL_SRC := tests/fuzz/fuzz_channel.c src/core/chanread.c src/core/stacks.c \
 	src/core/symbols.c src/core/dat.c src/core/units.c src/core/util.c
 fuzz-channel:
 	@mkdir -p build-fuzz/channel-corpus tests/fuzz/channel
@@ -213,6 +220,6 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
-.PHONY: asan-test fuzz fuzz-channel all example test bench install uninstall asan format format-check clean check-build
+.PHONY: asan-test fuzz fuzz-channel all example test bench bench-scale install uninstall asan format format-check clean check-build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

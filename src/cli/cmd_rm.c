@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
-#include "core/channel.h"
+#include "core/chanread.h"
 #include "cli/opts.h"
 
 static const char rm_help[] =

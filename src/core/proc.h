@@ -49,7 +49,7 @@ int proc_reset_hwm(struct proc_handle *h);
 int proc_hwm_resettable(pid_t pid);
 
 /* Whether pid runs the image whose AT_RANDOM bytes are at address at and start
- * with bytes (see image_at in common/channel.h): 1 yes, 0 another image, -1 when
+ * with bytes (see image_at in common/chanlayout.h): 1 yes, 0 another image, -1 when
  * that cannot be read (gone, or not ours to read). */
 int proc_image_is(pid_t pid, uint64_t at, uint64_t bytes);
 

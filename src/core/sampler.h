@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "core/channel.h"
+#include "core/chanread.h"
 #include "core/dat.h"
 #include "core/proc.h"
 

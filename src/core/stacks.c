@@ -228,7 +228,7 @@ static uint32_t frame_intern(struct stk_session *s, uint32_t module, uint64_t va
 
 static int owner_gone(struct stk_session *s, const struct image *im);
 
-/* The module of the image's own published list (common/channel.h) holding addr:
+/* The module of the image's own published list (common/chanlayout.h) holding addr:
  * 0 with its path (canonical, as /proc/PID/maps names it; valid until the next
  * call) and addr as the module's ELF address, -1 when none. The list is the
  * program's writing: every index is checked. */
@@ -333,7 +333,6 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 		im->exe = xstrdup("?");
 	if (!strcmp(im->exe, "?"))
 		s->unnamed++;
-	atomic_store_explicit(&a->seen, 1, memory_order_release); /* its owner may go on */
 	return im;
 }
 

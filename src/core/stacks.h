@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "core/channel.h"
+#include "core/chanread.h"
 #include "core/dat.h"
 #include "core/util.h"
 

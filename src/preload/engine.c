@@ -63,10 +63,9 @@ static void reset_slot_counters(struct mprof_proc *p)
 	atomic_store(&p->heap_peak, 0);
 	atomic_store(&p->heap_low, INT64_MAX);
 	atomic_store(&p->mmap_live, 0);
-	atomic_store(&p->mmap_peak, 0);
 }
 
-/* Marks p as this image's (see image_at in channel.h). */
+/* Marks p as this image's (see image_at in chanlayout.h). */
 static void set_image(struct mprof_proc *p)
 {
 	uint64_t at = (uint64_t)getauxval(AT_RANDOM), bytes = 0;
@@ -374,7 +373,7 @@ void engine_init(void)
 			if (m != MAP_FAILED) {
 				chan = m;
 				atomic_fetch_add(&chan->attached,
-						 1); /* before any read: channel.h */
+						 1); /* before any read: chanlayout.h */
 			}
 		}
 	}
@@ -431,10 +430,7 @@ static size_t round_page(size_t n)
 static void mmap_live_add(int64_t d)
 {
 	struct mprof_proc *p = engine_proc;
-	uint64_t now = atomic_fetch_add(&p->mmap_live, (uint64_t)d) + (uint64_t)d;
-	uint64_t peak = atomic_load(&p->mmap_peak);
-	while (now > peak && !atomic_compare_exchange_weak(&p->mmap_peak, &peak, now))
-		;
+	atomic_fetch_add(&p->mmap_live, (uint64_t)d);
 }
 
 static int map_insert(uintptr_t a, size_t len)

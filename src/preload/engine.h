@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/channel.h"
+#include "common/chanlayout.h"
 
 #define MPROF_HIDDEN __attribute__((visibility("hidden")))
 

@@ -103,12 +103,12 @@ static int load_unwind(void)
 	unw_trace = (int (*)(void **, int))dlsym(h, "unw_backtrace");
 	if (!set_caching || !local || !unw_trace)
 		return -1;
-	/* libunwind initialises itself (and opens its pipe) on its first call, this
-	 * one; per-thread caches, as its global cache takes a lock. */
+	/* Per-thread caches, as its global cache takes a lock. Its first backtrace
+	 * (about a millisecond: it reads the unwind tables and opens its pipe, which
+	 * pipe2 moves away while stacks_unwinding is set) waits for the first
+	 * capture: an image that records nothing does not pay for it. */
 	stacks_unwinding = 1;
 	set_caching(*local, UNW_CACHE_PER_THREAD);
-	void *frames[4];
-	unw_trace(frames, 4);
 	stacks_unwinding = 0;
 	return 0;
 }
@@ -235,17 +235,16 @@ static uint64_t area_bytes(void)
 
 static int launcher_gone(void);
 
-/* Waits (at most 250 ms) until the launcher has read this image's executable and
- * mappings: a process that ends within milliseconds is then still named and
- * symbolised. Called once per image, in its constructor or forked child. */
-static void wait_seen(struct mprof_stk_area *a)
+/* Whether the area's pages must be reserved up front: the channel is a file in a
+ * tmpfs with a size of its own (the launcher's fallback without memfds), where
+ * writing a page that does not fit would raise SIGBUS in the program. The
+ * launcher's memfd (sealed against growing) has no size of its own: its pages are
+ * taken as they are first touched, like the program's own memory, so an image pays
+ * for what it records and a short-lived one for a few pages. */
+static int needs_reserve(int fd)
 {
-	for (int i = 0; i < 2500 && !atomic_load_explicit(&a->seen, memory_order_acquire); i++) {
-		struct timespec ts = {0, 100000};
-		nanosleep(&ts, NULL);
-		if (i % 100 == 99 && launcher_gone())
-			return;
-	}
+	int seals = fcntl(fd, F_GET_SEALS);
+	return seals < 0 || !(seals & F_SEAL_GROW);
 }
 
 /* Claims a free area for this image and reserves its memory; 0 or -1. Takes a
@@ -268,8 +267,9 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		/* An area whose bit was clear but is not free: left taken. */
 		if (!atomic_compare_exchange_strong(&a->state, &expect, MPROF_AREA_CLAIMING))
 			continue;
-		/* tmpfs pages are reserved now, or a full /dev/shm would fault later. */
-		if (fallocate(fd, 0, (off_t)mprof_area_offset(MPROF_MAX_PROCS, i),
+		/* A full /dev/shm then turns stacks off rather than faulting later. */
+		if (needs_reserve(fd) &&
+		    fallocate(fd, 0, (off_t)mprof_area_offset(MPROF_MAX_PROCS, i),
 			      (off_t)area_bytes())) {
 			atomic_store(&a->state, MPROF_AREA_FREE);
 			atomic_fetch_and(&chan->areas_busy, ~((uint64_t)1 << i));
@@ -283,18 +283,18 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		dl_iterate_phdr(publish_object, a);
 		atomic_store(&a->pid, (int32_t)getpid());
 		atomic_store(&a->dead, 0);
-		atomic_store(&a->seen, 0);
 		atomic_store(&a->lost, 0);
 		atomic_store_explicit(&a->state, MPROF_AREA_LIVE, memory_order_release);
 		area = a;
 		stacks_every_free = engine_conf.stk_mode == MPROF_STK_ALL;
-		stacks_filter = a->filter;
+		/* The frees look at the area's filter once it holds a sampled block
+		 * (stacks_sampled): until then its pages are not touched. */
+		stacks_filter = no_filter;
 		stacks_on = (int)engine_conf.stk_mode;
 		/* The calling thread (the only one, in a constructor or a forked child)
 		 * may have counted down to "off" already: it starts afresh. */
 		engine_tl.sample_armed = 0;
 		*engine_countdown(&engine_tl) = 0;
-		wait_seen(a);
 		return 0;
 	}
 }
@@ -534,7 +534,10 @@ void stacks_sampled(void *p, size_t n)
 	 * without its stack, or not recorded at all. Frees never count. */
 	uint64_t size = n < (1ULL << MPROF_STK_SIZE_BITS) ? n : (1ULL << MPROF_STK_SIZE_BITS) - 1;
 	if (stacks_on == MPROF_STK_SAMPLE) {
-		/* Its free must be sent: its address goes in the filter, first. */
+		/* Its free must be sent: its address goes in the filter, first, and
+		 * the frees look there from now on (before this block can be freed). */
+		if (stacks_filter != area->filter)
+			__atomic_store_n(&stacks_filter, area->filter, __ATOMIC_RELEASE);
 		uint32_t home = mprof_stk_bucket((uint64_t)(uintptr_t)p);
 		_Atomic uint64_t *b = &area->sampled[home];
 		int k = 0;

@@ -22,8 +22,10 @@ extern int stacks_on MPROF_HIDDEN;
 extern _Atomic uint16_t *stacks_filter MPROF_HIDDEN;
 
 /* Claims a stack area for this process image when the channel asks for stacks;
- * fd is the channel file (its area is reserved with fallocate, so a full /dev/shm
- * turns stacks off rather than faulting). Warms libunwind up. Cannot fail loudly. */
+ * fd is the channel file (on a tmpfs file its area is reserved with fallocate, so a
+ * full /dev/shm turns stacks off rather than faulting; on the memfd pages come as
+ * they are touched). Loads libunwind; its first backtrace waits for the first
+ * capture. Cannot fail loudly. */
 void stacks_attach(struct mprof_channel *chan, int fd, uint32_t proc_index, uint32_t generation,
 		   const char *path) MPROF_HIDDEN;
 

@@ -6,7 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/channel.h"
+#include "core/chanread.h"
 #include "core/stacks.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/channel.h"
+#include "common/chanlayout.h"
 #include "mprof.h"
 
 static unsigned char *map;

@@ -1,6 +1,6 @@
-/* channel.c - the launcher's side of the shared-memory channel: create, read heap counters, drain
+/* chanread.c - the launcher's side of the shared-memory channel: create, read heap counters, drain
  * events. */
-#include "core/channel.h"
+#include "core/chanread.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,13 +1,13 @@
-/* channel.h - the launcher's side of the shared-memory channel: create, read heap counters, drain
+/* chanread.h - the launcher's side of the shared-memory channel: create, read heap counters, drain
  * events. */
-#ifndef MPROF_CORE_CHANNEL_H
-#define MPROF_CORE_CHANNEL_H
+#ifndef MPROF_CORE_CHANREAD_H
+#define MPROF_CORE_CHANREAD_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "common/channel.h"
+#include "common/chanlayout.h"
 #include "core/util.h"
 
 /* The launcher never trusts the mapping: the program can rewrite any of it at any

@@ -1,4 +1,4 @@
-/* channel.h - layout of the shared-memory channel between libmprof.so and the launcher.
+/* chanlayout.h - layout of the shared-memory channel between libmprof.so and the launcher.
  *
  * The launcher creates a private shared-memory file (a sealed memfd reached as
  * /proc/<launcher>/fd/<n>; path in env MPROF_CHANNEL), sizes it and maps it. Every
@@ -9,14 +9,14 @@
  * launcher sums the cells. Nothing in here is a pointer: both sides map the file
  * at different addresses.
  */
-#ifndef MPROF_CHANNEL_H
-#define MPROF_CHANNEL_H
+#ifndef MPROF_CHANLAYOUT_H
+#define MPROF_CHANLAYOUT_H
 
 #include <stdatomic.h>
 #include <stdint.h>
 
 #define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
-#define MPROF_CHANNEL_VERSION 5u
+#define MPROF_CHANNEL_VERSION 6u
 #define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
 
 #define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
@@ -124,10 +124,9 @@ struct mprof_proc {
 	 * INT64_MAX): kept by the same protocol as heap_peak, through the cells' lo. */
 	_Atomic int64_t heap_low;
 	_Alignas(64) _Atomic uint64_t mmap_live; /* anonymous mmap bytes the program holds */
-	_Atomic uint64_t mmap_peak;
-	_Atomic uint64_t ev_head;    /* events ever reserved */
-	_Atomic uint64_t ev_dropped; /* events lost because the ring was full */
-	_Atomic uint64_t ev_tail;    /* events the launcher has consumed */
+	_Atomic uint64_t ev_head;		 /* events ever reserved */
+	_Atomic uint64_t ev_dropped;		 /* events lost because the ring was full */
+	_Atomic uint64_t ev_tail;		 /* events the launcher has consumed */
 	struct mprof_cell cells[MPROF_MAX_CELLS];
 	struct mprof_event ring[MPROF_RING_EVENTS];
 };
@@ -208,7 +207,7 @@ struct mprof_stk_area {
 	uint32_t proc_index;   /* the owner's process slot */
 	uint32_t generation;   /* that slot's generation when claimed: an exec ends the area */
 	_Atomic uint32_t dead; /* the owner stopped recording: the launcher did not keep up */
-	_Atomic uint32_t seen; /* the launcher has read the owner's executable and mappings */
+	uint32_t pad_;
 	_Atomic uint64_t lost; /* allocations recorded without their stack (table full) */
 	_Alignas(64) _Atomic uint64_t head; /* events reserved by the owner's threads */
 	_Atomic uint32_t nmodules;	    /* modules[0, nmodules) are written (release) */
