@@ -27,7 +27,8 @@ static const struct opt opts[] = {
 	      "process's whole: its heap peak, its leak, or all the bytes it allocated"),
     OPT_VALUE(0, "top", O_TOP, "N", "sites listed in the text report (default 10; 0 for all)"),
     OPT_VALUE(0, "min", O_MIN, "PCT",
-	      "call tree branches below PCT percent are left out of the text report (default 1)"),
+	      "call tree branches below PCT percent, and sites the cycle collector freed less "
+	      "than PCT percent of the heap peak of, are left out of the text report (default 1)"),
     OPT_VALUE(0, "pid", O_PID, "PID", "the process (default: the one with the largest heap peak)"),
     OPT_FLAG(0, "folded", O_FOLDED, "collapsed stacks for flame-graph tools, on stdout"),
     OPT_FLAG(0, "json", O_JSON, "the sites and their frames as JSON (keys: json.md)"),

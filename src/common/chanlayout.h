@@ -153,6 +153,8 @@ enum mprof_channel_flags {
 #define MPROF_STK_PROBE 8	    /* filter entries a sampled address may take */
 #define MPROF_STK_UNKNOWN 0xFFFFFFu /* an allocation whose stack could not be stored */
 #define MPROF_STK_SIZE_BITS 40
+#define MPROF_STK_GC_BEGIN 1 /* a marker event's word */
+#define MPROF_STK_GC_END 2
 
 enum mprof_stk_mode {
 	MPROF_STK_OFF = 0,
@@ -160,9 +162,11 @@ enum mprof_stk_mode {
 	MPROF_STK_ALL = 2,    /* every allocation */
 };
 
-/* One allocation (word = stack id << 40 | usable size) or free (word = 0). `seq`
- * is 2*lap+1 once written for lap = index / MPROF_STK_EVENTS and 2*lap+2 once the
- * launcher has read it, so a zeroed ring is ready for lap 0. */
+/* One allocation (word = stack id << 40 | usable size) or free (word = 0), or a
+ * marker (ptr = 0, word = MPROF_STK_GC_BEGIN or MPROF_STK_GC_END: a collection of
+ * the program's garbage collector starts or ends; no allocation has address 0).
+ * `seq` is 2*lap+1 once written for lap = index / MPROF_STK_EVENTS and 2*lap+2
+ * once the launcher has read it, so a zeroed ring is ready for lap 0. */
 struct mprof_stk_event {
 	_Atomic uint64_t seq;
 	uint64_t ptr;

@@ -44,10 +44,12 @@ const struct dat_kind_info dat_kinds[DAT_NKINDS] = {
     [DAT_STKFN] = {"STKFN", "STKFN <f> <m> 0x<offset> <function> [<file>:<line>]", 1, 4},
     [DAT_STKIMG] = {"STKIMG",
 		    "STKIMG <i> <pid> <peak-bytes> <leak-bytes> <allocations> <lost> <exe>", 1, 6},
+    [DAT_STKCOLL] = {"STKCOLL", "STKCOLL <i> <collections>", 1, -1},
     [DAT_STK] = {"STK",
 		 "STK <i> <peak-bytes> <peak-blocks> <leak-bytes> <leak-blocks> <bytes> <blocks> "
 		 "<f>,<f>,...",
 		 1, -1},
+    [DAT_STKGC] = {"STKGC", "STKGC <s> <bytes> <blocks> <collections>", 1, -1},
     [DAT_STKSITES] = {"STKSITES", "STKSITES <time> <s>=<bytes> ...", 1, -1},
 };
 

@@ -91,7 +91,9 @@ enum dat_kind {
 	DAT_STKFRAME,
 	DAT_STKFN,
 	DAT_STKIMG,
+	DAT_STKCOLL,
 	DAT_STK,
+	DAT_STKGC,
 	DAT_STKSITES,
 	DAT_NKINDS,
 	DAT_OTHER = DAT_NKINDS, /* a kind from a newer writer: skipped, as the original does */

@@ -22,28 +22,34 @@ int report_metric_parse(const char *s, enum report_metric *m)
 
 const char *report_metric_name(enum report_metric m)
 {
-	return m == RM_PEAK ? "peak" : m == RM_LEAK ? "leak" : "total";
+	return m == RM_PEAK ? "peak" : m == RM_LEAK ? "leak" : m == RM_GC ? "gc" : "total";
 }
 
 double report_bytes(const struct stk_site *s, enum report_metric m)
 {
-	return m == RM_PEAK ? s->peak_b : m == RM_LEAK ? s->leak_b : s->total_b;
+	return m == RM_PEAK   ? s->peak_b
+	       : m == RM_LEAK ? s->leak_b
+	       : m == RM_GC   ? s->gc_b
+			      : s->total_b;
 }
 
 double report_blocks(const struct stk_site *s, enum report_metric m)
 {
-	return m == RM_PEAK ? s->peak_n : m == RM_LEAK ? s->leak_n : s->total_n;
+	return m == RM_PEAK   ? s->peak_n
+	       : m == RM_LEAK ? s->leak_n
+	       : m == RM_GC   ? s->gc_n
+			      : s->total_n;
 }
 
 double report_whole(const struct stk_data *d, size_t image, enum report_metric m)
 {
 	const struct stk_image *im = &d->images[image];
-	if (m != RM_TOTAL)
+	if (m == RM_PEAK || m == RM_LEAK)
 		return m == RM_PEAK ? im->peak : im->leak;
 	double sum = 0;
 	for (size_t i = 0; i < d->nsites; i++)
 		if (d->sites[i].image == image)
-			sum += d->sites[i].total_b;
+			sum += report_bytes(&d->sites[i], m);
 	return sum;
 }
 
@@ -250,6 +256,8 @@ void report_build(const struct stk_data *d, size_t image, enum report_metric m, 
 	r->lost = (unsigned long long)im->lost;
 	list_build(d, image, m, &r->sites);
 	list_build(d, image, RM_LEAK, &r->leaks);
+	r->collections = (unsigned long long)im->collections;
+	list_build(d, image, RM_GC, &r->gc_freed);
 	report_tree(d, image, m, &r->tree);
 	nosym_build(r);
 }
@@ -258,6 +266,7 @@ void report_release(struct report *r)
 {
 	list_release(&r->sites);
 	list_release(&r->leaks);
+	list_release(&r->gc_freed);
 	report_tree_release(&r->tree);
 	for (size_t i = 0; i < r->nnosym; i++)
 		free(r->nosym[i].advice);
@@ -269,5 +278,6 @@ const char *report_metric_phrase(enum report_metric m)
 {
 	return m == RM_PEAK   ? "at the heap peak"
 	       : m == RM_LEAK ? "still allocated at exit"
+	       : m == RM_GC   ? "freed by the cycle collector"
 			      : "allocated in all";
 }

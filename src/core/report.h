@@ -13,9 +13,10 @@ enum report_metric {
 	RM_PEAK,  /* bytes in use at the heap peak */
 	RM_LEAK,  /* bytes still in use at exit */
 	RM_TOTAL, /* bytes ever allocated */
+	RM_GC,	  /* bytes freed while the program's garbage collector ran */
 };
 
-/* Parses "peak", "leak" or "total". 0 or -1. */
+/* Parses "peak", "leak" or "total" (RM_GC is the report's own list). 0 or -1. */
 int report_metric_parse(const char *s, enum report_metric *m);
 const char *report_metric_name(enum report_metric m);
 
@@ -24,7 +25,8 @@ double report_bytes(const struct stk_site *s, enum report_metric m);
 double report_blocks(const struct stk_site *s, enum report_metric m);
 
 /* What a site's share under m is a share of: the image's heap at its peak, its heap
- * still allocated at exit, or every byte it allocated (the sum over its sites). */
+ * still allocated at exit, every byte it allocated, or every byte its collections
+ * freed (the sum over its sites for these two). */
 double report_whole(const struct stk_data *d, size_t image, enum report_metric m);
 
 /* The sites of image with a non-zero value under m, largest first: a malloc'd
@@ -94,6 +96,8 @@ struct report {
 	unsigned long long allocs, lost; /* lost: allocations without a stack */
 	struct report_list sites;	 /* under m */
 	struct report_list leaks;	 /* under RM_LEAK (the same as sites when m is) */
+	unsigned long long collections;	 /* garbage collections while stacks were recorded */
+	struct report_list gc_freed;	 /* under RM_GC: what the collections freed, by site */
 	struct report_node tree;	 /* under m; tree.bytes is the sum of its sites */
 	struct report_module *nosym;
 	size_t nnosym;
@@ -107,16 +111,20 @@ void report_release(struct report *r);
 /* bytes as every view writes them: "12 B", "3.4 KiB", "56.7 MiB", "1.23 GiB". Cannot fail. */
 void report_size_text(double bytes, char *out, size_t n);
 
-/* "at the heap peak", "still allocated at exit" or "allocated in all". */
+/* "at the heap peak", "still allocated at exit", "allocated in all" or "freed by the
+ * cycle collector". */
 const char *report_metric_phrase(enum report_metric m);
 
 struct report_text_opts {
 	const char *path; /* the recording's name, in the first line */
 	size_t top;	  /* sites per list; 0 for all */
-	double min_pct;	  /* call tree branches below this percent are left out */
+	double min_pct;	  /* call tree branches below this percent are left out, and sites
+			     that the garbage collector freed less than this percent of the
+			     heap peak of */
 };
 
-/* The text report (headline, notes, sites, leaks, call tree): malloc'd. Cannot fail. */
+/* The text report (headline, notes, sites, leaks, what the garbage collector freed
+ * when it freed any site's min_pct, call tree): malloc'd. Cannot fail. */
 char *report_text(const struct report *r, const struct report_text_opts *o);
 
 /* The report as JSON (docs/json.md): sites with their frames. Caller deletes. */

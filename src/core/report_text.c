@@ -84,6 +84,43 @@ static void text_tree(struct buf *b, const struct report *r, const struct report
 	}
 }
 
+/* How many of the sites the collector freed memory of reach min_pct of the heap
+ * peak (the list is largest first). */
+static size_t gc_listed(const struct report *r, double min_pct)
+{
+	size_t n = 0;
+	while (n < r->gc_freed.n &&
+	       r->gc_freed.v[n].bytes * 100 >= min_pct * (r->heap_peak > 0 ? r->heap_peak : 0))
+		n++;
+	return n;
+}
+
+/* The sites whose blocks the garbage collector freed, and in how many collections:
+ * memory that only cycles kept alive. Only when a site reaches min_pct. */
+static void text_gc(struct buf *b, const struct report *r, const struct report_text_opts *o)
+{
+	size_t n = gc_listed(r, o->min_pct);
+	if (!r->collections || !n)
+		return;
+	char all[32];
+	report_size_text(r->gc_freed.whole, all, sizeof(all));
+	bprintf(b,
+		"\nFreed by the cycle collector (%llu collections, %s%s in all%s; sites of %g%% of "
+		"the heap peak or more):\n",
+		r->collections, r->exact ? "" : "~", all, r->exact ? "" : ", estimated",
+		o->min_pct);
+	bprintf(b, "  %11s  %11s  %9s  %s\n", "bytes", "collections", "blocks", "site");
+	for (size_t i = 0; i < n && (!o->top || i < o->top); i++) {
+		const struct report_site *s = &r->gc_freed.v[i];
+		char size[32];
+		report_size_text(s->bytes, size, sizeof(size));
+		bprintf(b, "  %s%10s  %11llu  %9.0f  %s\n", r->exact ? " " : "~", size,
+			(unsigned long long)s->site->gc_colls, s->blocks, s->label);
+	}
+	if (o->top && n > o->top)
+		bprintf(b, "  ... and %zu more sites (--top 0 lists all)\n", n - o->top);
+}
+
 /* What the figures are and what is missing from them. */
 static void text_head(struct buf *b, const struct report *r, const char *path)
 {
@@ -124,6 +161,7 @@ char *report_text(const struct report *r, const struct report_text_opts *o)
 			r->exact ? "" : ", estimated");
 		text_sites(&b, r, &r->leaks, o->top);
 	}
+	text_gc(&b, r, o);
 	bprintf(&b, "\nCall tree %s (branches under %g%% left out):\n", what, o->min_pct);
 	text_tree(&b, r, &r->tree, 0, o->min_pct);
 	if (!r->tree.nkids)
@@ -163,6 +201,9 @@ static cJSON *json_site(const struct report *r, const struct report_site *rs)
 	cJSON_AddNumberToObject(o, "leaked_blocks", s->leak_n);
 	cJSON_AddNumberToObject(o, "allocated_bytes", s->total_b);
 	cJSON_AddNumberToObject(o, "allocations", s->total_n);
+	cJSON_AddNumberToObject(o, "gc_freed_bytes", s->gc_b);
+	cJSON_AddNumberToObject(o, "gc_freed_blocks", s->gc_n);
+	cJSON_AddNumberToObject(o, "gc_collections", (double)s->gc_colls);
 	cJSON *frames = cJSON_AddArrayToObject(o, "frames");
 	for (size_t k = 0; k < s->nframes; k++)
 		cJSON_AddItemToArray(frames, json_frame(r->d, &r->d->fns[s->frames[k]]));
@@ -195,6 +236,22 @@ cJSON *report_json(const struct report *r)
 	cJSON *sites = cJSON_AddArrayToObject(root, "sites");
 	for (size_t i = 0; i < r->sites.n; i++)
 		cJSON_AddItemToArray(sites, json_site(r, &r->sites.v[i]));
+	/* Every site the collector freed memory of, whatever it holds at the peak. */
+	cJSON *gc = cJSON_AddObjectToObject(root, "gc");
+	cJSON_AddNumberToObject(gc, "collections", (double)r->collections);
+	cJSON_AddBoolToObject(gc, "estimated", !r->exact);
+	cJSON_AddNumberToObject(gc, "freed_bytes", r->gc_freed.whole);
+	cJSON *freed = cJSON_AddArrayToObject(gc, "sites");
+	for (size_t i = 0; i < r->gc_freed.n; i++) {
+		const struct report_site *rs = &r->gc_freed.v[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "label", rs->label);
+		cJSON_AddNumberToObject(j, "share", rs->share);
+		cJSON_AddNumberToObject(j, "gc_freed_bytes", rs->bytes);
+		cJSON_AddNumberToObject(j, "gc_freed_blocks", rs->blocks);
+		cJSON_AddNumberToObject(j, "gc_collections", (double)rs->site->gc_colls);
+		cJSON_AddItemToArray(freed, j);
+	}
 	return root;
 }
 

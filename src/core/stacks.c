@@ -30,6 +30,9 @@ struct site {
 	double total_b, total_n; /* ever allocated */
 	uint64_t stamp;		 /* event number of its last change */
 	uint64_t allocs;	 /* allocation events recorded, unweighted */
+	double gc_b, gc_n;	 /* freed while a collection ran */
+	uint64_t gc_colls;	 /* collections that freed any of it */
+	uint64_t gc_last;	 /* the last of them (its number in the image) */
 	uint32_t *frames;	 /* frame indexes, innermost first */
 	uint16_t nframes;
 	uint8_t resolved;
@@ -46,6 +49,8 @@ struct image {
 	double live, peak;
 	uint64_t event_no, peak_stamp;
 	uint64_t allocs, lost;
+	uint64_t collections; /* collection markers seen (the current one's number) */
+	int in_gc;	      /* between a collection's begin and end markers */
 	char *exe;
 	const char *bad;     /* why its area is not trusted any more, or NULL */
 	int64_t stuck_since; /* when the reader last found the ring not moving, 0 */
@@ -57,7 +62,9 @@ struct result_site {
 	double peak_b, peak_n, leak_b, leak_n, total_b, total_n;
 	uint32_t *frames;
 	uint16_t nframes;
-	uint32_t id; /* its stack id while the image lived (sitetime.c names it) */
+	uint32_t id;	   /* its stack id while the image lived (sitetime.c names it) */
+	double gc_b, gc_n; /* freed while a collection ran */
+	uint64_t gc_colls;
 };
 
 struct result {
@@ -67,6 +74,7 @@ struct result {
 	uint64_t allocs, lost;
 	struct result_site *sites;
 	size_t nsites;
+	uint64_t collections;
 };
 
 struct dropped {
@@ -313,6 +321,29 @@ static void on_free(struct stk_session *s, struct image *im, uint64_t ptr)
 	st->live_b -= wb;
 	st->live_n -= wn;
 	im->live -= wb;
+	if (im->in_gc) {
+		/* The collector runs on the thread that holds the interpreter: a free
+		 * between the markers is the collection's (another thread's free in that
+		 * time counts too). */
+		st->gc_b += wb;
+		st->gc_n += wn;
+		if (st->gc_last != im->collections) {
+			st->gc_last = im->collections;
+			st->gc_colls++;
+		}
+	}
+}
+
+/* A collection's begin or end marker. The program writes them: a begin without
+ * an end (or two ends) only moves its own figures. */
+static void on_mark(struct image *im, uint64_t word)
+{
+	if (word == MPROF_STK_GC_BEGIN) {
+		im->collections++;
+		im->in_gc = 1;
+	} else {
+		im->in_gc = 0;
+	}
 }
 
 static void on_alloc(struct stk_session *s, struct image *im, struct mprof_stk_area *a,
@@ -402,7 +433,9 @@ static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_ar
 		atomic_store_explicit(&e->seq, 2 * lap + 2, memory_order_release);
 		im->tail++;
 		done++;
-		if (word)
+		if (!ptr && word)
+			on_mark(im, word);
+		else if (word)
 			on_alloc(s, im, a, ptr, word);
 		else
 			on_free(s, im, ptr);
@@ -443,7 +476,8 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 	im->lost = lost;
 	s->held_ns += held;
 	s->held_waits += waits;
-	struct result r = {im->pid, im->exe, im->peak, im->live, im->allocs, im->lost, NULL, 0};
+	struct result r = {im->pid,  im->exe, im->peak, im->live,	im->allocs,
+			   im->lost, NULL,    0,	im->collections};
 	im->exe = NULL;
 	size_t used = 0;
 	for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++)
@@ -460,12 +494,14 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 			st->peak_b = st->live_b;
 			st->peak_n = st->live_n;
 		}
-		if (st->total_n > 0)
+		if (st->total_n > 0) {
 			r.sites[r.nsites++] = (struct result_site){
-			    st->peak_b,	 st->peak_n, st->live_b,  st->live_n, st->total_b,
-			    st->total_n, st->frames, st->nframes, id};
-		else
+			    st->peak_b,	 st->peak_n,  st->live_b, st->live_n,
+			    st->total_b, st->total_n, st->frames, st->nframes,
+			    id,		 st->gc_b,    st->gc_n,	  st->gc_colls};
+		} else {
 			free(st->frames);
+		}
 		free(st);
 	}
 	r.lost = im->lost;
@@ -775,11 +811,14 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 				   nm && nm->name ? nm->name : "?");
 		}
 	}
+	size_t nstk = 0; /* STK lines written: the site numbers of STKGC lines */
 	for (size_t i = 0; i < s->nresults; i++) {
 		struct result *r = &s->results[i];
 		dat_writef(w, "STKIMG %zu %d %.0f %.0f %llu %llu %s", i, (int)r->pid, pos(r->peak),
 			   pos(r->leak), (unsigned long long)r->allocs, (unsigned long long)r->lost,
 			   r->exe);
+		if (r->collections)
+			dat_writef(w, "STKCOLL %zu %llu", i, (unsigned long long)r->collections);
 		qsort(r->sites, r->nsites, sizeof(*r->sites), by_peak);
 		for (size_t k = 0; k < r->nsites; k++) {
 			const struct result_site *st = &r->sites[k];
@@ -798,6 +837,10 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 			dat_writef(w, "STK %zu %.0f %.0f %.0f %.0f %.0f %.0f %s", i,
 				   pos(st->peak_b), pos(st->peak_n), pos(st->leak_b),
 				   pos(st->leak_n), pos(st->total_b), pos(st->total_n), frames);
+			if (st->gc_colls)
+				dat_writef(w, "STKGC %zu %.0f %.0f %llu", nstk, pos(st->gc_b),
+					   pos(st->gc_n), (unsigned long long)st->gc_colls);
+			nstk++;
 		}
 	}
 	free(first);

@@ -187,6 +187,30 @@ static int take_site(struct stk_data *d, const struct dat_line *l)
 	return 0;
 }
 
+/* STKCOLL <image> <collections> */
+static int take_collections(struct stk_data *d, const struct dat_line *l)
+{
+	uint64_t a, b;
+	if (l->n != 2 || dat_u64(l->f[0], &a) || a >= d->nimages || dat_u64(l->f[1], &b))
+		return 1;
+	d->images[a].collections = b;
+	return 0;
+}
+
+/* STKGC <site> <bytes> <blocks> <collections> */
+static int take_gc(struct stk_data *d, const struct dat_line *l)
+{
+	uint64_t a, b;
+	double bytes, blocks;
+	if (l->n != 4 || dat_u64(l->f[0], &a) || a >= d->nsites || dat_num(l->f[1], &bytes) ||
+	    dat_num(l->f[2], &blocks) || dat_u64(l->f[3], &b) || bytes < 0 || blocks < 0)
+		return 1;
+	d->sites[a].gc_b = bytes;
+	d->sites[a].gc_n = blocks;
+	d->sites[a].gc_colls = b;
+	return 0;
+}
+
 int stk_take_line(struct stk_data *d, const struct dat_line *l)
 {
 	switch (l->kind) {
@@ -204,6 +228,10 @@ int stk_take_line(struct stk_data *d, const struct dat_line *l)
 		return take_image(d, l);
 	case DAT_STK:
 		return take_site(d, l);
+	case DAT_STKCOLL:
+		return take_collections(d, l);
+	case DAT_STKGC:
+		return take_gc(d, l);
 	default:
 		return 0; /* not a stack line */
 	}

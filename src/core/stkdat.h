@@ -26,13 +26,16 @@ struct stk_image {
 	int pid;
 	double peak, leak; /* bytes at the image's heap peak, and still held at its end */
 	uint64_t allocs, lost;
+	uint64_t collections; /* garbage collections while it recorded stacks (STKCOLL) */
 	char *exe;
 };
 
 struct stk_site {
 	size_t image;
 	double peak_b, peak_n, leak_b, leak_n, total_b, total_n;
-	uint32_t *frames; /* indexes into fns, innermost first */
+	double gc_b, gc_n; /* freed while a garbage collection ran (STKGC) */
+	uint64_t gc_colls; /* the collections that freed any of its recorded blocks */
+	uint32_t *frames;  /* indexes into fns, innermost first */
 	size_t nframes;
 };
 

@@ -581,10 +581,14 @@ EXPORT void mprof_leave_id(unsigned long long id)
 EXPORT void mprof_gc_begin(int generation)
 {
 	engine_gc_begin(generation);
+	if (stacks_on)
+		stacks_gc_mark(0);
 }
 
 EXPORT void mprof_gc_end(long long collected, long long uncollectable)
 {
+	if (stacks_on)
+		stacks_gc_mark(1);
 	engine_gc_end(collected, uncollectable);
 }
 

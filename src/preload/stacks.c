@@ -597,3 +597,8 @@ void stacks_freed(void *p)
 	}
 	send((uint64_t)(uintptr_t)p, 0);
 }
+
+void stacks_gc_mark(int end)
+{
+	send(0, end ? MPROF_STK_GC_END : MPROF_STK_GC_BEGIN);
+}

@@ -62,6 +62,11 @@ static inline int stacks_due(size_t n)
 	return stacks_due_at(engine_countdown(&engine_tl), n);
 }
 
+/* A collection of the program's garbage collector starts (end 0) or ends (1): a
+ * marker in the event stream, so that the launcher credits the frees between the
+ * two to their sites. Only with stacks on (hooks.c tests stacks_on first). */
+void stacks_gc_mark(int end) MPROF_HIDDEN;
+
 /* A block about to be freed that may have been recorded: in sample mode, its
  * bucket is not empty. */
 void stacks_freed(void *p) MPROF_HIDDEN;
