@@ -158,6 +158,7 @@ static void leak_sites(const char *path, char *out, size_t n, cJSON *json_sites)
 			stk_data_release(&d);
 		return;
 	}
+	stk_fold_interpreter(&d);
 	long image = stk_pick_image(&d, 0);
 	size_t count = 0, len = 0;
 	size_t *order = image < 0 ? NULL : report_sites(&d, (size_t)image, RM_LEAK, &count);

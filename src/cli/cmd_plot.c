@@ -100,6 +100,7 @@ static int heap_note(const char *path, char *out, size_t n)
 	struct err e;
 	if (stk_read(path, &d, &e))
 		return -1;
+	stk_fold_interpreter(&d);
 	long image = d.present ? stk_pick_image(&d, 0) : -1;
 	size_t count = 0;
 	size_t *order = image < 0 ? NULL : report_sites(&d, (size_t)image, RM_PEAK, &count);

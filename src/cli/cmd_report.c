@@ -17,7 +17,7 @@ static const char help[] =
     "at exit (leaks), and the call tree. With --stacks=all the figures are exact; with\n"
     "sampling they are estimates, marked with '~'.\n";
 
-enum { O_SORT = 1, O_TOP, O_MIN, O_PID, O_FOLDED, O_JSON, O_OUT, O_SIZE, O_HELP };
+enum { O_SORT = 1, O_TOP, O_MIN, O_PID, O_FOLDED, O_JSON, O_OUT, O_SIZE, O_NATIVE, O_HELP };
 
 static const struct opt opts[] = {
     OPT_VALUE(0, "sort", O_SORT, "peak|leak|total",
@@ -33,6 +33,9 @@ static const struct opt opts[] = {
     OPT_VALUE('o', "output", O_OUT, "FILE", "a flame chart: .png, .svg or .pdf"),
     OPT_VALUE(0, "size", O_SIZE, "WxH",
 	      "the chart's size in pixels (default 1260x540; needs --output)"),
+    OPT_FLAG(0, "native", O_NATIVE,
+	     "every frame as recorded: the Python interpreter's own frames between and around "
+	     "Python frames are folded away otherwise"),
     OPT_HELP(O_HELP),
     {0},
 };
@@ -180,7 +183,7 @@ int cmd_report(int argc, char **argv)
 	struct plot_opts po = {.format = PLOT_PNG, .width = 1260, .height = 540};
 	long top = 10, pid = 0;
 	double min_pct = 1;
-	int folded = 0, json = 0, id, sized = 0;
+	int folded = 0, json = 0, native = 0, id, sized = 0;
 	const char *text_only = NULL; /* an option of the text report given */
 	const char *out = NULL;
 	char *words[2];
@@ -239,6 +242,9 @@ int cmd_report(int argc, char **argv)
 		case O_JSON:
 			json = 1;
 			break;
+		case O_NATIVE:
+			native = 1;
+			break;
 		case O_OUT:
 			out = st.arg;
 			if (plot_format_of(out, &po.format)) {
@@ -285,6 +291,8 @@ int cmd_report(int argc, char **argv)
 		report("%s: no allocation stacks; record with 'mprof run --stacks'", paths[0]);
 		goto release;
 	}
+	if (!native)
+		stk_fold_interpreter(&d);
 	long image = stk_pick_image(&d, (int)pid);
 	if (image < 0) {
 		if (pid)

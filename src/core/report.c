@@ -215,18 +215,37 @@ cJSON *report_json(const struct stk_data *d, size_t image, enum report_metric m)
 		for (size_t k = 0; k < s->nframes; k++) {
 			const struct stk_fn *fn = &d->fns[s->frames[k]];
 			cJSON *f = cJSON_CreateObject();
+			cJSON_AddStringToObject(f, "kind",
+						fn->kind == STK_PYTHON	  ? "python"
+						: fn->kind == STK_INLINED ? "inlined"
+									  : "native");
 			cJSON_AddStringToObject(f, "function", fn->name);
 			if (fn->kind == STK_INLINED)
 				cJSON_AddBoolToObject(f, "inlined", 1);
-			if (fn->module)
-				cJSON_AddStringToObject(f, "module", d->modules[fn->module]);
-			else
-				cJSON_AddNullToObject(f, "module");
-			char off[32];
-			snprintf(off, sizeof(off), "0x%llx", (unsigned long long)fn->vaddr);
-			cJSON_AddStringToObject(f, "offset", off);
-			if (fn->line)
+			if (fn->kind != STK_PYTHON) {
+				if (fn->module)
+					cJSON_AddStringToObject(f, "module",
+								d->modules[fn->module]);
+				else
+					cJSON_AddNullToObject(f, "module");
+				char off[32];
+				snprintf(off, sizeof(off), "0x%llx", (unsigned long long)fn->vaddr);
+				cJSON_AddStringToObject(f, "offset", off);
+			}
+			if (fn->line) {
+				/* "file:line": the line is what follows the last colon */
+				const char *colon = strrchr(fn->line, ':');
+				char *end = NULL;
+				long line = colon ? strtol(colon + 1, &end, 10) : 0;
+				if (colon && end != colon + 1 && !*end) {
+					char *file = xstrdup(fn->line);
+					file[colon - fn->line] = '\0';
+					cJSON_AddStringToObject(f, "file", file);
+					cJSON_AddNumberToObject(f, "line", (double)line);
+					free(file);
+				}
 				cJSON_AddStringToObject(f, "source", fn->line);
+			}
 			cJSON_AddItemToArray(frames, f);
 		}
 		cJSON_AddItemToArray(sites, o);
