@@ -232,12 +232,16 @@ static int allocator_ok(int *swap)
 
 int pyframes_capture(uint64_t *out, int max)
 {
-	if (py_state == PY_NONE || !area || !py.is_initialized())
+	if (py_state == PY_NONE || !area)
 		return 0;
 	if (py_state != PY_READY) {
-		engine_note(MPROF_PN_PY_UNKNOWN);
+		if (py.is_initialized())
+			engine_note(MPROF_PN_PY_UNKNOWN);
 		return 0;
 	}
+	/* Not Py_IsInitialized: the interpreter runs Python code (site, the
+	 * sitecustomize that gives @profile) before it says so. A thread state of
+	 * this thread's own that is the running one is enough. */
 	void *me = py.this_tstate();
 	if (!me)
 		return 0; /* a thread the interpreter does not know: no Python in it */
