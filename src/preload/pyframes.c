@@ -124,6 +124,7 @@ void pyframes_reset(struct mprof_stk_area *a)
 	if (pyc_used) /* a forked child's copy: the parent's table, not this area's */
 		memset(pyc, 0, sizeof(pyc));
 	pyc_used = 0;
+	atomic_store(&walking, 0); /* a forked child's only thread walks nothing */
 	atomic_store_explicit(&a->npycodes, 0, memory_order_relaxed);
 	a->pynames_used = 0;
 }
