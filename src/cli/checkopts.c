@@ -262,6 +262,8 @@ int checkopts_run(const struct check_opts *o, const char *path)
 		report("%s", e.msg);
 		return EXIT_FAIL;
 	}
+	if (wants_stacks(o))
+		stk_fold_interpreter(&stacks); /* sites in the program's own words */
 	/* --func names as typed become the recording's own (funcname_resolve). */
 	struct check_limit *limits = xcalloc(o->nlimits + 1, sizeof(*limits));
 	size_t nlimits = 0;

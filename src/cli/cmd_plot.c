@@ -102,6 +102,7 @@ static int heap_note(const char *path, char *out, size_t n)
 	struct err e;
 	if (stk_read(path, &d, &e))
 		return -1;
+	stk_fold_interpreter(&d);
 	long image = d.present ? stk_pick_image(&d, 0) : -1;
 	char *note = NULL;
 	if (image >= 0) {

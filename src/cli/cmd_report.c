@@ -18,7 +18,7 @@ static const char help[] =
     "at exit (leaks), and the call tree. With --stacks=all the figures are exact; with\n"
     "sampling they are estimates, marked with '~'.\n";
 
-enum { O_SORT = 1, O_TOP, O_MIN, O_PID, O_FOLDED, O_JSON, O_OUT, O_SIZE, O_HELP };
+enum { O_SORT = 1, O_TOP, O_MIN, O_PID, O_FOLDED, O_JSON, O_OUT, O_SIZE, O_NATIVE, O_HELP };
 
 static const struct opt opts[] = {
     OPT_VALUE(0, "sort", O_SORT, "peak|leak|total",
@@ -37,6 +37,9 @@ static const struct opt opts[] = {
     OPT_VALUE(0, "size", O_SIZE, "WxH",
 	      "the chart's size in pixels (default 1260 wide, as tall as the call tree needs "
 	      "from 540 to 2000; needs --output)"),
+    OPT_FLAG(0, "native", O_NATIVE,
+	     "every frame as recorded: the Python interpreter's own frames between and around "
+	     "Python frames are folded away otherwise"),
     OPT_HELP(O_HELP),
     {0},
 };
@@ -69,7 +72,7 @@ struct args {
 	struct plot_opts po;
 	long top, pid;
 	double min_pct;
-	int folded, json, sized;
+	int folded, json, sized, native;
 	const char *text_only; /* an option of the text report given */
 	const char *out;
 	char *words[2];
@@ -122,6 +125,9 @@ static int apply(struct args *a, int id, const char *arg)
 		return 0;
 	case O_JSON:
 		a->json = 1;
+		return 0;
+	case O_NATIVE:
+		a->native = 1;
 		return 0;
 	}
 	return 0;
@@ -220,6 +226,8 @@ static int run(const struct args *a, const char *path)
 		return EXIT_FAIL;
 	}
 	int rc = EXIT_FAIL;
+	if (!a->native)
+		stk_fold_interpreter(&d); /* Python code in its own words */
 	long image = d.present ? stk_pick_image(&d, (int)a->pid) : -1;
 	if (!d.present)
 		report("%s: no allocation stacks; record with 'mprof run --stacks'", path);

@@ -224,6 +224,15 @@ static void write_proc_notes(const struct record_opts *o, struct dat_writer *w, 
 	     "warning: a fork met a stack capture that did not end: no allocation stacks in "
 	     "that child",
 	     "stacks off in a forked child: a capture was in progress at the fork"},
+	    {MPROF_PN_PY_NO_GIL, 0,
+	     "note: a Python thread allocated without holding the GIL: those stacks have native "
+	     "frames only",
+	     "stacks: a Python thread allocated without holding the GIL: native frames only"},
+	    {MPROF_PN_PY_UNKNOWN, 1,
+	     "warning: the Python interpreter's frames cannot be read (not a CPython 3.9 or later "
+	     "it understands, or a debug or traced object allocator): native frames only",
+	     "stacks: Python frames unavailable: the interpreter or its object allocator is not "
+	     "one mprof understands; native frames only"},
 	};
 	for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++) {
 		if (!(notes & says[i].bit))

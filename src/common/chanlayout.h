@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
-#define MPROF_CHANNEL_VERSION 6u
+#define MPROF_CHANNEL_VERSION 7u
 #define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
 
 #define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
@@ -96,7 +96,9 @@ enum mprof_proc_note {
 	MPROF_PN_NO_AREA = 1u << 4,    /* --stacks: no stack area was free */
 	MPROF_PN_FORK_NO_STACKS = 1u
 				  << 5, /* a fork met a capture in progress: child's stacks off */
-	MPROF_PN_ALL = (1u << 6) - 1,
+	MPROF_PN_PY_NO_GIL = 1u << 6,	/* --stacks: a Python thread allocated without the GIL */
+	MPROF_PN_PY_UNKNOWN = 1u << 7,	/* --stacks: an interpreter whose frames cannot be read */
+	MPROF_PN_ALL = (1u << 8) - 1,
 };
 
 struct mprof_proc {
@@ -156,6 +158,19 @@ enum mprof_channel_flags {
 #define MPROF_STK_GC_BEGIN 1 /* a marker event's word */
 #define MPROF_STK_GC_END 2
 
+/* Python frames (src/preload/pyframes.c). A stack's words are its native return
+ * addresses, innermost first, then at most MPROF_STK_PYDEPTH words for the
+ * Python frames the thread was running, innermost first. A Python word has bit 63
+ * set (no user-space address has it), bit 62 when the interpreter entered that
+ * frame from C (a native evaluation frame of its own), the frame's code in bits
+ * 32..61 (an index into the area's pycodes) and its line in bits 0..31. */
+#define MPROF_STK_PYDEPTH 32
+#define MPROF_STK_PYCODES 8192	       /* code objects per area */
+#define MPROF_STK_PYNAMES (512 * 1024) /* bytes of their file and function names */
+#define MPROF_STK_PY (UINT64_C(1) << 63)
+#define MPROF_STK_PY_ENTRY (UINT64_C(1) << 62)
+#define MPROF_STK_PY_NOCODE 0x3FFFFFFFu /* code index of a frame whose code was not stored */
+
 enum mprof_stk_mode {
 	MPROF_STK_OFF = 0,
 	MPROF_STK_SAMPLE = 1, /* allocations sampled by bytes, every byte the same chance */
@@ -171,6 +186,12 @@ struct mprof_stk_event {
 	_Atomic uint64_t seq;
 	uint64_t ptr;
 	uint64_t word;
+};
+
+/* A Python code object: its file and function names at pynames[file] and
+ * pynames[func], each NUL-terminated. */
+struct mprof_stk_pycode {
+	uint32_t file, func;
 };
 
 /* A unique stack: frames[off .. off+n) of its area; hash 0 means an empty entry,
@@ -224,6 +245,12 @@ struct mprof_stk_area {
 	_Atomic uint64_t sampled[MPROF_STK_FILTER + MPROF_STK_PROBE]; /* their addresses */
 	struct mprof_stk_module modules[MPROF_STK_MODULES];
 	char names[MPROF_STK_NAMES];
+	/* Python code objects seen in stacks, published as modules are: names first,
+	 * then the entry, then npycodes (release). */
+	_Atomic uint32_t npycodes;
+	uint32_t pynames_used; /* the library's own: bytes of pynames[] taken */
+	struct mprof_stk_pycode pycodes[MPROF_STK_PYCODES];
+	char pynames[MPROF_STK_PYNAMES];
 };
 
 /* The home bucket of a block address (sample mode). The program's own threads keep

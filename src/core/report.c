@@ -140,9 +140,7 @@ void report_tree_release(struct report_node *root)
 
 int report_kind_is_python(enum stk_kind k)
 {
-	/* Machine code is native or inlined; any other kind is an interpreter's frame
-	 * (the Python frames of docs/format.md's STKFRAME). */
-	return k != STK_NATIVE && k != STK_INLINED;
+	return k == STK_PYTHON;
 }
 
 /* ---- the report as data ---- */

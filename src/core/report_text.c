@@ -174,18 +174,36 @@ char *report_text(const struct report *r, const struct report_text_opts *o)
 static cJSON *json_frame(const struct stk_data *d, const struct stk_fn *fn)
 {
 	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "kind",
+				fn->kind == STK_PYTHON	  ? "python"
+				: fn->kind == STK_INLINED ? "inlined"
+							  : "native");
 	cJSON_AddStringToObject(f, "function", fn->name);
 	if (fn->kind == STK_INLINED)
 		cJSON_AddBoolToObject(f, "inlined", 1);
-	if (fn->module)
-		cJSON_AddStringToObject(f, "module", d->modules[fn->module]);
-	else
-		cJSON_AddNullToObject(f, "module");
-	char off[32];
-	snprintf(off, sizeof(off), "0x%llx", (unsigned long long)fn->vaddr);
-	cJSON_AddStringToObject(f, "offset", off);
-	if (fn->line)
+	if (fn->kind != STK_PYTHON) { /* a Python frame is in no module */
+		if (fn->module)
+			cJSON_AddStringToObject(f, "module", d->modules[fn->module]);
+		else
+			cJSON_AddNullToObject(f, "module");
+		char off[32];
+		snprintf(off, sizeof(off), "0x%llx", (unsigned long long)fn->vaddr);
+		cJSON_AddStringToObject(f, "offset", off);
+	}
+	if (fn->line) {
+		/* "file:line": the line is what follows the last colon */
+		const char *colon = strrchr(fn->line, ':');
+		char *end = NULL;
+		long line = colon ? strtol(colon + 1, &end, 10) : 0;
+		if (colon && end != colon + 1 && !*end) {
+			char *file = xstrdup(fn->line);
+			file[colon - fn->line] = '\0';
+			cJSON_AddStringToObject(f, "file", file);
+			cJSON_AddNumberToObject(f, "line", (double)line);
+			free(file);
+		}
 		cJSON_AddStringToObject(f, "source", fn->line);
+	}
 	return f;
 }
 

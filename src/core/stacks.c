@@ -33,8 +33,10 @@ struct site {
 	double gc_b, gc_n;	 /* freed while a collection ran */
 	uint64_t gc_colls;	 /* collections that freed any of it */
 	uint64_t gc_last;	 /* the last of them (its number in the image) */
-	uint32_t *frames;	 /* frame indexes, innermost first */
+	uint32_t *frames;	 /* frame indexes, innermost first: native, then Python */
 	uint16_t nframes;
+	uint16_t npy;	   /* Python frames: the last npy of frames, until placed */
+	uint32_t py_entry; /* bit k: Python frame k was entered from C */
 	uint8_t resolved;
 };
 
@@ -65,6 +67,8 @@ struct result_site {
 	uint32_t id;	   /* its stack id while the image lived (sitetime.c names it) */
 	double gc_b, gc_n; /* freed while a collection ran */
 	uint64_t gc_colls;
+	uint16_t npy;
+	uint32_t py_entry;
 };
 
 struct result {
@@ -83,7 +87,7 @@ struct dropped {
 };
 
 struct frame {
-	uint32_t module;	   /* 0: no module */
+	uint32_t module;	   /* 0: no module; FRAME_PYTHON: a Python frame */
 	uint64_t vaddr;		   /* in the module, or the raw address */
 	struct dwsym_frame *names; /* after the run: inlined functions first, then the one */
 	int nnames;		   /* holding the address; 0 when unnamed */
@@ -133,6 +137,10 @@ static size_t frame_hash(uint32_t module, uint64_t vaddr, size_t cap)
 	return (size_t)((vaddr ^ (uint64_t)module << 48) * 0x9E3779B97F4A7C15ULL >> 24) & (cap - 1);
 }
 
+/* The module of a Python frame in struct frame: its vaddr is a hash of its names,
+ * which names[0] holds (function, "file:line"). */
+#define FRAME_PYTHON UINT32_MAX
+
 static uint32_t frame_intern(struct stk_session *s, uint32_t module, uint64_t vaddr)
 {
 	if ((s->nframes + 1) * 2 > s->frame_index_cap) {
@@ -159,6 +167,62 @@ static uint32_t frame_intern(struct stk_session *s, uint32_t module, uint64_t va
 	s->frames[s->nframes] = (struct frame){module, vaddr, NULL, 0};
 	s->frame_index[i] = (uint32_t)s->nframes + 1;
 	return (uint32_t)s->nframes++;
+}
+
+/* The frame of Python code func in file at line, interned by its names. */
+static uint32_t py_frame_intern(struct stk_session *s, const char *file, const char *func,
+				uint32_t line)
+{
+	char where[4200];
+	snprintf(where, sizeof(where), "%s:%u", file, line);
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const char *c = where; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+	for (const char *c = func; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+	/* Equal hashes of different names take the next value: the index compares
+	 * (module, vaddr) only. */
+	for (;; h++) {
+		uint32_t f = frame_intern(s, FRAME_PYTHON, h);
+		struct frame *fr = &s->frames[f];
+		if (!fr->nnames) {
+			fr->names = xcalloc(1, sizeof(*fr->names));
+			fr->names[0] = (struct dwsym_frame){xstrdup(func), xstrdup(where), 0};
+			fr->nnames = 1;
+			return f;
+		}
+		if (!strcmp(fr->names[0].name, func) && !strcmp(fr->names[0].line, where))
+			return f;
+	}
+}
+
+/* The names of Python code idx of the area, copied into file and func (each of
+ * size bytes); -1 when the area holds no such code. The table is the program's
+ * writing: every index and offset is checked, every name copied once. */
+static int area_pycode(struct mprof_stk_area *a, uint32_t idx, char *file, size_t file_size,
+		       char *func, size_t func_size)
+{
+	uint32_t n = atomic_load_explicit(&a->npycodes, memory_order_acquire);
+	if (idx >= n || idx >= MPROF_STK_PYCODES)
+		return -1;
+	struct mprof_stk_pycode c;
+	memcpy(&c, (const void *)&a->pycodes[idx], sizeof(c));
+	uint32_t at[2] = {c.file, c.func};
+	char *out[2] = {file, func};
+	size_t size[2] = {file_size, func_size};
+	for (int k = 0; k < 2; k++) {
+		if (at[k] >= MPROF_STK_PYNAMES)
+			return -1;
+		size_t max =
+		    MPROF_STK_PYNAMES - at[k] < size[k] ? MPROF_STK_PYNAMES - at[k] : size[k];
+		memcpy(out[k], (const void *)(a->pynames + at[k]), max);
+		if (!memchr(out[k], '\0', max))
+			return -1;
+		for (char *p = out[k]; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?'; /* a name never breaks a line */
+	}
+	return 0;
 }
 
 static int owner_gone(struct stk_session *s, const struct image *im);
@@ -207,12 +271,36 @@ static void site_resolve(struct stk_session *s, struct image *im, struct site *s
 	if (!atomic_load_explicit(&e->ready, memory_order_acquire))
 		return; /* still being written: tried again later */
 	uint32_t n = e->n, off = e->off;
-	if (n > MPROF_STK_DEPTH || (uint64_t)off + n > MPROF_STK_FRAMES)
+	if (n > MPROF_STK_DEPTH + MPROF_STK_PYDEPTH || (uint64_t)off + n > MPROF_STK_FRAMES)
 		n = 0; /* not a stack the hooks wrote: kept as "not recorded" */
 	st->frames = xcalloc(n ? n : 1, sizeof(*st->frames));
 	int refreshed = 0, live = im->maps_ok && !owner_gone(s, im);
+	uint32_t native = 0;
 	for (uint32_t k = 0; k < n; k++) {
-		uint64_t addr = a->frames[off + k] - 1;
+		uint64_t word = a->frames[off + k];
+		if (word & MPROF_STK_PY) {
+			if (native > MPROF_STK_DEPTH || st->npy >= MPROF_STK_PYDEPTH) {
+				n = native + st->npy;
+				break;
+			}
+			static char file[4096], func[1024];
+			uint32_t idx = (uint32_t)(word >> 32) & MPROF_STK_PY_NOCODE;
+			if (area_pycode(a, idx, file, sizeof(file), func, sizeof(func)) != 0) {
+				strcpy(file, "?");
+				strcpy(func, "?");
+			}
+			if (word & MPROF_STK_PY_ENTRY)
+				st->py_entry |= (uint32_t)1 << st->npy;
+			st->frames[k] = py_frame_intern(s, file, func, (uint32_t)word);
+			st->npy++;
+			continue;
+		}
+		if (st->npy) { /* a native frame after a Python one: not the hooks' order */
+			n = native + st->npy;
+			break;
+		}
+		native++;
+		uint64_t addr = word - 1;
 		const char *path;
 		uint64_t vaddr;
 		int rc = live ? sym_locate(&s->sym, im->pid, addr, &path, &vaddr) : -1;
@@ -496,9 +584,9 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 		}
 		if (st->total_n > 0) {
 			r.sites[r.nsites++] = (struct result_site){
-			    st->peak_b,	 st->peak_n,  st->live_b, st->live_n,
-			    st->total_b, st->total_n, st->frames, st->nframes,
-			    id,		 st->gc_b,    st->gc_n,	  st->gc_colls};
+			    st->peak_b,	 st->peak_n,   st->live_b,  st->live_n,	 st->total_b,
+			    st->total_n, st->frames,   st->nframes, id,		 st->gc_b,
+			    st->gc_n,	 st->gc_colls, st->npy,	    st->py_entry};
 		} else {
 			free(st->frames);
 		}
@@ -725,7 +813,7 @@ static void name_frames(struct stk_session *s)
 	struct dwsym *dw = dwsym_new();
 	for (size_t f = 0; f < s->nframes; f++) {
 		struct frame *fr = &s->frames[f];
-		if (!fr->module || s->modules[fr->module][0] != '/')
+		if (!fr->module || fr->module == FRAME_PYTHON || s->modules[fr->module][0] != '/')
 			continue;
 		struct dwsym_frame names[INLINE_MAX];
 		int n = dwsym_frames(dw, s->modules[fr->module], fr->vaddr, names, INLINE_MAX);
@@ -735,6 +823,72 @@ static void name_frames(struct stk_session *s)
 	}
 	find_packages(s, dw);
 	dwsym_free(dw);
+}
+
+/* Whether a named native frame is the interpreter's evaluation loop, which runs
+ * Python frames (CPython 3.6 and later name it so). */
+static int is_eval_frame(const struct frame *fr)
+{
+	for (int k = 0; k < fr->nnames; k++)
+		if (fr->names[k].name && strstr(fr->names[k].name, "_PyEval_EvalFrameDefault"))
+			return 1;
+	return 0;
+}
+
+/* Places a site's Python frames in its native stack, inside the evaluation frame
+ * that ran them: from 3.11 one evaluation frame runs a frame entered from C and
+ * the frames it called from Python, up to the next frame entered from C. The two
+ * stacks are paired from their outer ends (an evaluation frame may allocate
+ * before its first Python frame exists), or from their inner ends when a stack
+ * was cut at its depth limit. Python frames left without an evaluation frame go
+ * next to the last ones placed, or outermost when no evaluation frame was named
+ * (an interpreter without symbols). */
+static void place_python(struct stk_session *s, struct result_site *st)
+{
+	size_t nn = st->nframes - st->npy, np = st->npy, at = 0;
+	const uint32_t *nat = st->frames, *pyf = st->frames + nn;
+	uint32_t *out = xcalloc(st->nframes, sizeof(*out));
+	int inward = nn >= MPROF_STK_DEPTH || np >= MPROF_STK_PYDEPTH;
+#define ENTRY(k) (st->py_entry >> (k)&1)
+	if (!inward) { /* outermost first, reversed at the end */
+		size_t p = np, mark = SIZE_MAX;
+		for (size_t j = nn; j-- > 0;) {
+			out[at++] = nat[j];
+			if (p && is_eval_frame(&s->frames[nat[j]])) {
+				out[at++] = pyf[--p];
+				while (p && !ENTRY(p - 1))
+					out[at++] = pyf[--p];
+				mark = at;
+			}
+		}
+		if (p) { /* the innermost Python frames had no evaluation frame */
+			size_t put = mark == SIZE_MAX ? 0 : mark;
+			memmove(out + put + p, out + put, (at - put) * sizeof(*out));
+			for (size_t k = 0; k < p; k++)
+				out[put + k] = pyf[p - 1 - k];
+			at += p;
+		}
+		for (size_t i = 0; i < at / 2; i++) {
+			uint32_t t = out[i];
+			out[i] = out[at - 1 - i];
+			out[at - 1 - i] = t;
+		}
+	} else {
+		size_t p = 0;
+		for (size_t j = 0; j < nn; j++) {
+			if (p < np && is_eval_frame(&s->frames[nat[j]]))
+				do
+					out[at++] = pyf[p];
+				while (!ENTRY(p++) && p < np);
+			out[at++] = nat[j];
+		}
+		while (p < np) /* the outer ones: their evaluation frames were cut off */
+			out[at++] = pyf[p++];
+	}
+#undef ENTRY
+	free(st->frames);
+	st->frames = out;
+	st->npy = 0;
 }
 
 void stk_stop(struct stk_session *s)
@@ -750,6 +904,10 @@ void stk_stop(struct stk_session *s)
 		;
 	pass(s, 1);
 	name_frames(s);
+	for (size_t i = 0; i < s->nresults; i++)
+		for (size_t k = 0; k < s->results[i].nsites; k++)
+			if (s->results[i].sites[k].npy)
+				place_python(s, &s->results[i].sites[k]);
 }
 
 /* ---- output ---- */
@@ -805,9 +963,13 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 			const struct dwsym_frame *nm = fr->nnames ? &fr->names[k] : NULL;
 			char source[1024];
 			stk_escape_source(nm ? nm->line : NULL, source, sizeof(source));
+			int python = fr->module == FRAME_PYTHON;
 			dat_writef(w, "STKFRAME %u %s %u 0x%llx %s %s", next++,
-				   nm && nm->inlined ? "inlined" : "native", fr->module,
-				   (unsigned long long)fr->vaddr, source,
+				   python	       ? "python"
+				   : nm && nm->inlined ? "inlined"
+						       : "native",
+				   python ? 0 : fr->module,
+				   python ? 0ULL : (unsigned long long)fr->vaddr, source,
 				   nm && nm->name ? nm->name : "?");
 		}
 	}
@@ -823,7 +985,7 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 		for (size_t k = 0; k < r->nsites; k++) {
 			const struct result_site *st = &r->sites[k];
 			sitetime_name(s->sitetime, i, st->id, line++);
-			char frames[MPROF_STK_DEPTH * INLINE_MAX * 12 + 4];
+			char frames[(MPROF_STK_DEPTH * INLINE_MAX + MPROF_STK_PYDEPTH) * 12 + 4];
 			size_t len = 0;
 			frames[0] = '-';
 			frames[1] = '\0';

@@ -94,10 +94,14 @@ static int take_frame(struct stk_data *d, const struct dat_line *l)
 	struct stk_fn fn = {STK_NATIVE, 0, 0, NULL, NULL};
 	char *const *f = l->f;
 	if (l->n != 5 || dat_u64(f[0], &a) || a != d->nfns ||
-	    (strcmp(f[1], "native") && strcmp(f[1], "inlined")) || dat_u64(f[2], &b) ||
-	    (b && b >= d->nmodules) || dat_hex(f[3], &fn.vaddr) || !*l->text)
+	    (strcmp(f[1], "native") && strcmp(f[1], "inlined") && strcmp(f[1], "python")) ||
+	    dat_u64(f[2], &b) || (b && b >= d->nmodules) || dat_hex(f[3], &fn.vaddr) || !*l->text)
 		return 1;
-	fn.kind = strcmp(f[1], "inlined") ? STK_NATIVE : STK_INLINED;
+	fn.kind = !strcmp(f[1], "inlined")  ? STK_INLINED
+		  : !strcmp(f[1], "python") ? STK_PYTHON
+					    : STK_NATIVE;
+	if (fn.kind == STK_PYTHON && b)
+		return 1; /* a Python frame is in no module */
 	fn.module = (uint32_t)b;
 	fn.name = xstrdup(l->text);
 	fn.line = strcmp(f[4], "-") ? unescape(f[4]) : NULL;
@@ -414,8 +418,22 @@ char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int dep
 		if (!strcmp(d->fns[s->frames[end++]].name, "main"))
 			break; /* what called main says nothing about the site */
 	}
+	/* A native site under Python code: its first frame, then the Python frames
+	 * ("PyArray_NewFromDescr < ... < f (x.py:3)"), the frames between left out. */
+	size_t gap = SIZE_MAX, py = start;
+	while (py < s->nframes && d->fns[s->frames[py]].kind != STK_PYTHON)
+		py++;
+	if (depth > 1 && py < s->nframes && py >= end) {
+		gap = start + 1;
+		end = py;
+		while (end < s->nframes && end - py < (size_t)depth - 1)
+			end++;
+	}
+#define SHOWN(k) ((k) < gap || (k) >= py)
 	if (style == STK_LABEL_SHORT) {
 		for (k = end; k-- > start && len + 1 < n;) {
+			if (!SHOWN(k))
+				continue;
 			char buf[256];
 			len += (size_t)snprintf(out + len, n - len, "%s%s", k + 1 < end ? ">" : "",
 						stk_fn_label(d, s->frames[k], buf, sizeof(buf)));
@@ -423,6 +441,11 @@ char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int dep
 		return out;
 	}
 	for (k = start; k < end && len + 1 < n; k++) {
+		if (!SHOWN(k)) {
+			if (k == gap)
+				len += (size_t)snprintf(out + len, n - len, " < ...");
+			continue;
+		}
 		const struct stk_fn *fn = &d->fns[s->frames[k]];
 		char buf[256], where[256] = "";
 		const char *name = fn->kind == STK_INLINED && strcmp(fn->name, "?")
@@ -438,6 +461,7 @@ char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int dep
 	if (depth > 1 && end < s->nframes && strcmp(d->fns[s->frames[end - 1]].name, "main") &&
 	    len + 7 < n)
 		snprintf(out + len, n - len, " < ...");
+#undef SHOWN
 	return out;
 }
 
@@ -456,6 +480,105 @@ uint32_t *stk_unnamed_modules(const struct stk_data *d, size_t image, size_t *n)
 			v[(*n)++] = (uint32_t)m;
 	free(seen);
 	return v;
+}
+
+/* ---- Python: the interpreter's own frames folded away ---- */
+
+struct fold_key {
+	const struct stk_site *s;
+	size_t i;
+};
+
+static int by_frames(const void *x, const void *y)
+{
+	const struct fold_key *p = x, *q = y;
+	const struct stk_site *a = p->s, *b = q->s;
+	if (a->image != b->image)
+		return a->image < b->image ? -1 : 1;
+	if (a->nframes != b->nframes)
+		return a->nframes < b->nframes ? -1 : 1;
+	int c = a->nframes ? memcmp(a->frames, b->frames, a->nframes * sizeof(*a->frames)) : 0;
+	return c ? c : (p->i > q->i) - (p->i < q->i);
+}
+
+/* Merges sites of one image with the same frames into the first of them. */
+static void merge_same_sites(struct stk_data *d)
+{
+	struct fold_key *keys = xcalloc(d->nsites + 1, sizeof(*keys));
+	char *gone = xcalloc(d->nsites + 1, 1);
+	for (size_t i = 0; i < d->nsites; i++)
+		keys[i] = (struct fold_key){&d->sites[i], i};
+	qsort(keys, d->nsites, sizeof(*keys), by_frames);
+	for (size_t i = 0, j; i < d->nsites; i = j) {
+		struct stk_site *into = &d->sites[keys[i].i];
+		for (j = i + 1; j < d->nsites; j++) {
+			const struct stk_site *t = keys[j].s;
+			if (t->image != into->image || t->nframes != into->nframes ||
+			    (t->nframes &&
+			     memcmp(t->frames, into->frames, t->nframes * sizeof(*t->frames))))
+				break;
+			into->peak_b += t->peak_b;
+			into->peak_n += t->peak_n;
+			into->leak_b += t->leak_b;
+			into->leak_n += t->leak_n;
+			into->total_b += t->total_b;
+			into->total_n += t->total_n;
+			into->gc_b += t->gc_b;
+			into->gc_n += t->gc_n;
+			into->gc_colls =
+			    into->gc_colls > t->gc_colls ? into->gc_colls : t->gc_colls;
+			gone[keys[j].i] = 1;
+		}
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < d->nsites; i++) {
+		if (gone[i])
+			free(d->sites[i].frames);
+		else
+			d->sites[n++] = d->sites[i];
+	}
+	d->nsites = n;
+	free(gone);
+	free(keys);
+}
+
+/* Whether a Python frame at line ("file:line") is mprof's own @profile wrapper
+ * (scripts/python, installed under lib/mprof/python). */
+static int is_bootstrap(const char *line)
+{
+	return line && (strstr(line, "/mprof/python/memory_profiler.py:") ||
+			strstr(line, "/mprof/python/sitecustomize.py:"));
+}
+
+void stk_fold_interpreter(struct stk_data *d)
+{
+	/* The interpreter: the modules holding its evaluation loop. */
+	char *interp = xcalloc(d->nmodules + 1, 1);
+	for (size_t f = 0; f < d->nfns; f++)
+		if (d->fns[f].kind != STK_PYTHON && d->fns[f].module &&
+		    strstr(d->fns[f].name, "_PyEval_EvalFrameDefault"))
+			interp[d->fns[f].module] = 1;
+	int folded = 0;
+	for (size_t i = 0; i < d->nsites; i++) {
+		struct stk_site *s = &d->sites[i];
+		size_t outer = SIZE_MAX, n = 0;
+		for (size_t k = 0; k < s->nframes; k++)
+			if (d->fns[s->frames[k]].kind == STK_PYTHON)
+				outer = k;
+		if (outer == SIZE_MAX)
+			continue; /* no Python in it: as recorded */
+		for (size_t k = 0; k <= outer; k++) {
+			const struct stk_fn *fn = &d->fns[s->frames[k]];
+			if (fn->kind == STK_PYTHON ? !is_bootstrap(fn->line)
+						   : !fn->module || !interp[fn->module])
+				s->frames[n++] = s->frames[k];
+		}
+		s->nframes = n;
+		folded = 1;
+	}
+	free(interp);
+	if (folded)
+		merge_same_sites(d);
 }
 
 void stk_data_release(struct stk_data *d)

@@ -8,10 +8,11 @@
 
 #include "core/util.h"
 
-/* What a frame is. A later kind (a Python frame) takes the next value. */
+/* What a frame is. */
 enum stk_kind {
 	STK_NATIVE,  /* machine code: the function holding the address */
 	STK_INLINED, /* a function inlined at the address into the frame after it */
+	STK_PYTHON,  /* Python code: module 0, vaddr 0, line "file:line" */
 };
 
 struct stk_fn {
@@ -102,6 +103,14 @@ char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int dep
 /* The modules without symbols (STKNOSYM) that frames of image point into, in
  * module order: a malloc'd array of module indexes (*n of them). Cannot fail. */
 uint32_t *stk_unnamed_modules(const struct stk_data *d, size_t image, size_t *n);
+
+/* Folds away the Python interpreter's own frames in every site that has Python
+ * frames: native frames of a module holding an evaluation loop
+ * (_PyEval_EvalFrameDefault), and every native frame outside its outermost
+ * Python frame, and mprof's own @profile wrapper; a site then reads
+ * "numpy's C < f (x.py:3) < <module> (x.py:9)".
+ * Sites left with the same frames are merged. Cannot fail. */
+void stk_fold_interpreter(struct stk_data *d);
 
 /* Writes a STKFRAME source field: file:line with blanks, '%' and control bytes
  * as %XX, or "-" for none. Cut to size. */

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "preload/pyframes.h"
+
 int stacks_on;
 static _Atomic uint16_t no_filter[MPROF_STK_FILTER]; /* never written: the zero page */
 _Atomic uint16_t *stacks_filter = no_filter;
@@ -214,6 +216,8 @@ static void cover_frames(struct mprof_stk_area *a, void *const *f, int n)
 	uint32_t nm = atomic_load_explicit(&a->nmodules, memory_order_acquire);
 	for (int k = 0; k < n; k++) {
 		uint64_t pc = (uint64_t)(uintptr_t)f[k];
+		if (pc & MPROF_STK_PY)
+			continue; /* a Python frame: no module */
 		uint32_t i = 0;
 		while (i < nm && (pc < a->modules[i].lo || pc >= a->modules[i].hi))
 			i++;
@@ -281,6 +285,7 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		a->names_used = 0;
 		atomic_store(&modules_busy, 0); /* a forked child's: no other thread */
 		dl_iterate_phdr(publish_object, a);
+		pyframes_reset(a);
 		atomic_store(&a->pid, (int32_t)getpid());
 		atomic_store(&a->dead, 0);
 		atomic_store(&a->lost, 0);
@@ -318,6 +323,7 @@ void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_
 		return;
 	}
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	pyframes_resolve();
 	if (claim_area(fd, proc_index, generation)) {
 		atomic_fetch_add(&c->areas_lost, 1); /* the launcher counts it */
 		engine_note(MPROF_PN_NO_AREA);
@@ -535,7 +541,7 @@ void stacks_sampled(void *p, size_t n)
 		return;
 	uint32_t id = MPROF_STK_UNKNOWN;
 	{
-		void *f[MPROF_STK_DEPTH + 8];
+		void *f[MPROF_STK_DEPTH + 8 + MPROF_STK_PYDEPTH];
 		t->in_hook = 1; /* libunwind's own mmaps are not the program's */
 		stacks_unwinding = 1;
 		int got = capture(f, MPROF_STK_DEPTH + 8);
@@ -544,7 +550,14 @@ void stacks_sampled(void *p, size_t n)
 		while (skip < got && (uint64_t)(uintptr_t)f[skip] - self_lo < self_hi - self_lo)
 			skip++;
 		int keep = got - skip > MPROF_STK_DEPTH ? MPROF_STK_DEPTH : got - skip;
-		id = keep > 0 ? stack_id(f + skip, keep) : MPROF_STK_UNKNOWN;
+		if (keep > 0) {
+			/* The Python frames follow the native ones (common/chanlayout.h). */
+			uint64_t py[MPROF_STK_PYDEPTH];
+			int npy = pyframes_capture(py, MPROF_STK_PYDEPTH);
+			for (int k = 0; k < npy; k++)
+				f[skip + keep + k] = (void *)(uintptr_t)py[k];
+			id = stack_id(f + skip, keep + npy);
+		}
 		t->in_hook = 0;
 	}
 	/* Each allocation the profile lacks a stack for counts once in lost: recorded
