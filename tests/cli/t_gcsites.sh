@@ -54,24 +54,26 @@ else
 	# manual_gc_cr.py: three arrays of 3, 5 and 4 million 8-byte integers (24, 40 and
 	# 32 MB), each kept alive by a cycle; gc.collect() frees the first two, the
 	# collection at the interpreter's exit the third: 96,000,000 bytes (91.6 MiB)
-	# requested, 3 blocks, 2 collections. Usable bytes add at most a page each.
-	py_site() { # JSON: the largest site freed by the collector, "bytes blocks collections"
-		jq_py "$1" "'%.0f %.0f %d' % tuple(d['gc']['sites'][0][k] for k in ('gc_freed_bytes', 'gc_freed_blocks', 'gc_collections'))"
+	# requested, 3 blocks, 2 collections. Usable bytes add at most a page each. With
+	# Python frames in the stacks, each array is its own site, named by the script's
+	# line that made it (random_number_average, line 10) and the call that led there.
+	py_sites() { # JSON: the collector's sites of line 10, "bytes blocks sites collections-each"
+		jq_py "$1" "'%.0f %.0f %d %s' % (lambda v: (sum(s['gc_freed_bytes'] for s in v), sum(s['gc_freed_blocks'] for s in v), len(v), ','.join(str(s['gc_collections']) for s in v)))([s for s in d['gc']['sites'] if 'random_number_average (manual_gc_cr.py:10)' in s['label']])"
 	}
 	expect_status "run --stacks=all manual_gc_cr.py" 0 "$MPROF" run -q --stacks=all -o m.dat "$PY" "$MPROF_TOP/tests/py/manual_gc_cr.py"
 	"$MPROF" report --json m.dat >m.json
 	"$MPROF" report m.dat >m.txt
-	read -r b n c <<<"$(py_site m.json)"
-	between "manual_gc_cr.py all: the arrays' site, 96,000,000 bytes and at most a page each more, freed by the collector" "$b" 96000000 96012288
-	check "manual_gc_cr.py all: its 3 arrays ($n blocks) in 2 collections ($c)" test "$n $c" = "3 2"
+	read -r b n k c <<<"$(py_sites m.json)"
+	between "manual_gc_cr.py all: the arrays' line, 96,000,000 bytes and at most a page each more, freed by the collector" "$b" 96000000 96012288
+	check "manual_gc_cr.py all: its 3 arrays ($n blocks), one site per call ($k), one collection each ($c)" test "$n $k $c" = "3 3 1,1,1"
 	check "manual_gc_cr.py all: the recording counts as many collections as GC lines" test "$(awk '$1 == "STKCOLL" { print $3 }' m.dat)" = "$(grep -c '^GC ' m.dat)"
-	check "manual_gc_cr.py all: the section's first site, 91.6 MiB in 2 collections" grep -qE '^ +91\.6 MiB +2 +3  ' m.txt
+	check "manual_gc_cr.py all: the section names the script's line, 91.6 MiB in all" sh -c "grep -q '91.6 MiB in all' m.txt && test \$(sed -n '/cycle collector/,/^\$/p' m.txt | grep -c 'random_number_average (manual_gc_cr.py:10)') = 3"
 
 	expect_status "run --stacks manual_gc_cr.py" 0 "$MPROF" run -q --stacks -o ms.dat "$PY" "$MPROF_TOP/tests/py/manual_gc_cr.py"
 	"$MPROF" report --json ms.dat >ms.json
-	read -r bs ns cs <<<"$(py_site ms.json)"
-	between "manual_gc_cr.py sample: the arrays' site within 10% of 96,000,000 bytes" "$(rel "$bs" 96000000)" -0.10 0.10
-	check "manual_gc_cr.py sample: in 2 collections ($cs), estimated" test "$cs $(jq_py ms.json "d['gc']['estimated']")" = "2 True"
+	read -r bs ns ks cs <<<"$(py_sites ms.json)"
+	between "manual_gc_cr.py sample: the arrays' line within 10% of 96,000,000 bytes" "$(rel "$bs" 96000000)" -0.10 0.10
+	check "manual_gc_cr.py sample: estimated" test "$(jq_py ms.json "d['gc']['estimated']")" = True
 
 	# baseline.py has no cycles of its own: the collector frees only a few KiB of
 	# the interpreter's start (far below 1% of the heap peak), so no section.
