@@ -141,8 +141,12 @@ char *report_leak_note(const struct report *r, size_t max);
  * check --json's leak_sites. Caller deletes. */
 cJSON *report_leak_json(const struct report *r, size_t max);
 
+/* The longest plot's heap-peak label grows to with its second and third site. */
+#define REPORT_PEAK_NOTE_MAX 80
+
 /* plot's label at the heap peak: "heap peak: f 77%, caller>g 19%" (the first three
- * of r->sites; " (estimated)" after "peak" from samples). NULL when r is not under
+ * of r->sites while the label stays within REPORT_PEAK_NOTE_MAX characters; " (estimated)"
+ * after "peak" from samples). NULL when r is not under
  * RM_PEAK or has no site; else malloc'd. */
 char *report_peak_note(const struct report *r);
 

@@ -345,8 +345,15 @@ char *report_peak_note(const struct report *r)
 		return NULL;
 	struct buf b = {0};
 	bprintf(&b, "heap peak%s:", r->exact ? "" : " (estimated)");
-	for (size_t i = 0; i < r->sites.n && i < 3; i++)
-		bprintf(&b, "%s %s %.0f%%", i ? "," : "", r->sites.v[i].brief,
-			r->heap_peak > 0 ? 100 * r->sites.v[i].bytes / r->heap_peak : 0);
+	/* The note stands inside the plot, right-aligned at the heap's end: the first
+	 * site always, the next two only while the line stays short enough to fit. */
+	for (size_t i = 0; i < r->sites.n && i < 3; i++) {
+		char one[600];
+		snprintf(one, sizeof(one), "%s %s %.0f%%", i ? "," : "", r->sites.v[i].brief,
+			 r->heap_peak > 0 ? 100 * r->sites.v[i].bytes / r->heap_peak : 0);
+		if (i && b.len + strlen(one) > REPORT_PEAK_NOTE_MAX)
+			break;
+		bprintf(&b, "%s", one);
+	}
 	return buf_done(&b);
 }

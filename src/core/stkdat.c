@@ -430,6 +430,22 @@ char *stk_site_label(const struct stk_data *d, const struct stk_site *s, int dep
 			end++;
 	}
 #define SHOWN(k) ((k) < gap || (k) >= py)
+	if (style == STK_LABEL_SHORT && py < s->nframes) {
+		/* Under Python code a picture names the script's lines, "caller:18>f:9":
+		 * the native frames above them are the interpreter's or a library's. */
+		size_t top = py;
+		while (top < s->nframes && top - py < (size_t)depth &&
+		       d->fns[s->frames[top]].kind == STK_PYTHON)
+			top++;
+		for (k = top; k-- > py && len + 1 < n;) {
+			const struct stk_fn *fn = &d->fns[s->frames[k]];
+			const char *colon = fn->line ? strrchr(fn->line, ':') : NULL;
+			len +=
+			    (size_t)snprintf(out + len, n - len, "%s%s%s%s", k + 1 < top ? ">" : "",
+					     fn->name, colon ? ":" : "", colon ? colon + 1 : "");
+		}
+		return out;
+	}
 	if (style == STK_LABEL_SHORT) {
 		for (k = end; k-- > start && len + 1 < n;) {
 			if (!SHOWN(k))

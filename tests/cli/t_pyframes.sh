@@ -74,6 +74,12 @@ expect_status "run --stacks gc_cr.py" 0 "$MPROF" run -q --stacks -o smp.dat "$PY
 between "sampled: the arrays' bytes within 10%" "$(py_sites smp.json gc_cr.py 9 peak_bytes)" $((arrays * 9 / 10)) $((arrays * 11 / 10))
 "$MPROF" report smp.dat >smp.txt
 contains "sampled: the array site is named by its line" smp.txt "random_number_average (gc_cr.py:9)"
+expect_status "plot labels the heap peak" 0 env MPROF_KEEP_PLOT=1 "$MPROF" plot -o smp.png smp.dat
+gp=$(sed -n "s/^mprof: plot script kept in '\(.*\)'$/\1/p" "$scratch/.err")
+note=$(grep -o "heap peak (estimated): [^']*" "$gp/plot.gp" | head -1)
+check "the plot's heap-peak label names the script's lines ($note)" sh -c "printf '%s' \"\$1\" | grep -qE '^heap peak \(estimated\): main:[0-9]+>random_number_average:9 [0-9]+%'" - "$note"
+between "and fits inside the plot (at most 80 characters)" "${#note}" 20 80
+rm -rf "$gp"
 
 # A thread that allocates without the GIL (ctypes releases it around a foreign call)
 # gets native frames only, and a NOTE says why; with the GIL (PyDLL) the same call

@@ -1,0 +1,2 @@
+build-dev/src/cli/opts.o: src/cli/opts.c src/cli/opts.h
+src/cli/opts.h:
