@@ -519,11 +519,11 @@ void plot_terminal(FILE *s, const struct plot_opts *o)
 }
 
 /* Ranges from every series that will be drawn. */
-static void ranges(struct gp *g, const struct dat_recording *recs, int nrecs)
+static void ranges(struct gp *g, const struct plot_recording *recs, int nrecs)
 {
 	double xmax = 0, ymax = 0;
 	for (int k = 0; k < nrecs; k++) {
-		const struct dat_recording *r = &recs[k];
+		const struct dat_recording *r = &recs[k].r;
 		double t0 = rec_t0(r);
 		if (r->mem.n)
 			xmax = fmax(xmax, r->mem.v[r->mem.n - 1].t - t0);
@@ -555,19 +555,13 @@ static int by_point_time(const void *x, const void *y)
 /* The RSS line: the samples, and the RSS each bracket measured in the process at
  * its entry and exit (FUNC lines that carry the heap are ours, measured at the
  * event), so the line passes through what happened inside a call. Caller frees. */
-static struct dat_point *rss_points(const struct dat_recording *r, size_t *n)
+static struct dat_point *rss_points(const struct plot_recording *p, size_t *n)
 {
-	int events = !r->backend[0] || !strcmp(r->backend, "rss");
-	struct dat_point *v = xmalloc((r->mem.n + 2 * r->nfuncs + 1) * sizeof(*v));
+	const struct dat_recording *r = &p->r;
+	struct dat_point *v = xmalloc((r->mem.n + p->rss_events.n + 1) * sizeof(*v));
 	memcpy(v, r->mem.v, r->mem.n * sizeof(*v));
-	*n = r->mem.n;
-	for (size_t i = 0; events && i < r->nfuncs; i++) {
-		const struct dat_func *fn = &r->funcs[i];
-		if (isnan(fn->heap_in))
-			continue;
-		v[(*n)++] = (struct dat_point){fn->t_in, fn->mem_in};
-		v[(*n)++] = (struct dat_point){fn->t_out, fn->mem_out};
-	}
+	memcpy(v + r->mem.n, p->rss_events.v, p->rss_events.n * sizeof(*v));
+	*n = r->mem.n + p->rss_events.n;
 	if (*n > r->mem.n)
 		qsort(v, *n, sizeof(*v), by_point_time);
 	return v;
@@ -575,37 +569,28 @@ static struct dat_point *rss_points(const struct dat_recording *r, size_t *n)
 
 /* The heap line: each sample's heap in use, and the heap measured at each bracket
  * and at the start and stop of each collection. Caller frees. */
-static struct dat_point *heap_points(const struct dat_recording *r, size_t *n)
+static struct dat_point *heap_points(const struct plot_recording *p, size_t *n)
 {
-	struct dat_point *v = xmalloc((r->heap.n + 2 * r->nfuncs + 2 * r->ngcs + 1) * sizeof(*v));
+	const struct dat_recording *r = &p->r;
+	struct dat_point *v = xmalloc((r->heap.n + p->heap_events.n + 1) * sizeof(*v));
 	*n = 0;
 	for (size_t i = 0; i < r->heap.n; i++)
 		v[(*n)++] = (struct dat_point){r->heap.v[i].t, r->heap.v[i].live_mib};
-	for (size_t i = 0; i < r->nfuncs; i++) {
-		const struct dat_func *fn = &r->funcs[i];
-		if (isnan(fn->heap_in) || isnan(fn->heap_out))
-			continue;
-		v[(*n)++] = (struct dat_point){fn->t_in, fn->heap_in};
-		v[(*n)++] = (struct dat_point){fn->t_out, fn->heap_out};
-	}
-	for (size_t i = 0; i < r->ngcs; i++) {
-		const struct dat_gc *c = &r->gcs[i];
-		v[(*n)++] = (struct dat_point){c->t, c->heap_start_mib};
-		v[(*n)++] = (struct dat_point){c->t + c->duration_s, c->heap_stop_mib};
-	}
+	memcpy(v + *n, p->heap_events.v, p->heap_events.n * sizeof(*v));
+	*n += p->heap_events.n;
 	if (*n > r->heap.n)
 		qsort(v, *n, sizeof(*v), by_point_time);
 	return v;
 }
 
-static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrecs)
+static void memory_plot(struct gp *g, const struct plot_recording *recs, int nrecs)
 {
 	FILE *s = g->script;
 	int single = nrecs == 1;
 	int dumb = g->o->format == PLOT_DUMB;
 	int functions = single && !g->o->no_functions;
 	for (int k = 0; k < nrecs; k++) {
-		const struct dat_recording *r = &recs[k];
+		const struct dat_recording *r = &recs[k].r;
 		double t0 = rec_t0(r);
 		char name[4096], label[512], date[128];
 		const char *color = line_colors[k % NCOLORS(line_colors)];
@@ -615,7 +600,7 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 		if (!f)
 			return;
 		size_t nrss;
-		struct dat_point *rss = rss_points(r, &nrss);
+		struct dat_point *rss = rss_points(&recs[k], &nrss);
 		write_series(g, f, rss, nrss, t0);
 		free(rss);
 		if (close_data(g, f))
@@ -641,7 +626,7 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 			if (!f)
 				return;
 			size_t nhp;
-			struct dat_point *hp = heap_points(r, &nhp);
+			struct dat_point *hp = heap_points(&recs[k], &nhp);
 			write_series(g, f, hp, nhp, t0);
 			free(hp);
 			if (close_data(g, f) == 0)
@@ -772,14 +757,14 @@ static void flame_plot(struct gp *g, const struct dat_recording *r)
 	    name);
 }
 
-int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int nrecs,
+int plot_write(const struct plot_opts *o, const struct plot_recording *recs, int nrecs,
 	       const char *dir, struct err *e)
 {
 	struct gp g = {.o = o, .dir = dir};
 	for (int k = 0; k < nrecs; k++)
-		if (!recs[k].mem.n)
+		if (!recs[k].r.mem.n)
 			return err_set(e, "%s: no memory samples (MEM lines) to plot",
-				       recs[k].path);
+				       recs[k].r.path);
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/plot.gp", dir);
 	g.script = fopen(path, "w");
@@ -788,7 +773,7 @@ int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int 
 	ranges(&g, recs, nrecs);
 	FILE *s = g.script;
 	plot_terminal(s, o);
-	const char *title = o->title ? o->title : recs[0].cmdline ? recs[0].cmdline : "";
+	const char *title = o->title ? o->title : recs[0].r.cmdline ? recs[0].r.cmdline : "";
 	char *qt = gp_quote(nrecs > 1 && !o->title ? "" : title);
 	fprintf(s, "set title %s\n", qt);
 	free(qt);
@@ -807,7 +792,7 @@ int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int 
 	memory_plot(&g, recs, nrecs);
 	if (flame) {
 		fprintf(s, "set size 1,0.38\nset origin 0,0\nunset label\n");
-		flame_plot(&g, &recs[0]);
+		flame_plot(&g, &recs[0].r);
 		fprintf(s, "unset multiplot\n");
 	}
 	for (size_t i = 0; i < g.nclauses; i++)
