@@ -24,6 +24,8 @@ static const char *const func_colors[] = {"#17becf", "#bcbd22", "#2ca02c", "#d62
 #define NCOLORS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_CALL_KEYS 16   /* legend entries for calls before they are grouped */
 #define MAX_FUNC_SERIES 64 /* functions drawn as series of their own; the rest share one */
+#define MAX_CHILD_SERIES                                                                           \
+	7 /* children drawn as lines of their own (the largest); the rest share a band */
 
 int plot_format_of(const char *path, enum plot_format *f)
 {
@@ -583,6 +585,76 @@ static struct dat_point *heap_points(const struct plot_recording *p, size_t *n)
 	return v;
 }
 
+/* A child and its peak, to rank children by peak. */
+struct kid_rank {
+	double peak;
+	size_t index;
+};
+
+static int by_peak_desc(const void *x, const void *y)
+{
+	const struct kid_rank *a = x, *b = y;
+	if (a->peak != b->peak)
+		return a->peak < b->peak ? 1 : -1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* The children not drawn one by one, as one band: in each pixel column, from the
+ * lowest to the highest memory any of them had there. */
+static void children_band_clause(struct gp *g, const struct dat_recording *r,
+				 const struct kid_rank *rest, size_t nrest, double t0)
+{
+	size_t ncol = (size_t)columns(g);
+	double span = g->x1 - g->x0, lo_all = INFINITY, hi_all = -INFINITY;
+	if (span <= 0)
+		return;
+	double *lo = xmalloc(ncol * sizeof(*lo)), *hi = xmalloc(ncol * sizeof(*hi));
+	for (size_t i = 0; i < ncol; i++)
+		lo[i] = INFINITY, hi[i] = -INFINITY;
+	for (size_t k = 0; k < nrest; k++) {
+		const struct dat_series *m = &r->children[rest[k].index].mem;
+		for (size_t i = 0; i < m->n; i++) {
+			double x = m->v[i].t - t0;
+			if (!in_window(g, x))
+				continue;
+			long c = (long)((x - g->x0) / span * (double)ncol);
+			size_t col = c < 0 ? 0 : (size_t)c >= ncol ? ncol - 1 : (size_t)c;
+			lo[col] = fmin(lo[col], m->v[i].mib);
+			hi[col] = fmax(hi[col], m->v[i].mib);
+		}
+	}
+	char name[4096];
+	FILE *f = data_file(g, name, sizeof(name));
+	if (f) {
+		for (size_t i = 0; i < ncol; i++)
+			if (lo[i] <= hi[i]) {
+				fprintf(f, "%.6f %.6f %.6f\n",
+					g->x0 + ((double)i + 0.5) * span / (double)ncol, lo[i],
+					hi[i]);
+				lo_all = fmin(lo_all, lo[i]);
+				hi_all = fmax(hi_all, hi[i]);
+			}
+		if (close_data(g, f) == 0 && lo_all <= hi_all) {
+			char label[256];
+			snprintf(label, sizeof(label), "%zu other children: %.1f to %.1f MiB",
+				 nrest, lo_all, hi_all);
+			char *q = gp_quote(label);
+			if (g->o->format == PLOT_DUMB)
+				clause(g, "'%s' using 1:3 with lines lc rgb '#7f7f7f' title %s",
+				       name, q);
+			else
+				clause(
+				    g,
+				    "'%s' using 1:2:3 with filledcurves fs transparent solid 0.3 "
+				    "noborder lc rgb '#7f7f7f' title %s",
+				    name, q);
+			free(q);
+		}
+	}
+	free(lo);
+	free(hi);
+}
+
 static void memory_plot(struct gp *g, const struct plot_recording *recs, int nrecs)
 {
 	FILE *s = g->script;
@@ -651,16 +723,28 @@ static void memory_plot(struct gp *g, const struct plot_recording *recs, int nre
 				    name, single ? "#17becf" : color,
 				    "anon mmap (not in the heap line)");
 		}
-		for (size_t c = 0; c < r->nchildren; c++) {
-			const struct dat_child *ch = &r->children[c];
-			if (!ch->mem.n)
-				continue;
+		/* The largest children by peak get a line each; the rest share a band. */
+		size_t nkids = 0;
+		struct kid_rank *kids = xcalloc(r->nchildren + 1, sizeof(*kids));
+		for (size_t c = 0; c < r->nchildren; c++)
+			if (r->children[c].mem.n)
+				kids[nkids++] =
+				    (struct kid_rank){dat_child_peak(&r->children[c]), c};
+		size_t drawn = nkids > MAX_CHILD_SERIES + 1 ? MAX_CHILD_SERIES : nkids;
+		if (drawn < nkids)
+			qsort(kids, nkids, sizeof(*kids), by_peak_desc);
+		for (size_t c = 0; c < drawn; c++) {
+			const struct dat_child *ch = &r->children[kids[c].index];
 			f = data_file(g, name, sizeof(name));
-			if (!f)
+			if (!f) {
+				free(kids);
 				return;
+			}
 			write_series(g, f, ch->mem.v, ch->mem.n, t0);
-			if (close_data(g, f))
+			if (close_data(g, f)) {
+				free(kids);
 				return;
+			}
 			snprintf(label, sizeof(label), "child %s", ch->id);
 			q = gp_quote(label);
 			const char *cc = line_colors[(k + c + 1) % NCOLORS(line_colors)];
@@ -669,6 +753,9 @@ static void memory_plot(struct gp *g, const struct plot_recording *recs, int nre
 			if (g->o->slope)
 				trend_clause(g, &ch->mem, t0, cc);
 		}
+		if (drawn < nkids)
+			children_band_clause(g, r, kids + drawn, nkids - drawn, t0);
+		free(kids);
 		if (functions) {
 			if (!dumb) { /* brackets are noise at the resolution of characters */
 				bracket_clauses(g, r, t0);

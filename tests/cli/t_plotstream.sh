@@ -1,0 +1,43 @@
+# t_plotstream.sh - 'mprof plot' of big recordings: memory set by the picture, exact extremes, many children grouped.
+. "$(dirname "$0")/lib.sh"
+
+GEN=$PROGS/gen_recording
+
+# Two million samples (300 MB): read streaming, reduced as they come.
+"$GEN" 2000000 >big.dat
+if [ -x /usr/bin/time ] && ! mprof_is_sanitized; then
+	/usr/bin/time -v "$MPROF" plot -o big.png big.dat 2>time.txt >/dev/null
+	kib=$(sed -n 's/.*Maximum resident set size (kbytes): //p' time.txt)
+	between "plot of 2e6 samples in at most 64 MiB (with gnuplot)" "$kib" 1 65536
+else
+	skip "plot of 2e6 samples in at most 64 MiB" "no /usr/bin/time, or a sanitized build"
+fi
+script_of() { # args...: the plot.gp that mprof generated, into plot.gp
+	rm -f plot.gp
+	MPROF_KEEP_PLOT=1 "$MPROF" plot "$@" 2>keep.err >/dev/null
+	local d
+	d=$(sed -n "s/.*kept in '\(.*\)'.*/\1/p" keep.err)
+	cp "$d/plot.gp" plot.gp
+	rm -rf "$d"
+}
+script_of -o big.png big.dat
+check "a real PNG" sh -c 'file big.png | grep -q "PNG image data"'
+# The true peak: the largest MAXRSS, first when equal, at its time.
+read -r tpeak peak <<EOT
+$(awk '$1 == "MAXRSS" && (n == 0 || $2 + 0 > m) { m = $2 + 0; t = $3; n = 1 } $1 == "MEM" && !t0 { t0 = $3 } END { printf "%.6f %.1f\n", t - t0, m }' big.dat)
+EOT
+contains "the peak line at the true peak" plot.gp "set label 'peak $peak MiB'"
+contains "the peak marker at its time" plot.gp "set arrow from first $tpeak, graph 0"
+rm -f big.dat big.png
+
+# 500 children: the largest few drawn, the rest one band.
+"$GEN" 20000 500 >kids.dat
+script_of -o kids.png kids.dat
+check "a real PNG with 500 children" sh -c 'file kids.png | grep -q "PNG image data"'
+nkids=$(grep -o "title 'child [0-9]*'" plot.gp | wc -l)
+between "at most 10 children drawn one by one" "$nkids" 1 10
+contains "the rest in one band" plot.gp "493 other children: "
+check "the group band has a data file" grep -q "with filledcurves.*other children" plot.gp
+rm -f kids.dat
+
+tap_end
