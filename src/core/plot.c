@@ -761,6 +761,13 @@ static void memory_plot(struct gp *g, const struct plot_recording *recs, int nre
 				bracket_clauses(g, r, t0);
 				gc_clauses(g, r, t0);
 			}
+			if (!dumb && recs[k].calls_left_out)
+				fprintf(
+				    s,
+				    "set label 'brackets of the first %d calls: %zu later calls "
+				    "not drawn' at graph 0.005, graph 0.03 tc rgb '#606060' "
+				    "front\n",
+				    PLOT_MAX_CALLS, recs[k].calls_left_out);
 			double tpeak = 0, peak = dat_peak_rss(r, &tpeak);
 			fprintf(s,
 				"set arrow from graph 0, first %.6f to graph 1, first %.6f nohead "

@@ -40,4 +40,10 @@ contains "the rest in one band" plot.gp "493 other children: "
 check "the group band has a data file" grep -q "with filledcurves.*other children" plot.gp
 rm -f kids.dat
 
+# More calls than can be drawn: the first ones are, and the picture says so.
+awk 'BEGIN { print "CMDLINE calls"; for (i = 0; i < 20100; i++) { t = 1000 + i * 0.01
+	printf "MEM %d %.2f\nFUNC f%d 10 %.3f 11 %.3f 0\n", 10 + i % 7, t, i % 3, t, t + 0.005 } }' >calls.dat
+script_of -o calls.png calls.dat
+contains "calls past the bound counted in the picture" plot.gp "brackets of the first 20000 calls: 100 later calls not drawn"
+
 tap_end
