@@ -239,6 +239,14 @@ struct pchild {
 struct pread {
 	struct plot_recording *p;
 	size_t max; /* buckets per series */
+	/* -w: only points in the window (from the first MEM line's time) are reduced, so
+	 * the window gets the picture's resolution; the extremes of the whole run are
+	 * kept beside them for the ranges and the peak lines. */
+	int window;
+	double w_lo, w_hi, t_first;
+	struct dat_point first_mem, top_mem, top_maxrss;
+	struct dat_heap top_heap;
+	int has_maxrss, has_heap;
 	struct red mem, maxrss, heap, rss_events, heap_events;
 	struct names ids;
 	struct pchild *kids;
@@ -275,17 +283,30 @@ static void kid_peak(struct pchild *ch, double t, double mib)
 	ch->has_peak = 1;
 }
 
+/* Whether a point at t goes into the series: always without a window. */
+static int keep(const struct pread *c, double t)
+{
+	if (!c->window || isnan(c->t_first))
+		return 1;
+	return t - c->t_first >= c->w_lo && t - c->t_first <= c->w_hi;
+}
+
 static void add_func(struct pread *c, const struct dat_func *fn)
 {
 	struct dat_recording *r = &c->p->r;
 	int events = !r->backend[0] || !strcmp(r->backend, "rss");
+	int in = keep(c, fn->t_in), out = keep(c, fn->t_out);
 	if (!isnan(fn->heap_in) && events) {
-		red_point(&c->rss_events, fn->t_in, fn->mem_in);
-		red_point(&c->rss_events, fn->t_out, fn->mem_out);
+		if (in)
+			red_point(&c->rss_events, fn->t_in, fn->mem_in);
+		if (out)
+			red_point(&c->rss_events, fn->t_out, fn->mem_out);
 	}
 	if (!isnan(fn->heap_in) && !isnan(fn->heap_out)) {
-		red_point(&c->heap_events, fn->t_in, fn->heap_in);
-		red_point(&c->heap_events, fn->t_out, fn->heap_out);
+		if (in)
+			red_point(&c->heap_events, fn->t_in, fn->heap_in);
+		if (out)
+			red_point(&c->heap_events, fn->t_out, fn->heap_out);
 	}
 	if (r->nfuncs >= PLOT_MAX_CALLS) {
 		c->p->calls_left_out++;
@@ -306,6 +327,32 @@ static void add_note(struct dat_recording *r, const char *text)
 		r->heap_ends = r->notes[r->nnotes - 1];
 }
 
+static double heap_top(const struct dat_heap *h)
+{
+	return fmax(h->live_mib, h->peak_mib);
+}
+
+/* The run's extremes, for a window that leaves them out. */
+static void note_extremes(struct pread *c, const struct dat_item *it)
+{
+	if (it->kind == DAT_MEM) {
+		if (isnan(c->t_first)) {
+			c->t_first = it->pt.t;
+			c->first_mem = c->top_mem = it->pt;
+		}
+		if (it->pt.mib > c->top_mem.mib)
+			c->top_mem = it->pt;
+	} else if (it->kind == DAT_MAXRSS) {
+		if (!c->has_maxrss || it->pt.mib > c->top_maxrss.mib)
+			c->top_maxrss = it->pt;
+		c->has_maxrss = 1;
+	} else if (it->kind == DAT_HEAP) {
+		if (!c->has_heap || heap_top(&it->heap) > heap_top(&c->top_heap))
+			c->top_heap = it->heap;
+		c->has_heap = 1;
+	}
+}
+
 /* dat_line_fn: each line into its reduced series. */
 static int plot_line(void *ctx, const struct dat_line *l, const struct dat_item *it, struct err *e)
 {
@@ -314,19 +361,25 @@ static int plot_line(void *ctx, const struct dat_line *l, const struct dat_item 
 	(void)l, (void)e;
 	if (!it)
 		return 0;
+	if (c->window)
+		note_extremes(c, it);
 	switch (it->kind) {
 	case DAT_MEM:
-		red_point(&c->mem, it->pt.t, it->pt.mib);
+		if (keep(c, it->pt.t))
+			red_point(&c->mem, it->pt.t, it->pt.mib);
 		break;
 	case DAT_MAXRSS:
-		red_point(&c->maxrss, it->pt.t, it->pt.mib);
+		if (keep(c, it->pt.t))
+			red_point(&c->maxrss, it->pt.t, it->pt.mib);
 		break;
 	case DAT_HEAP:
-		red_heap(&c->heap, &it->heap);
+		if (keep(c, it->heap.t))
+			red_heap(&c->heap, &it->heap);
 		break;
 	case DAT_CHLD: {
 		struct pchild *ch = kid(c, it->id);
-		red_point(&ch->mem, it->pt.t, it->pt.mib);
+		if (keep(c, it->pt.t))
+			red_point(&ch->mem, it->pt.t, it->pt.mib);
 		kid_peak(ch, it->pt.t, it->pt.mib);
 		break;
 	}
@@ -346,8 +399,11 @@ static int plot_line(void *ctx, const struct dat_line *l, const struct dat_item 
 	case DAT_GC:
 		xgrow((void **)&r->gcs, &r->gcs_cap, r->ngcs + 1, sizeof(*r->gcs));
 		r->gcs[r->ngcs++] = it->gc;
-		red_point(&c->heap_events, it->gc.t, it->gc.heap_start_mib);
-		red_point(&c->heap_events, it->gc.t + it->gc.duration_s, it->gc.heap_stop_mib);
+		if (keep(c, it->gc.t))
+			red_point(&c->heap_events, it->gc.t, it->gc.heap_start_mib);
+		if (keep(c, it->gc.t + it->gc.duration_s))
+			red_point(&c->heap_events, it->gc.t + it->gc.duration_s,
+				  it->gc.heap_stop_mib);
 		break;
 	case DAT_MPROF:
 		r->version = it->header.version;
@@ -392,7 +448,10 @@ int plot_read(const char *path, const struct plot_opts *o, struct plot_recording
 	r->path = xstrdup(path);
 	r->rusage_peak_mib = -1;
 	r->hwm = -1;
-	struct pread c = {.p = p};
+	struct pread c = {.p = p, .window = o->window, .t_first = NAN};
+	double margin = (o->w_end - o->w_start) / 100;
+	c.w_lo = o->w_start - margin;
+	c.w_hi = o->w_end + margin;
 	c.max = (size_t)(o->width > 0 ? o->width : 1260) * BUCKETS_PER_COLUMN;
 	c.kid_max = c.max;
 	red_init(&c.mem, c.max, sizeof(struct pbucket), pmerge);
@@ -408,6 +467,20 @@ int plot_read(const char *path, const struct plot_opts *o, struct plot_recording
 	red_emit(&c.mem, &r->mem);
 	red_emit(&c.maxrss, &r->maxrss);
 	red_emit_heap(&c.heap, &r->heap);
+	if (c.window && !isnan(c.t_first)) {
+		dat_series_push(&r->mem, c.first_mem.t, c.first_mem.mib);
+		dat_series_push(&r->mem, c.top_mem.t, c.top_mem.mib);
+		qsort(r->mem.v, r->mem.n, sizeof(*r->mem.v), by_t);
+		if (c.has_maxrss) {
+			dat_series_push(&r->maxrss, c.top_maxrss.t, c.top_maxrss.mib);
+			qsort(r->maxrss.v, r->maxrss.n, sizeof(*r->maxrss.v), by_t);
+		}
+		if (c.has_heap) {
+			xgrow((void **)&r->heap.v, &r->heap.cap, r->heap.n + 1, sizeof(*r->heap.v));
+			r->heap.v[r->heap.n++] = c.top_heap;
+			qsort(r->heap.v, r->heap.n, sizeof(*r->heap.v), by_t);
+		}
+	}
 	red_emit(&c.rss_events, &p->rss_events);
 	red_emit(&c.heap_events, &p->heap_events);
 	for (size_t i = 0; i < c.nkids; i++) {

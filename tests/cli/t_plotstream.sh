@@ -18,6 +18,8 @@ script_of() { # args...: the plot.gp that mprof generated, into plot.gp
 	local d
 	d=$(sed -n "s/.*kept in '\(.*\)'.*/\1/p" keep.err)
 	cp "$d/plot.gp" plot.gp
+	f=$(grep -o "'[^']*' using 1:2 with linespoints" plot.gp | head -n 1 | cut -d"'" -f2)
+	cp "$f" rss.txt 2>/dev/null || : >rss.txt
 	rm -rf "$d"
 }
 script_of -o big.png big.dat
@@ -39,6 +41,13 @@ between "at most 10 children drawn one by one" "$nkids" 1 10
 contains "the rest in one band" plot.gp "493 other children: "
 check "the group band has a data file" grep -q "with filledcurves.*other children" plot.gp
 rm -f kids.dat
+
+# A window of a long run gets the picture's resolution: here every sample in it.
+"$GEN" 200000 >long.dat
+script_of -w 100,110 -o w.png long.dat
+between "the 1001 samples in a 10 s window of 2000 s are drawn" "$(wc -l <rss.txt)" 1001 1100
+contains "the run's peak still drawn" plot.gp "set label 'peak 610.6 MiB'"
+rm -f long.dat
 
 # More calls than can be drawn: the first ones are, and the picture says so.
 awk 'BEGIN { print "CMDLINE calls"; for (i = 0; i < 20100; i++) { t = 1000 + i * 0.01
