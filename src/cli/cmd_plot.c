@@ -218,11 +218,11 @@ int cmd_plot(int argc, char **argv)
 	int n;
 	if (resolve_recordings(words, nwords, &paths, &n))
 		goto done;
-	struct dat_recording *recs = xcalloc((size_t)n, sizeof(*recs));
+	struct plot_recording *recs = xcalloc((size_t)n, sizeof(*recs));
 	int nread = 0;
 	struct err e;
 	for (; nread < n; nread++)
-		if (dat_read_samples(paths[nread], &recs[nread], &e)) {
+		if (plot_read(paths[nread], &o, &recs[nread], &e)) {
 			report("%s", e.msg);
 			goto release;
 		}
@@ -248,7 +248,7 @@ int cmd_plot(int argc, char **argv)
 	free(dir);
 release:
 	for (int i = 0; i < nread; i++)
-		dat_recording_release(&recs[i]);
+		plot_recording_release(&recs[i]);
 	free(recs);
 	profiles_free_paths(paths, n);
 done:

@@ -24,6 +24,8 @@ static const char *const func_colors[] = {"#17becf", "#bcbd22", "#2ca02c", "#d62
 #define NCOLORS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_CALL_KEYS 16   /* legend entries for calls before they are grouped */
 #define MAX_FUNC_SERIES 64 /* functions drawn as series of their own; the rest share one */
+#define MAX_CHILD_SERIES                                                                           \
+	7 /* children drawn as lines of their own (the largest); the rest share a band */
 
 int plot_format_of(const char *path, enum plot_format *f)
 {
@@ -519,11 +521,11 @@ void plot_terminal(FILE *s, const struct plot_opts *o)
 }
 
 /* Ranges from every series that will be drawn. */
-static void ranges(struct gp *g, const struct dat_recording *recs, int nrecs)
+static void ranges(struct gp *g, const struct plot_recording *recs, int nrecs)
 {
 	double xmax = 0, ymax = 0;
 	for (int k = 0; k < nrecs; k++) {
-		const struct dat_recording *r = &recs[k];
+		const struct dat_recording *r = &recs[k].r;
 		double t0 = rec_t0(r);
 		if (r->mem.n)
 			xmax = fmax(xmax, r->mem.v[r->mem.n - 1].t - t0);
@@ -555,19 +557,13 @@ static int by_point_time(const void *x, const void *y)
 /* The RSS line: the samples, and the RSS each bracket measured in the process at
  * its entry and exit (FUNC lines that carry the heap are ours, measured at the
  * event), so the line passes through what happened inside a call. Caller frees. */
-static struct dat_point *rss_points(const struct dat_recording *r, size_t *n)
+static struct dat_point *rss_points(const struct plot_recording *p, size_t *n)
 {
-	int events = !r->backend[0] || !strcmp(r->backend, "rss");
-	struct dat_point *v = xmalloc((r->mem.n + 2 * r->nfuncs + 1) * sizeof(*v));
+	const struct dat_recording *r = &p->r;
+	struct dat_point *v = xmalloc((r->mem.n + p->rss_events.n + 1) * sizeof(*v));
 	memcpy(v, r->mem.v, r->mem.n * sizeof(*v));
-	*n = r->mem.n;
-	for (size_t i = 0; events && i < r->nfuncs; i++) {
-		const struct dat_func *fn = &r->funcs[i];
-		if (isnan(fn->heap_in))
-			continue;
-		v[(*n)++] = (struct dat_point){fn->t_in, fn->mem_in};
-		v[(*n)++] = (struct dat_point){fn->t_out, fn->mem_out};
-	}
+	memcpy(v + r->mem.n, p->rss_events.v, p->rss_events.n * sizeof(*v));
+	*n = r->mem.n + p->rss_events.n;
 	if (*n > r->mem.n)
 		qsort(v, *n, sizeof(*v), by_point_time);
 	return v;
@@ -575,37 +571,98 @@ static struct dat_point *rss_points(const struct dat_recording *r, size_t *n)
 
 /* The heap line: each sample's heap in use, and the heap measured at each bracket
  * and at the start and stop of each collection. Caller frees. */
-static struct dat_point *heap_points(const struct dat_recording *r, size_t *n)
+static struct dat_point *heap_points(const struct plot_recording *p, size_t *n)
 {
-	struct dat_point *v = xmalloc((r->heap.n + 2 * r->nfuncs + 2 * r->ngcs + 1) * sizeof(*v));
+	const struct dat_recording *r = &p->r;
+	struct dat_point *v = xmalloc((r->heap.n + p->heap_events.n + 1) * sizeof(*v));
 	*n = 0;
 	for (size_t i = 0; i < r->heap.n; i++)
 		v[(*n)++] = (struct dat_point){r->heap.v[i].t, r->heap.v[i].live_mib};
-	for (size_t i = 0; i < r->nfuncs; i++) {
-		const struct dat_func *fn = &r->funcs[i];
-		if (isnan(fn->heap_in) || isnan(fn->heap_out))
-			continue;
-		v[(*n)++] = (struct dat_point){fn->t_in, fn->heap_in};
-		v[(*n)++] = (struct dat_point){fn->t_out, fn->heap_out};
-	}
-	for (size_t i = 0; i < r->ngcs; i++) {
-		const struct dat_gc *c = &r->gcs[i];
-		v[(*n)++] = (struct dat_point){c->t, c->heap_start_mib};
-		v[(*n)++] = (struct dat_point){c->t + c->duration_s, c->heap_stop_mib};
-	}
+	memcpy(v + *n, p->heap_events.v, p->heap_events.n * sizeof(*v));
+	*n += p->heap_events.n;
 	if (*n > r->heap.n)
 		qsort(v, *n, sizeof(*v), by_point_time);
 	return v;
 }
 
-static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrecs)
+/* A child and its peak, to rank children by peak. */
+struct kid_rank {
+	double peak;
+	size_t index;
+};
+
+static int by_peak_desc(const void *x, const void *y)
+{
+	const struct kid_rank *a = x, *b = y;
+	if (a->peak != b->peak)
+		return a->peak < b->peak ? 1 : -1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* The children not drawn one by one, as one band: in each pixel column, from the
+ * lowest to the highest memory any of them had there. */
+static void children_band_clause(struct gp *g, const struct dat_recording *r,
+				 const struct kid_rank *rest, size_t nrest, double t0)
+{
+	size_t ncol = (size_t)columns(g);
+	double span = g->x1 - g->x0, lo_all = INFINITY, hi_all = -INFINITY;
+	if (span <= 0)
+		return;
+	double *lo = xmalloc(ncol * sizeof(*lo)), *hi = xmalloc(ncol * sizeof(*hi));
+	for (size_t i = 0; i < ncol; i++)
+		lo[i] = INFINITY, hi[i] = -INFINITY;
+	for (size_t k = 0; k < nrest; k++) {
+		const struct dat_series *m = &r->children[rest[k].index].mem;
+		for (size_t i = 0; i < m->n; i++) {
+			double x = m->v[i].t - t0;
+			if (!in_window(g, x))
+				continue;
+			long c = (long)((x - g->x0) / span * (double)ncol);
+			size_t col = c < 0 ? 0 : (size_t)c >= ncol ? ncol - 1 : (size_t)c;
+			lo[col] = fmin(lo[col], m->v[i].mib);
+			hi[col] = fmax(hi[col], m->v[i].mib);
+		}
+	}
+	char name[4096];
+	FILE *f = data_file(g, name, sizeof(name));
+	if (f) {
+		for (size_t i = 0; i < ncol; i++)
+			if (lo[i] <= hi[i]) {
+				fprintf(f, "%.6f %.6f %.6f\n",
+					g->x0 + ((double)i + 0.5) * span / (double)ncol, lo[i],
+					hi[i]);
+				lo_all = fmin(lo_all, lo[i]);
+				hi_all = fmax(hi_all, hi[i]);
+			}
+		if (close_data(g, f) == 0 && lo_all <= hi_all) {
+			char label[256];
+			snprintf(label, sizeof(label), "%zu other children: %.1f to %.1f MiB",
+				 nrest, lo_all, hi_all);
+			char *q = gp_quote(label);
+			if (g->o->format == PLOT_DUMB)
+				clause(g, "'%s' using 1:3 with lines lc rgb '#7f7f7f' title %s",
+				       name, q);
+			else
+				clause(
+				    g,
+				    "'%s' using 1:2:3 with filledcurves fs transparent solid 0.3 "
+				    "noborder lc rgb '#7f7f7f' title %s",
+				    name, q);
+			free(q);
+		}
+	}
+	free(lo);
+	free(hi);
+}
+
+static void memory_plot(struct gp *g, const struct plot_recording *recs, int nrecs)
 {
 	FILE *s = g->script;
 	int single = nrecs == 1;
 	int dumb = g->o->format == PLOT_DUMB;
 	int functions = single && !g->o->no_functions;
 	for (int k = 0; k < nrecs; k++) {
-		const struct dat_recording *r = &recs[k];
+		const struct dat_recording *r = &recs[k].r;
 		double t0 = rec_t0(r);
 		char name[4096], label[512], date[128];
 		const char *color = line_colors[k % NCOLORS(line_colors)];
@@ -615,7 +672,7 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 		if (!f)
 			return;
 		size_t nrss;
-		struct dat_point *rss = rss_points(r, &nrss);
+		struct dat_point *rss = rss_points(&recs[k], &nrss);
 		write_series(g, f, rss, nrss, t0);
 		free(rss);
 		if (close_data(g, f))
@@ -641,7 +698,7 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 			if (!f)
 				return;
 			size_t nhp;
-			struct dat_point *hp = heap_points(r, &nhp);
+			struct dat_point *hp = heap_points(&recs[k], &nhp);
 			write_series(g, f, hp, nhp, t0);
 			free(hp);
 			if (close_data(g, f) == 0)
@@ -666,16 +723,28 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 				    name, single ? "#17becf" : color,
 				    "anon mmap (not in the heap line)");
 		}
-		for (size_t c = 0; c < r->nchildren; c++) {
-			const struct dat_child *ch = &r->children[c];
-			if (!ch->mem.n)
-				continue;
+		/* The largest children by peak get a line each; the rest share a band. */
+		size_t nkids = 0;
+		struct kid_rank *kids = xcalloc(r->nchildren + 1, sizeof(*kids));
+		for (size_t c = 0; c < r->nchildren; c++)
+			if (r->children[c].mem.n)
+				kids[nkids++] =
+				    (struct kid_rank){dat_child_peak(&r->children[c]), c};
+		size_t drawn = nkids > MAX_CHILD_SERIES + 1 ? MAX_CHILD_SERIES : nkids;
+		if (drawn < nkids)
+			qsort(kids, nkids, sizeof(*kids), by_peak_desc);
+		for (size_t c = 0; c < drawn; c++) {
+			const struct dat_child *ch = &r->children[kids[c].index];
 			f = data_file(g, name, sizeof(name));
-			if (!f)
+			if (!f) {
+				free(kids);
 				return;
+			}
 			write_series(g, f, ch->mem.v, ch->mem.n, t0);
-			if (close_data(g, f))
+			if (close_data(g, f)) {
+				free(kids);
 				return;
+			}
 			snprintf(label, sizeof(label), "child %s", ch->id);
 			q = gp_quote(label);
 			const char *cc = line_colors[(k + c + 1) % NCOLORS(line_colors)];
@@ -684,11 +753,21 @@ static void memory_plot(struct gp *g, const struct dat_recording *recs, int nrec
 			if (g->o->slope)
 				trend_clause(g, &ch->mem, t0, cc);
 		}
+		if (drawn < nkids)
+			children_band_clause(g, r, kids + drawn, nkids - drawn, t0);
+		free(kids);
 		if (functions) {
 			if (!dumb) { /* brackets are noise at the resolution of characters */
 				bracket_clauses(g, r, t0);
 				gc_clauses(g, r, t0);
 			}
+			if (!dumb && recs[k].calls_left_out)
+				fprintf(
+				    s,
+				    "set label 'brackets of the first %d calls: %zu later calls "
+				    "not drawn' at graph 0.005, graph 0.03 tc rgb '#606060' "
+				    "front\n",
+				    PLOT_MAX_CALLS, recs[k].calls_left_out);
 			double tpeak = 0, peak = dat_peak_rss(r, &tpeak);
 			fprintf(s,
 				"set arrow from graph 0, first %.6f to graph 1, first %.6f nohead "
@@ -772,14 +851,14 @@ static void flame_plot(struct gp *g, const struct dat_recording *r)
 	    name);
 }
 
-int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int nrecs,
+int plot_write(const struct plot_opts *o, const struct plot_recording *recs, int nrecs,
 	       const char *dir, struct err *e)
 {
 	struct gp g = {.o = o, .dir = dir};
 	for (int k = 0; k < nrecs; k++)
-		if (!recs[k].mem.n)
+		if (!recs[k].r.mem.n)
 			return err_set(e, "%s: no memory samples (MEM lines) to plot",
-				       recs[k].path);
+				       recs[k].r.path);
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/plot.gp", dir);
 	g.script = fopen(path, "w");
@@ -788,7 +867,7 @@ int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int 
 	ranges(&g, recs, nrecs);
 	FILE *s = g.script;
 	plot_terminal(s, o);
-	const char *title = o->title ? o->title : recs[0].cmdline ? recs[0].cmdline : "";
+	const char *title = o->title ? o->title : recs[0].r.cmdline ? recs[0].r.cmdline : "";
 	char *qt = gp_quote(nrecs > 1 && !o->title ? "" : title);
 	fprintf(s, "set title %s\n", qt);
 	free(qt);
@@ -807,7 +886,7 @@ int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int 
 	memory_plot(&g, recs, nrecs);
 	if (flame) {
 		fprintf(s, "set size 1,0.38\nset origin 0,0\nunset label\n");
-		flame_plot(&g, &recs[0]);
+		flame_plot(&g, &recs[0].r);
 		fprintf(s, "unset multiplot\n");
 	}
 	for (size_t i = 0; i < g.nclauses; i++)

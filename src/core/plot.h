@@ -41,10 +41,32 @@ int plot_output_check(int fd, const struct plot_opts *o, const char *name, struc
  * (ENOSPC when f's file system has no room left, EIO when the cause is lost). */
 int plot_fclose(FILE *f);
 
+/* Calls (FUNC lines) a plot keeps for its brackets; later ones are counted, not drawn. */
+#define PLOT_MAX_CALLS 20000
+
+/* One recording as plot reads it: each series reduced while streaming to a bounded
+ * number of points (every bucket of time keeps its first, last, lowest and highest
+ * point, so every extreme is there with its time), whatever the size of the file. */
+struct plot_recording {
+	struct dat_recording r;	       /* the reduced series; a child's max holds its peak alone */
+	struct dat_series rss_events;  /* RSS measured at calls' entry and exit (our FUNC lines) */
+	struct dat_series heap_events; /* heap measured at calls and collections */
+	size_t calls_left_out;	       /* FUNC lines past PLOT_MAX_CALLS: not drawn */
+};
+
+/* Reads the recording at path once, with dat_stream, into p (which it initialises),
+ * in memory that depends on o's width and the number of children, not on the
+ * number of samples. Returns 0, or -1 with e filled ("FILE:LINE: ...", or "FILE: no
+ * memory samples (MEM lines)"), and p holds nothing to release. */
+int plot_read(const char *path, const struct plot_opts *o, struct plot_recording *p, struct err *e);
+
+/* Frees everything p owns. Safe on a zeroed one. */
+void plot_recording_release(struct plot_recording *p);
+
 /* Writes dir/plot.gp (output to standard output) and its data files into dir, an
  * existing private directory. Long series are reduced to the minimum and maximum
  * of each pixel column. Returns 0, or -1 with e filled (nothing to plot, I/O). */
-int plot_write(const struct plot_opts *o, const struct dat_recording *recs, int nrecs,
+int plot_write(const struct plot_opts *o, const struct plot_recording *recs, int nrecs,
 	       const char *dir, struct err *e);
 
 #endif
