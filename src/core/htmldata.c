@@ -221,11 +221,21 @@ static void take_sites(struct html_feed *f, const struct dat_line *l)
 	s->t = t;
 	s->n = 0;
 	int n = l->n > DAT_MAX_FIELDS ? DAT_MAX_FIELDS : l->n;
-	for (int k = 1; k < n && s->n < SITETIME_TOP; k++) {
-		char *after;
-		unsigned long id = strtoul(l->f[k], &after, 10);
-		if (*after == '=' && !dat_num(after + 1, &s->bytes[s->n]))
-			s->site[s->n++] = (uint32_t)id;
+	for (int k = 1; k <= n && s->n < SITETIME_TOP; k++) {
+		/* the fields past DAT_MAX_FIELDS are left in l->text, blank-separated */
+		const char *q = k < n ? l->f[k] : l->n > DAT_MAX_FIELDS ? l->text : NULL;
+		while (q && *q && s->n < SITETIME_TOP) {
+			char *after;
+			unsigned long id = strtoul(q, &after, 10);
+			if (*after == '=' && after > q && id < UINT32_MAX) {
+				s->bytes[s->n] = strtod(after + 1, &after);
+				s->site[s->n++] = (uint32_t)id;
+			}
+			if (k < n)
+				break;
+			q = strchr(after, ' ');
+			q = q ? q + 1 : NULL;
+		}
 	}
 }
 
