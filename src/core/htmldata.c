@@ -596,12 +596,21 @@ static cJSON *sitetime(const struct html_feed *f, double t0, const struct stk_da
 	cJSON_AddNumberToObject(o, "interval", SITETIME_INTERVAL_NS / 1e9);
 	cJSON *ts = cJSON_AddArrayToObject(o, "t"), *vs = cJSON_AddArrayToObject(o, "v");
 	cJSON *cols[SITES_DRAWN + 1];
+	char(*label)[512] = xcalloc((size_t)npick + 1, sizeof(*label));
+	for (int k = 0; k < npick; k++)
+		stk_site_label(d, &d->sites[pick[k]], 2, STK_LABEL_SHORT, label[k], sizeof(*label));
+	char dup[SITES_DRAWN] = {0}; /* sites told apart by their callers: their stacks */
+	for (int k = 0; k < npick; k++)
+		for (int j = 0; j < k; j++)
+			if (!strcmp(label[j], label[k]))
+				dup[j] = dup[k] = 1;
+	for (int k = 0; k < npick; k++)
+		if (dup[k])
+			stk_site_label(d, &d->sites[pick[k]], 8, STK_LABEL_FULL, label[k],
+				       sizeof(*label));
 	for (int k = 0; k < npick + other; k++) {
-		char label[512] = "other sites";
-		if (k < npick)
-			stk_site_label(d, &d->sites[pick[k]], 2, STK_LABEL_SHORT, label,
-				       sizeof(label));
-		cJSON_AddItemToArray(names, cJSON_CreateString(label));
+		cJSON_AddItemToArray(names,
+				     cJSON_CreateString(k < npick ? label[k] : "other sites"));
 		cJSON_AddItemToArray(vs, cols[k] = cJSON_CreateArray());
 	}
 	for (size_t i = 0; i < f->nst; i++) {
@@ -620,6 +629,7 @@ static cJSON *sitetime(const struct html_feed *f, double t0, const struct stk_da
 		for (int k = 0; k < npick + other; k++)
 			cJSON_AddItemToArray(cols[k], cJSON_CreateNumber(round(v[k])));
 	}
+	free(label);
 	return o;
 }
 

@@ -129,6 +129,7 @@ else
 		check "the interpreter's frames folded away" sh -c '! grep -q "data-name=\"_PyEval_EvalFrameDefault" tuts.html.dom'
 		check "the gc-freed table names the tutorial's function" sh -c 'grep -o "<table[^>]*id=\"sites-gc\".*" tuts.html.dom | grep -q "random_number_average (manual_gc_cr.py:10)"'
 		check "the cycle collector freed 91.6 MiB in all" grep -q "collections freed: 91.6 MiB in all" tuts.html.dom
+		check "sites over time: the three calls' arrays told apart" sh -c 'k=$(grep -o "id=\"sitekey\".*" tuts.html.dom) && for l in 18 19 21; do echo "$k" | grep -q "main (manual_gc_cr.py:$l)" || exit 1; done'
 	else
 		skip "tutorial script in chromium" "Debian's python3 with numpy is not installed"
 		skip "tutorial script with stacks in chromium" "Debian's python3 with numpy is not installed"
