@@ -21,48 +21,26 @@ int html_is_page(const char *path)
 	return dot && (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"));
 }
 
+/* One pass over the recording: the summary, the stacks and what the page draws. */
 static int write_page(FILE *f, const char *out, const char *dat, const struct html_lib *lib,
 		      const char *title, struct err *e)
 {
-	struct dat_recording r;
+	struct summary sum;
 	struct stk_data d;
-	size_t len;
-	char *text = read_file(dat, &len, e);
-	if (!text)
-		return -1;
-	int rc = dat_parse(dat, text, len, &r, e);
-	if (rc == 0 && !r.mem.n) {
-		dat_recording_release(&r);
-		rc = err_set(e, "%s: no memory samples (MEM lines)", dat);
-	}
+	struct html_feed *feed = html_feed_new();
+	int rc = summary_read_also(dat, &sum, &d, html_feed_line, feed, e);
 	if (rc == 0) {
-		memset(&d, 0, sizeof(d));
-		/* the stacks are optional: the page says what they would show */
-		if (stk_parse(dat, text, len, &d, e))
-			rc = -1;
-		struct summary sum;
-		if (rc == 0 && summary_parse(dat, text, len, &sum, NULL, e)) {
-			stk_data_release(&d);
-			rc = -1;
-		}
-		if (rc == 0) {
-			cJSON *data = html_data(&r, &sum, &d);
-			summary_release(&sum);
-			double t0 = r.mem.v[0].t;
-			cJSON *st = html_sitetime(text, len, t0, &d);
-			if (st)
-				cJSON_AddItemToObject(data, "sitetime", st);
-			rc = html_write(f, out, lib,
-					title	    ? title
-					: r.cmdline ? r.cmdline
-						    : dat,
-					data, e);
-			cJSON_Delete(data);
-			stk_data_release(&d);
-		}
-		dat_recording_release(&r);
+		cJSON *data = html_data(feed, &sum, &d);
+		rc = html_write(f, out, lib,
+				title		 ? title
+				: sum.cmdline[0] ? sum.cmdline
+						 : dat,
+				data, e);
+		cJSON_Delete(data);
+		summary_release(&sum);
+		stk_data_release(&d);
 	}
-	free(text);
+	html_feed_free(feed);
 	return rc;
 }
 

@@ -24,21 +24,27 @@ struct html_lib {
 int html_lib_load(const char *dir, struct html_lib *lib, struct err *e);
 void html_lib_release(struct html_lib *lib);
 
+/* What the page needs of a recording, taken line by line in one reading pass
+ * (html_feed_line is a dat_line_fn) in memory that does not grow with the samples:
+ * the memory series as a min/max pyramid whose buckets merge when there are too
+ * many, children, brackets, notes, STKSITES samples. */
+struct html_feed;
+struct html_feed *html_feed_new(void);
+int html_feed_line(void *ctx, const struct dat_line *l, const struct dat_item *it, struct err *e);
+void html_feed_free(struct html_feed *f);
+
 /* The page's data (the keys page.js reads): headline figures, the memory series as a
  * min/max pyramid, brackets, collections, functions and, when d holds stacks, flame
- * trees and site tables; s is r's summary (summary_parse). d may be NULL. Caller deletes.
- * Cannot fail. */
+ * trees, site tables, what the cycle collector freed and sites over time; s is the
+ * summary read in the same pass as f. d (may be NULL) has the interpreter's frames
+ * folded away (stk_fold_interpreter). Caller deletes. Cannot fail. */
 struct summary;
-cJSON *html_data(const struct dat_recording *r, const struct summary *s, const struct stk_data *d);
+cJSON *html_data(struct html_feed *f, const struct summary *s, struct stk_data *d);
 
 /* The stacks part of the data for the process with the largest heap peak: flame trees
  * of the heap at its peak and of what leaked, and the site tables. Caller deletes.
  * Cannot fail (d->present must be set). */
 cJSON *html_stacks(const struct stk_data *d);
-
-/* The sites-over-time part of the data (STKSITES lines of the recording's text), or
- * NULL when it has none. Caller deletes. Cannot fail. */
-cJSON *html_sitetime(const char *text, size_t len, double t0, const struct stk_data *d);
 
 /* JSON text made safe inside a <script> element: '<', '>', '&', U+2028 and U+2029
  * become \u escapes (they only occur inside strings). malloc'd; cannot fail. */

@@ -117,7 +117,8 @@ static cJSON *tree(const struct stk_data *d, size_t image, enum report_metric m,
 	return o;
 }
 
-/* [bytes, blocks, share %, label] of the largest sites under m. */
+/* [bytes, blocks, share %, label] of the largest sites under m; under RM_GC, then the
+ * collections that freed any of the site's blocks. */
 static cJSON *sites(const struct stk_data *d, size_t image, enum report_metric m)
 {
 	size_t n;
@@ -135,6 +136,8 @@ static cJSON *sites(const struct stk_data *d, size_t image, enum report_metric m
 			     whole > 0 ? round(1e4 * report_bytes(s, m) / whole) / 100 : 0));
 		stk_site_label(d, s, 6, STK_LABEL_FULL, label, sizeof(label));
 		cJSON_AddItemToArray(row, cJSON_CreateString(label));
+		if (m == RM_GC)
+			cJSON_AddItemToArray(row, cJSON_CreateNumber((double)s->gc_colls));
 		cJSON_AddItemToArray(a, row);
 	}
 	free(order);
@@ -166,6 +169,9 @@ cJSON *html_stacks(const struct stk_data *d)
 	cJSON_AddItemToObject(o, "flame_leak", tree(d, (size_t)image, RM_LEAK, &t));
 	cJSON_AddItemToObject(o, "sites_peak", sites(d, (size_t)image, RM_PEAK));
 	cJSON_AddItemToObject(o, "sites_leak", sites(d, (size_t)image, RM_LEAK));
+	cJSON_AddNumberToObject(o, "collections", (double)im->collections);
+	cJSON_AddNumberToObject(o, "gc_whole", round(report_whole(d, (size_t)image, RM_GC)));
+	cJSON_AddItemToObject(o, "sites_gc", sites(d, (size_t)image, RM_GC));
 	for (size_t i = 0; i < t.n; i++)
 		free(t.v[i]);
 	free(t.v);

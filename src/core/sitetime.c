@@ -1,13 +1,11 @@
 /* sitetime.c - per-site live bytes over the run: the launcher's stack reader offers its live sites
  * at most every 0.1 s, the largest few are kept, and written as STKSITES lines at the end (when the
- * STK lines they refer to are numbered). Also the page's reader of those lines. */
+ * STK lines they refer to are numbered). The page reads them in core/htmldata.c. */
 #include "core/sitetime.h"
 
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "core/html.h"
 
 struct entry {
 	const void *image; /* while the image lives; NULL once it is a result */
@@ -130,87 +128,4 @@ void sitetime_write(struct sitetime *st, struct dat_writer *w)
 		}
 		dat_writef(w, "%s", text);
 	}
-}
-
-/* ---- reading, for the page ---- */
-
-cJSON *html_sitetime(const char *text, size_t len, double t0, const struct stk_data *d)
-{
-	size_t nsites = d && d->present ? d->nsites : 0, nt = 0;
-	if (!nsites)
-		return NULL;
-	/* first pass: which sites appear, and how many samples */
-	double *maxb = xcalloc(nsites, sizeof(*maxb));
-	const char *end = text + len;
-	for (const char *p = text; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		if (le - p > 9 && !memcmp(p, "STKSITES ", 9)) {
-			nt++;
-			for (const char *q = p + 9; q < le;) {
-				char *after;
-				unsigned long s = strtoul(q, &after, 10);
-				if (*after == '=' && s < nsites)
-					maxb[s] = fmax(maxb[s], strtod(after + 1, NULL));
-				const char *sp = memchr(q, ' ', (size_t)(le - q));
-				q = sp ? sp + 1 : le;
-			}
-		}
-		p = le + 1;
-	}
-	if (!nt) {
-		free(maxb);
-		return NULL;
-	}
-	/* the sites drawn: the largest seen, at most 12 */
-	enum { DRAWN = 12 };
-	long pick[DRAWN];
-	int npick = 0;
-	for (int k = 0; k < DRAWN; k++) {
-		long best = -1;
-		for (size_t s = 0; s < nsites; s++)
-			if (maxb[s] > 0 && (best < 0 || maxb[s] > maxb[best]))
-				best = (long)s;
-		if (best < 0)
-			break;
-		pick[npick++] = best;
-		maxb[best] = -maxb[best];
-	}
-	cJSON *o = cJSON_CreateObject(), *names = cJSON_AddArrayToObject(o, "names");
-	cJSON_AddNumberToObject(o, "interval", SITETIME_INTERVAL_NS / 1e9);
-	cJSON *ts = cJSON_AddArrayToObject(o, "t"), *vs = cJSON_AddArrayToObject(o, "v");
-	cJSON **cols = xcalloc((size_t)npick + 1, sizeof(*cols));
-	for (int k = 0; k < npick; k++) {
-		char label[512];
-		stk_site_label(d, &d->sites[pick[k]], 2, STK_LABEL_SHORT, label, sizeof(label));
-		cJSON_AddItemToArray(names, cJSON_CreateString(label));
-		cJSON_AddItemToArray(vs, cols[k] = cJSON_CreateArray());
-	}
-	for (const char *p = text; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		if (le - p > 9 && !memcmp(p, "STKSITES ", 9)) {
-			char *after;
-			double t = strtod(p + 9, &after);
-			double v[DRAWN] = {0};
-			for (const char *q = after; q < le;) {
-				while (q < le && *q == ' ')
-					q++;
-				unsigned long s = strtoul(q, &after, 10);
-				if (*after == '=')
-					for (int k = 0; k < npick; k++)
-						if ((unsigned long)pick[k] == s)
-							v[k] = strtod(after + 1, NULL);
-				const char *sp = memchr(q, ' ', (size_t)(le - q));
-				q = sp ? sp : le;
-			}
-			cJSON_AddItemToArray(ts, cJSON_CreateNumber(round((t - t0) * 1e4) / 1e4));
-			for (int k = 0; k < npick; k++)
-				cJSON_AddItemToArray(cols[k], cJSON_CreateNumber(round(v[k])));
-		}
-		p = le + 1;
-	}
-	free(cols);
-	free(maxb);
-	return o;
 }

@@ -518,7 +518,7 @@ static int by_frames(const void *x, const void *y)
 }
 
 /* Merges sites of one image with the same frames into the first of them. */
-static void merge_same_sites(struct stk_data *d)
+static void merge_same_sites(struct stk_data *d, size_t *where)
 {
 	struct fold_key *keys = xcalloc(d->nsites + 1, sizeof(*keys));
 	char *gone = xcalloc(d->nsites + 1, 1);
@@ -544,15 +544,23 @@ static void merge_same_sites(struct stk_data *d)
 			into->gc_colls =
 			    into->gc_colls > t->gc_colls ? into->gc_colls : t->gc_colls;
 			gone[keys[j].i] = 1;
+			if (where)
+				where[keys[j].i] = keys[i].i;
 		}
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < d->nsites; i++) {
-		if (gone[i])
+		if (gone[i]) {
 			free(d->sites[i].frames);
-		else
+		} else {
+			if (where)
+				where[i] = n;
 			d->sites[n++] = d->sites[i];
+		}
 	}
+	for (size_t i = 0; where && i < d->nsites; i++)
+		if (gone[i])
+			where[i] = where[where[i]];
 	d->nsites = n;
 	free(gone);
 	free(keys);
@@ -568,6 +576,13 @@ static int is_bootstrap(const char *line)
 
 void stk_fold_interpreter(struct stk_data *d)
 {
+	stk_fold_interpreter_map(d, NULL);
+}
+
+void stk_fold_interpreter_map(struct stk_data *d, size_t *where)
+{
+	for (size_t i = 0; where && i < d->nsites; i++)
+		where[i] = i;
 	/* The interpreter: the modules holding its evaluation loop. */
 	char *interp = xcalloc(d->nmodules + 1, 1);
 	for (size_t f = 0; f < d->nfns; f++)
@@ -594,7 +609,7 @@ void stk_fold_interpreter(struct stk_data *d)
 	}
 	free(interp);
 	if (folded)
-		merge_same_sites(d);
+		merge_same_sites(d, where);
 }
 
 void stk_data_release(struct stk_data *d)

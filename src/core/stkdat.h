@@ -112,6 +112,10 @@ uint32_t *stk_unnamed_modules(const struct stk_data *d, size_t image, size_t *n)
  * Sites left with the same frames are merged. Cannot fail. */
 void stk_fold_interpreter(struct stk_data *d);
 
+/* stk_fold_interpreter that also says where each site went: where (nsites before
+ * the fold, or NULL) gets each old site's index after it. */
+void stk_fold_interpreter_map(struct stk_data *d, size_t *where);
+
 /* Writes a STKFRAME source field: file:line with blanks, '%' and control bytes
  * as %XX, or "-" for none. Cut to size. */
 void stk_escape_source(const char *line, char *out, size_t size);

@@ -93,6 +93,8 @@ struct acc {
 	struct names child_ids, func_ids;
 	size_t children_cap, funcs_cap, gcs_cap;
 	struct callpeak mem, maxrss, heap; /* each call's peak (summary_func.peak_mib) */
+	dat_line_fn also;		   /* summary_read_also: every line goes there too */
+	void *also_ctx;
 };
 
 static void heap_record(struct acc *a, double t, double v)
@@ -252,7 +254,11 @@ static void take_gc(struct acc *a, const struct dat_gc *g)
 static int take_line(void *ctx, const struct dat_line *l, const struct dat_item *it, struct err *e)
 {
 	struct acc *a = ctx;
-	(void)e;
+	if (a->also) {
+		int rc = a->also(a->also_ctx, l, it, e);
+		if (rc)
+			return rc;
+	}
 	if (!it)
 		return a->stacks ? stk_take_line(a->stacks, l) : 0;
 	switch (it->kind) {
@@ -432,6 +438,16 @@ int summary_read(const char *path, struct summary *s, struct stk_data *stacks, s
 {
 	struct acc a;
 	acc_init(&a, s, path, stacks);
+	return acc_finish(&a, path, dat_stream(path, take_line, &a, e), e);
+}
+
+int summary_read_also(const char *path, struct summary *s, struct stk_data *stacks,
+		      dat_line_fn also, void *ctx, struct err *e)
+{
+	struct acc a;
+	acc_init(&a, s, path, stacks);
+	a.also = also;
+	a.also_ctx = ctx;
 	return acc_finish(&a, path, dat_stream(path, take_line, &a, e), e);
 }
 

@@ -118,6 +118,12 @@ struct stk_data;
  * with summary_release. */
 int summary_read(const char *path, struct summary *s, struct stk_data *stacks, struct err *e);
 
+/* summary_read that also hands every line to also(ctx, ...) first, in the same pass
+ * (a reader that wants more than the summary: the HTML page). also's nonzero return
+ * stops the reading (dat_line_fn's contract). */
+int summary_read_also(const char *path, struct summary *s, struct stk_data *stacks,
+		      dat_line_fn also, void *ctx, struct err *e);
+
 /* summary_read over text in memory; name is used in messages. Same contract. */
 int summary_parse(const char *name, const char *text, size_t len, struct summary *s,
 		  struct stk_data *stacks, struct err *e);

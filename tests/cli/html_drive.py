@@ -2,6 +2,7 @@
 # changes the visible time range, a click on a flame frame zooms into it, the search marks the right
 # frames. Usage: html_drive.py SITES.html BIG.html (pages of tests/progs/sites and of a long run).
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -77,8 +78,9 @@ def drag_zoom(d, chart, f0, f1):
 def main():
     sites, big = sys.argv[1], sys.argv[2]
     o = webdriver.ChromeOptions()
+    profile = tempfile.mkdtemp(prefix="mprof-drive-")
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1300,1000",
-              "--user-data-dir=" + tempfile.mkdtemp(prefix="mprof-drive-")):
+              "--user-data-dir=" + profile):
         o.add_argument(a)
     o.binary_location = "/usr/bin/chromium"
     o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -142,6 +144,7 @@ def main():
         errors(d)
     finally:
         d.quit()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 main()

@@ -26,6 +26,22 @@ static void script_json_cannot_close_the_element(void)
 	free(s);
 }
 
+/* The page's data of a recording in memory, read as htmlout.c does. */
+static cJSON *page_data(const char *text)
+{
+	struct err e;
+	struct html_feed *f = html_feed_new();
+	CHECK(dat_stream_text("x", text, strlen(text), html_feed_line, f, &e) == 0);
+	struct summary sum;
+	struct stk_data d;
+	CHECK(summary_parse("x", text, strlen(text), &sum, &d, &e) == 0);
+	cJSON *o = html_data(f, &sum, &d);
+	summary_release(&sum);
+	stk_data_release(&d);
+	html_feed_free(f);
+	return o;
+}
+
 static void every_level_keeps_the_peak(void)
 {
 	/* 200,000 samples, one spike in MAXRSS: every level of the pyramid holds it */
@@ -35,13 +51,14 @@ static void every_level_keeps_the_peak(void)
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(text + len, cap - len, "MEM 10 %zu.%02zu\nMAXRSS %d %zu.%02zu\n",
 					i / 100, i % 100, i == 123457 ? 999 : 10, i / 100, i % 100);
-	struct dat_recording r;
 	struct err e;
-	CHECK(dat_parse("x", text, len, &r, &e) == 0);
+	struct html_feed *f = html_feed_new();
+	CHECK(dat_stream_text("x", text, len, html_feed_line, f, &e) == 0);
 	struct summary sum;
 	CHECK(summary_parse("x", text, len, &sum, NULL, &e) == 0);
-	cJSON *d = html_data(&r, &sum, NULL);
+	cJSON *d = html_data(f, &sum, NULL);
 	summary_release(&sum);
+	html_feed_free(f);
 	cJSON *levels = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "series"), "levels");
 	CHECK(cJSON_GetArraySize(levels) >= 3);
 	size_t total = 0;
@@ -56,7 +73,6 @@ static void every_level_keeps_the_peak(void)
 	}
 	CHECK(total <= 70000); /* bounded, whatever the length of the run */
 	cJSON_Delete(d);
-	dat_recording_release(&r);
 	free(text);
 }
 
@@ -66,10 +82,8 @@ static void sites_over_time_are_read_by_stk_line(void)
 			   "STKFRAME 0 native 1 0x10 - f\nSTKFRAME 1 native 1 0x20 - g\n"
 			   "STKIMG 0 1 100 0 2 0 /x\nSTK 0 60 1 0 0 60 1 0\nSTK 0 40 1 0 0 40 1 1\n"
 			   "STKSITES 10.5 1=4096 0=100\nSTKSITES 10.6 0=8192\n";
-	struct stk_data d;
-	struct err e;
-	CHECK(stk_parse("x", text, strlen(text), &d, &e) == 0);
-	cJSON *st = html_sitetime(text, strlen(text), 10, &d);
+	cJSON *all = page_data(text);
+	cJSON *st = cJSON_GetObjectItem(all, "sitetime");
 	CHECK(st != NULL);
 	if (st) {
 		cJSON *v = cJSON_GetObjectItem(st, "v"), *names = cJSON_GetObjectItem(st, "names");
@@ -78,8 +92,37 @@ static void sites_over_time_are_read_by_stk_line(void)
 		CHECK(cJSON_GetArrayItem(cJSON_GetArrayItem(v, 0), 1)->valuedouble == 8192);
 		CHECK(cJSON_GetArrayItem(cJSON_GetArrayItem(v, 1), 1)->valuedouble == 0);
 	}
-	cJSON_Delete(st);
-	stk_data_release(&d);
+	cJSON_Delete(all);
+}
+
+/* Beyond the 12 largest, the sites over time are one "other sites" area. */
+static void sites_beyond_twelve_are_grouped(void)
+{
+	char text[8192];
+	size_t len = (size_t)snprintf(text, sizeof(text),
+				      "CMDLINE x\nMEM 1 10\nSTACKS all 0\nSTKMOD 1 /x\n");
+	for (int i = 0; i < 16; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"STKFRAME %d native 1 0x%x - f%d\n", i, 16 * (i + 1), i);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "STKIMG 0 1 100 0 2 0 /x\n");
+	for (int i = 0; i < 16; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"STK 0 %d 1 0 0 60 1 %d\n", 100 - i, i);
+	for (int k = 0; k < 2; k++) { /* 8 sites a line: more fields than a line's tokens */
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "STKSITES 10.%d", k + 1);
+		for (int i = 0; i < 8; i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, " %d=%d",
+						k * 8 + i, 1000 - (k * 8 + i));
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "\n");
+	}
+	cJSON *all = page_data(text);
+	cJSON *st = cJSON_GetObjectItem(all, "sitetime");
+	cJSON *names = cJSON_GetObjectItem(st, "names");
+	CHECK(cJSON_GetArraySize(names) == 13);
+	CHECK_STR(cJSON_GetArrayItem(names, 12)->valuestring, "other sites");
+	cJSON *other = cJSON_GetArrayItem(cJSON_GetObjectItem(st, "v"), 12);
+	CHECK(cJSON_GetArrayItem(other, 1)->valuedouble == 4000 - 12 - 13 - 14 - 15); /* 12-15 */
+	cJSON_Delete(all);
 }
 
 static void the_recorder_keeps_the_largest_and_names_them(void)
@@ -114,6 +157,7 @@ int main(void)
 		{"script JSON cannot close the element", script_json_cannot_close_the_element},
 		{"every level keeps the peak", every_level_keeps_the_peak},
 		{"sites over time are read by STK line", sites_over_time_are_read_by_stk_line},
+		{"sites beyond twelve are grouped", sites_beyond_twelve_are_grouped},
 		{"the recorder keeps the largest and names them",
 		 the_recorder_keeps_the_largest_and_names_them},
 		{0},

@@ -208,7 +208,8 @@
     }
     return lines.join('\n');
   }
-  var colours = ['#1f60c4', '#2a9d3a', '#b05cc7', '#e07b00', '#8c564b', '#17becf', '#7f7f7f'];
+  var colours = ['#1f60c4', '#2a9d3a', '#b05cc7', '#e07b00', '#8c564b', '#17becf', '#7f7f7f',
+                 '#bcbd22', '#d62728'];
   var graph = new Dygraph(chartDiv, rows, {
     labels: labels,
     customBars: true,
@@ -365,6 +366,8 @@
         e.style.background = tint(n);
         e.node = n;
         e.setAttribute('data-name', strs[n[0]]);
+        e.setAttribute('data-kind', n[4] >= 2 ? 'python' : n[4] === 1 ? 'inlined' : n[4] < 0 ? 'all' : 'native');
+        e.title = strs[n[0]] + (n[3] >= 0 ? ' (' + strs[n[3]] + ')' : '');
         if (matches(n, q)) e.classList.add('hit');
         return e;
       }
@@ -472,6 +475,20 @@
   if (K && K.sites_leak && K.sites_leak.length) table(tBox, 'sites-leak', siteCols, K.sites_leak.slice());
   else missing(tBox, K ? 'Nothing was still allocated at exit.' :
                'Needs allocation stacks (mprof run --stacks).');
+  if (K && K.sites_gc && K.sites_gc.length) {
+    el('h3', null, 'Freed by the cycle collector', tBox);
+    el('p', 'sub', 'What the garbage collector\u2019s ' + K.collections + ' collections freed: ' +
+       est + bytes(K.gc_whole) + ' in all, by the ' +
+       'site that allocated it: ' + (K.all ? 'exact (every allocation recorded, --stacks=all).' :
+       'estimated from sampled allocations (~); --stacks=all gives exact figures.'), tBox);
+    table(tBox, 'sites-gc', [
+      { name: 'bytes', fmt: function (v) { return est + bytes(v); } },
+      { name: 'blocks', fmt: function (v) { return est + Math.round(v); } },
+      { name: 'share', fmt: function (v) { return v.toFixed(1) + '%'; } },
+      { name: 'site', text: 1, fmt: function (v) { return v; } },
+      { name: 'collections', fmt: function (v) { return v; } },
+    ], K.sites_gc.slice());
+  }
   el('h3', null, 'Functions (brackets)', tBox);
   if (D.functions.length)
     table(tBox, 'functions', [
