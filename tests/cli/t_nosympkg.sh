@@ -22,6 +22,21 @@ expect_status "run again, the program in no list" 0 \
 	env DPKG_ADMINDIR="$scratch/admin" "$MPROF" run -q --stacks=all -o s2.dat ./stripped
 check "STKNOSYM says - when no package lists the module" grep -qx "STKNOSYM $m -" s2.dat
 
+# Separate debug files are still found (by .gnu_debuglink, next to the file and in
+# its .debug/), with no debuginfod configured: the program's frames keep file:line.
+unset DEBUGINFOD_URLS
+mkdir -p dl/.debug
+cp "$PROGS/inlined" dl/linked && objcopy --only-keep-debug dl/linked dl/linked.debug &&
+	strip --strip-all dl/linked && objcopy --add-gnu-debuglink=dl/linked.debug dl/linked
+expect_status "run --stacks=all of a program with a separate debug file next to it" 0 \
+	"$MPROF" run -q --stacks=all -o dl.dat dl/linked
+check "its frames are named with file:line from the debug file" \
+	grep -q "^STKFRAME .*inlined\.c:[0-9]* load_small" dl.dat
+mv dl/linked.debug dl/.debug/
+expect_status "run --stacks=all, the debug file in .debug/" 0 \
+	"$MPROF" run -q --stacks=all -o dl2.dat dl/linked
+check "its frames are named from .debug/" grep -q "^STKFRAME .*inlined\.c:[0-9]* load_small" dl2.dat
+
 # Debian's python: its interpreter has no symbols; the package is found with no
 # dpkg-query on the PATH, the same one dpkg-query names.
 PY=/usr/bin/python3
