@@ -11,17 +11,25 @@
 
 #include "core/util.h"
 
-/* Whether the list (one path per line) holds path as a whole line. */
+/* Whether the list (one path per line) holds path as a whole line, or, for a path
+ * under /usr, its pre-merge name (/usr/lib/x as /lib/x): one search for both. */
 static int lists(const char *buf, size_t len, const char *path)
 {
-	size_t n = strlen(path);
+	int usr = !strncmp(path, "/usr/", 5);
+	const char *key = usr ? path + 4 : path;
+	size_t n = strlen(key);
 	for (const char *p = buf, *end = buf + len; p < end;) {
-		const char *hit = memmem(p, (size_t)(end - p), path, n);
+		const char *hit = memmem(p, (size_t)(end - p), key, n);
 		if (!hit)
 			return 0;
-		if ((hit == buf || hit[-1] == '\n') && (hit + n == end || hit[n] == '\n'))
-			return 1;
 		p = hit + 1;
+		if (hit + n != end && hit[n] != '\n')
+			continue;
+		if (hit == buf || hit[-1] == '\n')
+			return 1;
+		if (usr && hit - buf >= 4 && !memcmp(hit - 4, "/usr", 4) &&
+		    (hit - 4 == buf || hit[-5] == '\n'))
+			return 1;
 	}
 	return 0;
 }
@@ -71,10 +79,7 @@ size_t dpkg_owners(const char *const *path, size_t n, char **owner)
 		ssize_t len =
 		    found < n && dfd >= 0 ? read_list(dfd, ents[e]->d_name, &buf, &cap) : -1;
 		for (size_t i = 0; len > 0 && i < n; i++) {
-			if (owner[i] || path[i][0] != '/' ||
-			    !(lists(buf, (size_t)len, path[i]) ||
-			      (!strncmp(path[i], "/usr/", 5) &&
-			       lists(buf, (size_t)len, path[i] + 4))))
+			if (owner[i] || path[i][0] != '/' || !lists(buf, (size_t)len, path[i]))
 				continue;
 			/* "libc6:amd64.list" is package libc6 */
 			char *name = xstrdup(ents[e]->d_name);
