@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/blocks.h"
+#include "core/dpkg.h"
 #include "core/proc.h"
 #include "core/sitetime.h"
 #include "core/dwsym.h"
@@ -741,69 +742,27 @@ struct stk_session *stk_start(struct chan *ch, struct err *e)
 
 /* The modules without symbols (no symbol table, no debug information), each with
  * the Debian package that installed it (its debug symbols are in <package>-dbgsym),
- * from one dpkg-query run; "-" when no package is known. */
+ * from dpkg's file lists read once; "-" when no package is known. */
 static void find_packages(struct stk_session *s, struct dwsym *dw)
 {
-	char **argv = xcalloc(2 * s->nmodules + 3, sizeof(*argv));
-	int argc = 0;
-	argv[argc++] = (char *)"dpkg-query";
-	argv[argc++] = (char *)"-S";
+	const char **paths = xcalloc(s->nmodules + 1, sizeof(*paths));
+	size_t *which = xcalloc(s->nmodules + 1, sizeof(*which)), n = 0;
 	for (size_t m = 1; m < s->nmodules; m++) {
 		if (s->modules[m][0] != '/' || dwsym_has_symbols(dw, s->modules[m]))
 			continue;
-		if (!s->packages)
-			s->packages = xcalloc(s->nmodules, sizeof(*s->packages));
-		s->packages[m] = xstrdup("-");
-		argv[argc++] = s->modules[m];
-		/* Since /usr was merged, a library dpkg lists as /lib/... maps as /usr/lib/... */
-		if (!strncmp(s->modules[m], "/usr/lib", 8))
-			argv[argc++] = s->modules[m] + 4;
+		which[n] = m;
+		paths[n++] = s->modules[m];
 	}
-	int fds[2];
-	if (argc == 2 || pipe(fds)) {
-		free(argv);
-		return;
+	if (n) {
+		char **owner = xcalloc(n, sizeof(*owner));
+		dpkg_owners(paths, n, owner);
+		s->packages = xcalloc(s->nmodules, sizeof(*s->packages));
+		for (size_t i = 0; i < n; i++)
+			s->packages[which[i]] = owner[i] ? owner[i] : xstrdup("-");
+		free(owner);
 	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, 2);
-		close(fds[0]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *fp = pid > 0 ? fdopen(fds[0], "r") : NULL;
-	char line[4096];
-	/* "libstdc++6:amd64: /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30" */
-	while (fp && fgets(line, sizeof(line), fp)) {
-		line[strcspn(line, "\n")] = '\0';
-		char *sep = strstr(line, ": /");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		const char *path = sep + 2;
-		line[strcspn(line, ":, ")] = '\0'; /* the first package, without its arch */
-		for (size_t m = 1; m < s->nmodules; m++) {
-			const char *mod = s->modules[m];
-			if (strcmp(mod, path) &&
-			    (strncmp(mod, "/usr/lib", 8) || strcmp(mod + 4, path)))
-				continue;
-			if (s->packages && s->packages[m] && !strcmp(s->packages[m], "-")) {
-				free(s->packages[m]);
-				s->packages[m] = xstrdup(line);
-			}
-		}
-	}
-	if (fp)
-		fclose(fp);
-	else
-		close(fds[0]);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	free(argv);
+	free(paths);
+	free(which);
 }
 
 /* Names every frame with elfutils: a frame inside inlined code becomes the chain of
