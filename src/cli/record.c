@@ -132,13 +132,13 @@ static void write_header(const struct record_opts *o, struct dat_writer *w, cons
 {
 	int hwm = o->cfg.backend == PROC_RSS && !o->cfg.keep_hwm && proc_hwm_resettable(pid);
 	dat_write_cmdline(w, cmdline);
-	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d hwm=%d%s",
-		   DAT_FORMAT_VERSION, (double)o->cfg.interval_ns / 1e9,
-		   proc_backend_name(o->cfg.backend),
-		   o->cfg.multiprocess	     ? "split"
-		   : o->cfg.include_children ? "sum"
-					     : "none",
-		   hooks, hwm, hwm && sampler_maxrss_above(&o->cfg) ? " maxrss=above" : "");
+	dat_write_line(w, DAT_MPROF, "%d interval=%.6f backend=%s children=%s hooks=%d hwm=%d%s",
+		       DAT_FORMAT_VERSION, (double)o->cfg.interval_ns / 1e9,
+		       proc_backend_name(o->cfg.backend),
+		       o->cfg.multiprocess	 ? "split"
+		       : o->cfg.include_children ? "sum"
+						 : "none",
+		       hooks, hwm, hwm && sampler_maxrss_above(&o->cfg) ? " maxrss=above" : "");
 }
 
 static void print_outcome(const struct record_opts *o, const char *path,
@@ -190,7 +190,7 @@ static void note_lost(struct dat_writer *w, int quiet, const char *kind, uint64_
 	va_start(ap, why);
 	vsnprintf(text, sizeof(text), why, ap);
 	va_end(ap);
-	dat_writef(w, "NOTE lost %s %llu: %s", kind, (unsigned long long)n, text);
+	dat_write_line(w, DAT_NOTE, "lost %s %llu: %s", kind, (unsigned long long)n, text);
 	if (!quiet && strcmp(kind, "samples")) /* a late sample is common on a busy machine */
 		report("warning: lost %s %llu: %s", kind, (unsigned long long)n, text);
 }
@@ -239,7 +239,7 @@ static void write_proc_notes(const struct record_opts *o, struct dat_writer *w, 
 			continue;
 		if (says[i].warn || !o->quiet)
 			report("%s", says[i].say);
-		dat_writef(w, "NOTE %s", says[i].note);
+		dat_write_line(w, DAT_NOTE, "%s", says[i].note);
 	}
 }
 
@@ -379,9 +379,9 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	/* The header once the program runs: whether its peak can be reset is its own. */
 	write_header(o, &w, cmdline, hooks, pid);
 	if (blocker)
-		dat_writef(&w, "NOTE hooks unavailable: %s", blocker);
+		dat_write_line(&w, DAT_NOTE, "hooks unavailable: %s", blocker);
 	else if (!libdir)
-		dat_writef(&w, "NOTE hooks unavailable: libmprof.so not found");
+		dat_write_line(&w, DAT_NOTE, "hooks unavailable: libmprof.so not found");
 	child_pid = pid;
 	struct status_line sl = {isatty(2) && !o->quiet, 0, 0};
 	o->cfg.func_patterns = o->func_patterns;
@@ -435,9 +435,10 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 	 * when asked. */
 	o->cfg.keep_hwm = !o->true_peak;
 	write_header(o, &w, cmdline, 0, pid);
-	dat_writef(&w, "NOTE attached to running process %d", (int)pid);
+	dat_write_line(&w, DAT_NOTE, "attached to running process %d", (int)pid);
 	if (o->cfg.keep_hwm && o->cfg.backend == PROC_RSS)
-		dat_writef(&w, "NOTE attached without --true-peak: the process's peak-RSS mark "
+		dat_write_line(&w, DAT_NOTE,
+			       "attached without --true-peak: the process's peak-RSS mark "
 			       "(VmHWM) was left alone, samples only");
 	free(cmdline);
 	stop_flag = 0;

@@ -266,10 +266,10 @@ static void distrust(struct state *s, pid_t pid, const char *what)
 	xgrow((void **)&s->distrusted, &s->distrusted_cap, s->ndistrusted + 1,
 	      sizeof(*s->distrusted));
 	s->distrusted[s->ndistrusted++] = pid;
-	dat_writef(s->w,
-		   "NOTE process %d: heap and bracket data dropped from here on: its channel "
-		   "slot held impossible %s (written by the program, not the hooks)",
-		   (int)pid, what);
+	dat_write_line(s->w, DAT_NOTE,
+		       "process %d: heap and bracket data dropped from here on: its channel "
+		       "slot held impossible %s (written by the program, not the hooks)",
+		       (int)pid, what);
 }
 
 static void drain_one(struct state *s, struct mprof_proc *p)
@@ -422,10 +422,10 @@ static void no_negative(struct state *s, pid_t pid, struct chan_heap *h)
 	if (h->live >= 0 && h->peak >= 0)
 		return;
 	if (!s->below_zero_noted)
-		dat_writef(s->w,
-			   "NOTE heap of process %d fell below zero: it freed blocks the hooks did "
-			   "not see allocated (an allocator they cannot reach); counted as 0",
-			   (int)pid);
+		dat_write_line(s->w, DAT_NOTE,
+			       "heap of process %d fell below zero: it freed blocks the hooks did "
+			       "not see allocated (an allocator they cannot reach); counted as 0",
+			       (int)pid);
 	s->below_zero_noted = 1;
 	if (h->live < 0)
 		h->live = 0;
@@ -440,8 +440,8 @@ static void image_unhooked(struct state *s, pid_t pid, struct image_watch *w, in
 {
 	w->state = IMG_UNHOOKED;
 	if (own_series)
-		dat_writef(s->w, "NOTE child heap series ends: process %d now runs '%s'", (int)pid,
-			   w->exe ? w->exe : "?");
+		dat_write_line(s->w, DAT_NOTE, "child heap series ends: process %d now runs '%s'",
+			       (int)pid, w->exe ? w->exe : "?");
 	else
 		dat_write_heap_ends(s->w, (int)pid, w->exe ? w->exe : "?");
 	if (!own_series)
