@@ -928,6 +928,25 @@ static double pos(double v)
 	return v < 0.5 ? 0 : v;
 }
 
+#define STK_FRAMES_TEXT ((MPROF_STK_DEPTH * INLINE_MAX + MPROF_STK_PYDEPTH) * 12 + 4)
+
+/* A STK line's frame list into buf (STK_FRAMES_TEXT bytes): the STKFRAME numbers of
+ * the site's frames in its order, comma-separated ("-" when none); first[f] is
+ * frame f's first STKFRAME number. */
+static void site_frames(const struct stk_session *s, const struct result_site *st,
+			const uint32_t *first, char *buf)
+{
+	size_t len = 0;
+	buf[0] = '-';
+	buf[1] = '\0';
+	for (uint16_t j = 0; j < st->nframes; j++) {
+		const struct frame *fr = &s->frames[st->frames[j]];
+		for (int q = 0; q < (fr->nnames ? fr->nnames : 1); q++)
+			len += (size_t)snprintf(buf + len, STK_FRAMES_TEXT - len, "%s%u",
+						len ? "," : "", first[st->frames[j]] + (uint32_t)q);
+	}
+}
+
 void stk_write(struct stk_session *s, struct dat_writer *w)
 {
 	if (!s)
@@ -987,17 +1006,8 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 		for (size_t k = 0; k < r->nsites; k++) {
 			const struct result_site *st = &r->sites[k];
 			sitetime_name(s->sitetime, i, st->id, line++);
-			char frames[(MPROF_STK_DEPTH * INLINE_MAX + MPROF_STK_PYDEPTH) * 12 + 4];
-			size_t len = 0;
-			frames[0] = '-';
-			frames[1] = '\0';
-			for (uint16_t j = 0; j < st->nframes; j++) {
-				const struct frame *fr = &s->frames[st->frames[j]];
-				for (int q = 0; q < (fr->nnames ? fr->nnames : 1); q++)
-					len += (size_t)snprintf(frames + len, sizeof(frames) - len,
-								"%s%u", len ? "," : "",
-								first[st->frames[j]] + (uint32_t)q);
-			}
+			char frames[STK_FRAMES_TEXT];
+			site_frames(s, st, first, frames);
 			dat_write_line(w, DAT_STK, "%zu %.0f %.0f %.0f %.0f %.0f %.0f %s", i,
 				       pos(st->peak_b), pos(st->peak_n), pos(st->leak_b),
 				       pos(st->leak_n), pos(st->total_b), pos(st->total_n), frames);
