@@ -10,6 +10,7 @@
 
 #include "cli/cmds.h"
 #include "cli/opts.h"
+#include "core/dat.h"
 
 static const char help[] =
     "usage: mprof list\n"
@@ -35,8 +36,9 @@ static void first_cmdline(const char *path, char *buf, size_t cap)
 	}
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	if (strncmp(buf, "CMDLINE ", 8) == 0)
-		memmove(buf, buf + 8, strlen(buf + 8) + 1);
+	size_t k = strlen(dat_kinds[DAT_CMDLINE].name);
+	if (strncmp(buf, dat_kinds[DAT_CMDLINE].name, k) == 0 && buf[k] == ' ')
+		memmove(buf, buf + k + 1, strlen(buf + k + 1) + 1);
 	else
 		buf[0] = '\0';
 }

@@ -132,13 +132,13 @@ static void write_header(const struct record_opts *o, struct dat_writer *w, cons
 {
 	int hwm = o->cfg.backend == PROC_RSS && !o->cfg.keep_hwm && proc_hwm_resettable(pid);
 	dat_write_cmdline(w, cmdline);
-	dat_writef(w, "MPROF %d interval=%.6f backend=%s children=%s hooks=%d hwm=%d%s",
-		   DAT_FORMAT_VERSION, (double)o->cfg.interval_ns / 1e9,
-		   proc_backend_name(o->cfg.backend),
-		   o->cfg.multiprocess	     ? "split"
-		   : o->cfg.include_children ? "sum"
-					     : "none",
-		   hooks, hwm, hwm && sampler_maxrss_above(&o->cfg) ? " maxrss=above" : "");
+	dat_write_line(w, DAT_MPROF, "%d interval=%.6f backend=%s children=%s hooks=%d hwm=%d%s",
+		       DAT_FORMAT_VERSION, (double)o->cfg.interval_ns / 1e9,
+		       proc_backend_name(o->cfg.backend),
+		       o->cfg.multiprocess	 ? "split"
+		       : o->cfg.include_children ? "sum"
+						 : "none",
+		       hooks, hwm, hwm && sampler_maxrss_above(&o->cfg) ? " maxrss=above" : "");
 }
 
 static void print_outcome(const struct record_opts *o, const char *path,
@@ -190,7 +190,7 @@ static void note_lost(struct dat_writer *w, int quiet, const char *kind, uint64_
 	va_start(ap, why);
 	vsnprintf(text, sizeof(text), why, ap);
 	va_end(ap);
-	dat_writef(w, "NOTE lost %s %llu: %s", kind, (unsigned long long)n, text);
+	dat_write_line(w, DAT_NOTE, "lost %s %llu: %s", kind, (unsigned long long)n, text);
 	if (!quiet && strcmp(kind, "samples")) /* a late sample is common on a busy machine */
 		report("warning: lost %s %llu: %s", kind, (unsigned long long)n, text);
 }
@@ -239,7 +239,7 @@ static void write_proc_notes(const struct record_opts *o, struct dat_writer *w, 
 			continue;
 		if (says[i].warn || !o->quiet)
 			report("%s", says[i].say);
-		dat_writef(w, "NOTE %s", says[i].note);
+		dat_write_line(w, DAT_NOTE, "%s", says[i].note);
 	}
 }
 
@@ -298,6 +298,75 @@ static int finish(const struct record_opts *o, struct dat_writer *w, struct samp
 	return rc;
 }
 
+/* The library to preload into preload (PATH_MAX + 32 bytes), the channel and, with
+ * --stacks, the stack session: 1 when the program runs hooked, 0 when it runs bare
+ * (why is said on stderr). */
+static int setup_hooks(struct record_opts *o, const char *libdir, const char *blocker,
+		       const char *exe, const char *prog, struct chan *ch, struct stk_session **stk,
+		       char *preload)
+{
+	const size_t cap = PATH_MAX + 32;
+	struct err e;
+	int hooks = libdir && !blocker;
+	if (hooks) {
+		/* --stacks has a library of its own: the plain one has no stack code. */
+		snprintf(preload, cap, "%s/libmprof-stacks.so", libdir);
+		if (o->stacks.mode && access(preload, R_OK) != 0) {
+			report("warning: %s not found: no allocation stacks recorded", preload);
+			o->stacks.mode = 0;
+		}
+		if (!o->stacks.mode)
+			snprintf(preload, cap, "%s/libmprof.so", libdir);
+		if (strpbrk(preload, " :") || chan_create(ch, &o->stacks, &e)) {
+			report("warning: allocation hooks disabled: %s",
+			       strpbrk(preload, " :") ? "the library path holds a space or colon"
+						      : e.msg);
+			hooks = 0;
+		} else {
+			set_patterns(ch, o, exe);
+		}
+	}
+	if (hooks && o->stacks.mode && !(*stk = stk_start(ch, &e)))
+		report("warning: allocation stacks disabled: %s", e.msg);
+	if (!hooks && o->stacks.mode && !o->quiet)
+		report("warning: --stacks needs the allocation hooks: no stacks recorded");
+	if (blocker && !o->quiet)
+		report("cannot hook '%s': %s; recording RSS only", prog, blocker);
+	else if (!blocker && !libdir)
+		report("warning: libmprof.so not found next to mprof; recording RSS only");
+	return hooks;
+}
+
+/* Samples the program record_run started (pid) into w until it ends, then finishes
+ * the recording: the program's exit status, or EXIT_FAIL when it is unknown or the
+ * recording failed. Frees neither stk nor ch. */
+static int sample_own(struct record_opts *o, struct dat_writer *w, pid_t pid, struct chan *ch,
+		      struct stk_session *stk, const char *prog, struct record_outcome *out)
+{
+	struct err e;
+	child_pid = pid;
+	struct status_line sl = {isatty(2) && !o->quiet, 0, 0};
+	o->cfg.func_patterns = o->func_patterns;
+	o->cfg.nfunc_patterns = o->nfunc_patterns;
+	o->cfg.own_child = 1;
+	o->cfg.keep_hwm = 0; /* our own program: its mark is ours to reset */
+	o->cfg.stop = NULL;
+	o->cfg.on_tick = on_tick;
+	o->cfg.ctx = &sl;
+	struct sampler_result res;
+	int src = sampler_run(&o->cfg, pid, w, ch, &res, &e);
+	clear_status(&sl);
+	child_pid = 0;
+	restore_signals();
+	int frc = finish(o, w, &res, out, src, &e, stk);
+	if (res.timed_out && !o->quiet)
+		report("timeout: stopped '%s' after %.1f s", prog, (double)o->cfg.timeout_ns / 1e9);
+	int status = res.exited ? sampler_exit_code(res.wait_status) : EXIT_FAIL;
+	if (frc && status == 0)
+		status = EXIT_FAIL;
+	return status;
+}
+
 int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -332,33 +401,7 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	struct chan ch = {0};
 	struct stk_session *stk = NULL;
 	char preload[PATH_MAX + 32] = "";
-	int hooks = libdir && !blocker;
-	if (hooks) {
-		/* --stacks has a library of its own: the plain one has no stack code. */
-		snprintf(preload, sizeof(preload), "%s/libmprof-stacks.so", libdir);
-		if (o->stacks.mode && access(preload, R_OK) != 0) {
-			report("warning: %s not found: no allocation stacks recorded", preload);
-			o->stacks.mode = 0;
-		}
-		if (!o->stacks.mode)
-			snprintf(preload, sizeof(preload), "%s/libmprof.so", libdir);
-		if (strpbrk(preload, " :") || chan_create(&ch, &o->stacks, &e)) {
-			report("warning: allocation hooks disabled: %s",
-			       strpbrk(preload, " :") ? "the library path holds a space or colon"
-						      : e.msg);
-			hooks = 0;
-		} else {
-			set_patterns(&ch, o, exe);
-		}
-	}
-	if (hooks && o->stacks.mode && !(stk = stk_start(&ch, &e)))
-		report("warning: allocation stacks disabled: %s", e.msg);
-	if (!hooks && o->stacks.mode && !o->quiet)
-		report("warning: --stacks needs the allocation hooks: no stacks recorded");
-	if (blocker && !o->quiet)
-		report("cannot hook '%s': %s; recording RSS only", args[0], blocker);
-	else if (!blocker && !libdir)
-		report("warning: libmprof.so not found next to mprof; recording RSS only");
+	int hooks = setup_hooks(o, libdir, blocker, exe, args[0], &ch, &stk, preload);
 
 	install_signals(0);
 	struct launch_opts lo = {
@@ -379,32 +422,12 @@ int record_run(struct record_opts *o, char **argv, struct record_outcome *out)
 	/* The header once the program runs: whether its peak can be reset is its own. */
 	write_header(o, &w, cmdline, hooks, pid);
 	if (blocker)
-		dat_writef(&w, "NOTE hooks unavailable: %s", blocker);
+		dat_write_line(&w, DAT_NOTE, "hooks unavailable: %s", blocker);
 	else if (!libdir)
-		dat_writef(&w, "NOTE hooks unavailable: libmprof.so not found");
-	child_pid = pid;
-	struct status_line sl = {isatty(2) && !o->quiet, 0, 0};
-	o->cfg.func_patterns = o->func_patterns;
-	o->cfg.nfunc_patterns = o->nfunc_patterns;
-	o->cfg.own_child = 1;
-	o->cfg.keep_hwm = 0; /* our own program: its mark is ours to reset */
-	o->cfg.stop = NULL;
-	o->cfg.on_tick = on_tick;
-	o->cfg.ctx = &sl;
-	struct sampler_result res;
-	int src = sampler_run(&o->cfg, pid, &w, hooks ? &ch : NULL, &res, &e);
-	clear_status(&sl);
-	child_pid = 0;
-	restore_signals();
-	int frc = finish(o, &w, &res, out, src, &e, stk);
+		dat_write_line(&w, DAT_NOTE, "hooks unavailable: libmprof.so not found");
+	status = sample_own(o, &w, pid, hooks ? &ch : NULL, stk, args[0], out);
 	stk_free(stk);
 	chan_destroy(&ch);
-	if (res.timed_out && !o->quiet)
-		report("timeout: stopped '%s' after %.1f s", args[0],
-		       (double)o->cfg.timeout_ns / 1e9);
-	status = res.exited ? sampler_exit_code(res.wait_status) : EXIT_FAIL;
-	if (frc && status == 0)
-		status = EXIT_FAIL;
 out:
 	free(exe);
 	free(cmdline);
@@ -435,9 +458,10 @@ int record_attach(struct record_opts *o, pid_t pid, struct record_outcome *out)
 	 * when asked. */
 	o->cfg.keep_hwm = !o->true_peak;
 	write_header(o, &w, cmdline, 0, pid);
-	dat_writef(&w, "NOTE attached to running process %d", (int)pid);
+	dat_write_line(&w, DAT_NOTE, "attached to running process %d", (int)pid);
 	if (o->cfg.keep_hwm && o->cfg.backend == PROC_RSS)
-		dat_writef(&w, "NOTE attached without --true-peak: the process's peak-RSS mark "
+		dat_write_line(&w, DAT_NOTE,
+			       "attached without --true-peak: the process's peak-RSS mark "
 			       "(VmHWM) was left alone, samples only");
 	free(cmdline);
 	stop_flag = 0;

@@ -912,11 +912,11 @@ static void emit(struct dat_writer *w, const char *line, size_t n)
 		w->failed = errno ? errno : EIO;
 }
 
-/* Formats "<kind> " (kind may be NULL) and fmt's text into one line and emits it. */
+/* Formats "<kind> " and fmt's text into one line and emits it. */
 static void write_v(struct dat_writer *w, const char *kind, const char *fmt, va_list ap)
 {
 	char buf[8192];
-	int k = kind ? snprintf(buf, sizeof(buf), "%s ", kind) : 0;
+	int k = snprintf(buf, sizeof(buf), "%s ", kind);
 	int n = vsnprintf(buf + k, sizeof(buf) - 1 - (size_t)k, fmt, ap);
 	if (n < 0)
 		return;
@@ -927,14 +927,6 @@ static void write_v(struct dat_writer *w, const char *kind, const char *fmt, va_
 	dat_escape_text(buf); /* a name holding a newline must not start a line of its own */
 	buf[n++] = '\n';
 	emit(w, buf, (size_t)n);
-}
-
-void dat_writef(struct dat_writer *w, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	write_v(w, NULL, fmt, ap);
-	va_end(ap);
 }
 
 void dat_write_line(struct dat_writer *w, enum dat_kind kind, const char *fmt, ...)
@@ -1077,18 +1069,21 @@ void dat_write_child_max(struct dat_writer *w, int pid, double mib, double t)
 	dat_write_line(w, DAT_CHLDMAX, "%d %.6f %.6f", pid, mib, t);
 }
 
-void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
+/* "HEAP " (pid 0) or "CHLDHEAP <pid> ": a heap line's start. */
+static char *put_heap_kind(char *p, int pid)
 {
-	char buf[256], *p = buf;
+	p = put_str(p, dat_kinds[pid > 0 ? DAT_CHLDHEAP : DAT_HEAP].name);
+	*p++ = ' ';
 	if (pid > 0) {
-		p = put_str(p, dat_kinds[DAT_CHLDHEAP].name);
-		*p++ = ' ';
 		p = put_u64(p, (uint64_t)pid);
 		*p++ = ' ';
-	} else {
-		p = put_str(p, dat_kinds[DAT_HEAP].name);
-		*p++ = ' ';
 	}
+	return p;
+}
+
+void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
+{
+	char buf[256], *p = put_heap_kind(buf, pid);
 	p = put_trim6(p, h->live_mib);
 	*p++ = ' ';
 	p = put_trim6(p, h->peak_mib);
@@ -1110,14 +1105,7 @@ void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h)
 
 void dat_write_heap_short(struct dat_writer *w, int pid, double live_mib)
 {
-	char buf[96], *p = buf;
-	if (pid > 0) {
-		p = put_str(p, "CHLDHEAP ");
-		p = put_u64(p, (uint64_t)pid);
-		*p++ = ' ';
-	} else {
-		p = put_str(p, "HEAP ");
-	}
+	char buf[96], *p = put_heap_kind(buf, pid);
 	p = put_trim6(p, live_mib);
 	*p++ = '\n';
 	emit(w, buf, (size_t)(p - buf));

@@ -291,14 +291,12 @@ int dat_writer_create(struct dat_writer *w, const char *path, struct err *e);
  * -1 with e filled on failure. */
 int dat_writer_create_default(struct dat_writer *w, const char *dir, struct err *e);
 
-/* Writes one line formatted by fmt (the newline is added; control bytes in the
- * text become '?', see dat_escape_text). A failure is remembered
- * in w->failed and later writes are skipped. */
-void dat_writef(struct dat_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* The one writer of a line of a kind of the table: "<name> " from dat_kinds, then
- * the fields formatted by fmt; otherwise as dat_writef (whole line per write,
- * control bytes become '?'). New writers use it, so a kind's name is spelled once. */
+/* The one writer of a line, of a kind of the table: "<name> " from dat_kinds, then
+ * the fields formatted by fmt, and the newline; the whole line goes out in one write
+ * (control bytes in the text become '?', see dat_escape_text). A failure is
+ * remembered in w->failed and later writes are skipped. Every line of a recording is
+ * written through it (or dat_write_* below, which use the same table), so a kind's
+ * name is spelled once. */
 void dat_write_line(struct dat_writer *w, enum dat_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -318,11 +316,11 @@ void dat_write_func(struct dat_writer *w, const char *name, double mem_in, doubl
 void dat_write_gc(struct dat_writer *w, const struct dat_gc *g);
 void dat_write_exit(struct dat_writer *w, int status, double t, double peak_mib);
 /* The DAT_NOTE_HEAP_ENDS note: pid now runs exe (control bytes become '?'). Cannot
- * fail (see dat_writef). */
+ * fail (see dat_write_line). */
 void dat_write_heap_ends(struct dat_writer *w, int pid, const char *exe);
 /* What a DAT_NOTE_HEAP_ENDS note names: "'<exe>' (process <pid>)", into buf. */
 void dat_heap_ends_subject(const char *note, char *buf, size_t size);
-/* The DAT_NOTE_NO_HWM note for pid, with why (an errno). Cannot fail (see dat_writef). */
+/* The DAT_NOTE_NO_HWM note for pid, with why (an errno). Cannot fail (see dat_write_line). */
 void dat_write_no_hwm(struct dat_writer *w, int pid, int why);
 
 /* Holds the following lines in memory until dat_writer_flush, which writes them
@@ -338,7 +336,7 @@ int dat_writer_close(struct dat_writer *w, struct err *e);
 char *dat_join_cmdline(char *const argv[]);
 
 /* Replaces control bytes (a newline among them) with '?' in place: what every
- * line written by dat_writef goes through, so no text can start a line of its own. */
+ * line written by dat_write_line goes through, so no text can start a line of its own. */
 void dat_escape_text(char *s);
 
 /* Replaces characters that would break a one-line field (space for names, control

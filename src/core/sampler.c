@@ -266,10 +266,10 @@ static void distrust(struct state *s, pid_t pid, const char *what)
 	xgrow((void **)&s->distrusted, &s->distrusted_cap, s->ndistrusted + 1,
 	      sizeof(*s->distrusted));
 	s->distrusted[s->ndistrusted++] = pid;
-	dat_writef(s->w,
-		   "NOTE process %d: heap and bracket data dropped from here on: its channel "
-		   "slot held impossible %s (written by the program, not the hooks)",
-		   (int)pid, what);
+	dat_write_line(s->w, DAT_NOTE,
+		       "process %d: heap and bracket data dropped from here on: its channel "
+		       "slot held impossible %s (written by the program, not the hooks)",
+		       (int)pid, what);
 }
 
 static void drain_one(struct state *s, struct mprof_proc *p)
@@ -422,10 +422,10 @@ static void no_negative(struct state *s, pid_t pid, struct chan_heap *h)
 	if (h->live >= 0 && h->peak >= 0)
 		return;
 	if (!s->below_zero_noted)
-		dat_writef(s->w,
-			   "NOTE heap of process %d fell below zero: it freed blocks the hooks did "
-			   "not see allocated (an allocator they cannot reach); counted as 0",
-			   (int)pid);
+		dat_write_line(s->w, DAT_NOTE,
+			       "heap of process %d fell below zero: it freed blocks the hooks did "
+			       "not see allocated (an allocator they cannot reach); counted as 0",
+			       (int)pid);
 	s->below_zero_noted = 1;
 	if (h->live < 0)
 		h->live = 0;
@@ -440,8 +440,8 @@ static void image_unhooked(struct state *s, pid_t pid, struct image_watch *w, in
 {
 	w->state = IMG_UNHOOKED;
 	if (own_series)
-		dat_writef(s->w, "NOTE child heap series ends: process %d now runs '%s'", (int)pid,
-			   w->exe ? w->exe : "?");
+		dat_write_line(s->w, DAT_NOTE, "child heap series ends: process %d now runs '%s'",
+			       (int)pid, w->exe ? w->exe : "?");
 	else
 		dat_write_heap_ends(s->w, (int)pid, w->exe ? w->exe : "?");
 	if (!own_series)
@@ -740,6 +740,102 @@ static void finish_exit(struct state *s, int wait_status, const struct rusage *r
 	dat_write_exit(s->w, s->cfg->own_child ? sampler_exit_code(wait_status) : -1, t, peak);
 }
 
+/* Whether the program has ended (its end is then written): the program we started is
+ * reaped; one we attached to is gone. gone: the sample found it gone; maybe_ended:
+ * its pidfd says it may have ended. */
+static int reaped(struct state *st, int gone, int maybe_ended)
+{
+	pid_t pid = st->pid;
+	if (st->cfg->own_child) {
+		int ws;
+		struct rusage ru;
+		pid_t r = gone || maybe_ended ? wait4(pid, &ws, gone ? 0 : WNOHANG, &ru) : 0;
+		while (r < 0 && errno == EINTR)
+			r = wait4(pid, &ws, 0, &ru);
+		if (r == pid) {
+			finish_exit(st, ws, &ru);
+			return 1;
+		}
+	} else if (gone || (maybe_ended && kill(pid, 0) == -1 && errno == ESRCH)) {
+		finish_exit(st, 0, NULL);
+		return 1;
+	}
+	return 0;
+}
+
+/* The work done every so often rather than every sample: retiring dead children,
+ * looking for descendants when none are sampled. */
+static void periodic(struct state *st, int64_t now_mono)
+{
+	const struct sampler_config *cfg = st->cfg;
+	if (now_mono - st->last_retire_ns >= RETIRE_EVERY_NS) {
+		retire_dead(st);
+		st->last_retire_ns = now_mono;
+	}
+	if (!cfg->include_children && !cfg->multiprocess && !st->seen_descendants &&
+	    now_mono - st->last_scan_ns >= SCAN_EVERY_NS) {
+		ptree_update(&st->tree);
+		st->seen_descendants |= st->tree.n > 0;
+		st->last_scan_ns = now_mono;
+	}
+}
+
+/* -t: 1 when sampling stops now (a program we attached to, elapsed past the timeout);
+ * our own program is asked to stop (SIGTERM, *term_sent the time) and killed
+ * TERM_GRACE_NS later, its shutdown recorded. */
+static int timed_out(struct state *st, int64_t elapsed, int64_t now_mono, int64_t *term_sent)
+{
+	const struct sampler_config *cfg = st->cfg;
+	if (!cfg->timeout_ns || elapsed < cfg->timeout_ns)
+		return 0;
+	st->res->timed_out = 1;
+	if (!cfg->own_child)
+		return 1;
+	/* Our own program: ask it to stop, record its shutdown, insist later. */
+	if (!*term_sent) {
+		kill(st->pid, SIGTERM);
+		*term_sent = now_mono;
+	} else if (now_mono - *term_sent >= TERM_GRACE_NS) {
+		kill(st->pid, SIGKILL);
+	}
+	return 0;
+}
+
+/* The next sample's deadline, sample *k of those from start. Absolute deadlines: no
+ * drift; a late sample skips the deadlines it missed (counted in res->missed). */
+static int64_t next_deadline(struct state *st, int64_t start, int64_t *k)
+{
+	int64_t interval = st->cfg->interval_ns;
+	(*k)++;
+	int64_t deadline = start + *k * interval;
+	int64_t after = time_mono_ns();
+	if (after >= deadline) {
+		int64_t due = (after - start) / interval + 1;
+		st->res->missed += due - *k;
+		*k = due;
+		deadline = start + *k * interval;
+	}
+	return deadline;
+}
+
+/* Releases the state and all it holds. */
+static void state_free(struct state *st)
+{
+	proc_close(&st->main);
+	for (size_t i = 0; i < st->nkids; i++) {
+		proc_close(&st->kids[i].h);
+		free(st->kids[i].img.exe);
+	}
+	free(st->img.exe);
+	free(st->kids);
+	ptree_release(&st->tree);
+	free(st->br);
+	free(st->distrusted);
+	free(st->gc);
+	sym_release(&st->sym);
+	free(st);
+}
+
 int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *w, struct chan *ch,
 		struct sampler_result *res, struct err *e)
 {
@@ -762,7 +858,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	if (res->hwm && st->main.clear_refs_fd < 0)
 		hwm_refused(st, &st->main);
 	int pidfd = pidfd_open_compat(pid);
-	int64_t start = time_mono_ns(), interval = cfg->interval_ns;
+	int64_t start = time_mono_ns();
 	int64_t term_sent = 0;
 	int maybe_ended = 1; /* ask wait4 only when the pidfd says so */
 	res->t_start = (double)time_real_ns() / 1e9;
@@ -778,74 +874,20 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 								: -1};
 			cfg->on_tick(cfg->ctx, &tick);
 		}
-		if (cfg->own_child) {
-			int ws;
-			struct rusage ru;
-			pid_t r =
-			    gone || maybe_ended ? wait4(pid, &ws, gone ? 0 : WNOHANG, &ru) : 0;
-			while (r < 0 && errno == EINTR)
-				r = wait4(pid, &ws, 0, &ru);
-			if (r == pid) {
-				finish_exit(st, ws, &ru);
-				break;
-			}
-		} else if (gone || (maybe_ended && kill(pid, 0) == -1 && errno == ESRCH)) {
-			finish_exit(st, 0, NULL);
+		if (reaped(st, gone, maybe_ended))
 			break;
-		}
 		if (cfg->stop && *cfg->stop)
 			break;
-		if (now_mono - st->last_retire_ns >= RETIRE_EVERY_NS) {
-			retire_dead(st);
-			st->last_retire_ns = now_mono;
-		}
-		if (!cfg->include_children && !cfg->multiprocess && !st->seen_descendants &&
-		    now_mono - st->last_scan_ns >= SCAN_EVERY_NS) {
-			ptree_update(&st->tree);
-			st->seen_descendants |= st->tree.n > 0;
-			st->last_scan_ns = now_mono;
-		}
-		if (cfg->timeout_ns && now_mono - start >= cfg->timeout_ns) {
-			res->timed_out = 1;
-			if (!cfg->own_child)
-				break;
-			/* Our own program: ask it to stop, record its shutdown, insist later. */
-			if (!term_sent) {
-				kill(pid, SIGTERM);
-				term_sent = now_mono;
-			} else if (now_mono - term_sent >= TERM_GRACE_NS) {
-				kill(pid, SIGKILL);
-			}
-		}
-		/* Absolute deadlines: no drift; a late sample skips the deadlines it missed. */
-		k++;
-		int64_t deadline = start + k * interval;
-		int64_t after = time_mono_ns();
-		if (after >= deadline) {
-			int64_t due = (after - start) / interval + 1;
-			res->missed += due - k;
-			k = due;
-			deadline = start + k * interval;
-		}
-		maybe_ended = wait_draining(st, pidfd, deadline);
+		periodic(st, now_mono);
+		if (timed_out(st, now_mono - start, now_mono, &term_sent))
+			break;
+		maybe_ended = wait_draining(st, pidfd, next_deadline(st, start, &k));
 	}
 	res->t_end = (double)time_real_ns() / 1e9;
 	if (ch && ch->map)
 		res->procs_lost = atomic_load(&ch->map->procs_lost);
 	if (pidfd >= 0)
 		close(pidfd);
-	proc_close(&st->main);
-	for (size_t i = 0; i < st->nkids; i++) {
-		proc_close(&st->kids[i].h);
-		free(st->kids[i].img.exe);
-	}
-	free(st->img.exe);
-	free(st->kids);
-	ptree_release(&st->tree);
-	free(st->br);
-	free(st->distrusted);
-	free(st->gc);
-	sym_release(&st->sym);
-	free(st);
+	state_free(st);
 	return 0;
 }

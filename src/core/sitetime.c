@@ -119,13 +119,13 @@ void sitetime_write(struct sitetime *st, struct dat_writer *w)
 {
 	for (size_t i = 0; st && i < st->n; i++) {
 		char text[SITETIME_TOP * 40 + 64];
-		size_t len = (size_t)snprintf(text, sizeof(text), "STKSITES %.6f", st->v[i].t);
+		size_t len = (size_t)snprintf(text, sizeof(text), "%.6f", st->v[i].t);
 		for (int k = 0; k < st->v[i].n; k++) {
 			long line = line_of(st, &st->v[i].e[k]);
 			if (line >= 0)
 				len += (size_t)snprintf(text + len, sizeof(text) - len, " %ld=%.0f",
 							line, st->v[i].e[k].bytes);
 		}
-		dat_writef(w, "%s", text);
+		dat_write_line(w, DAT_STKSITES, "%s", text);
 	}
 }

@@ -36,7 +36,7 @@ void sitetime_image_done(struct sitetime *st, const void *image, size_t index);
 void sitetime_name(struct sitetime *st, size_t index, uint32_t id, size_t line);
 
 /* Writes the STKSITES lines (docs/format.md); sites never named are left out.
- * Cannot fail (see dat_writef). */
+ * Cannot fail (see dat_write_line). */
 void sitetime_write(struct sitetime *st, struct dat_writer *w);
 
 #endif

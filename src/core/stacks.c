@@ -887,30 +887,50 @@ static double pos(double v)
 	return v < 0.5 ? 0 : v;
 }
 
+#define STK_FRAMES_TEXT ((MPROF_STK_DEPTH * INLINE_MAX + MPROF_STK_PYDEPTH) * 12 + 4)
+
+/* A STK line's frame list into buf (STK_FRAMES_TEXT bytes): the STKFRAME numbers of
+ * the site's frames in its order, comma-separated ("-" when none); first[f] is
+ * frame f's first STKFRAME number. */
+static void site_frames(const struct stk_session *s, const struct result_site *st,
+			const uint32_t *first, char *buf)
+{
+	size_t len = 0;
+	buf[0] = '-';
+	buf[1] = '\0';
+	for (uint16_t j = 0; j < st->nframes; j++) {
+		const struct frame *fr = &s->frames[st->frames[j]];
+		for (int q = 0; q < (fr->nnames ? fr->nnames : 1); q++)
+			len += (size_t)snprintf(buf + len, STK_FRAMES_TEXT - len, "%s%u",
+						len ? "," : "", first[st->frames[j]] + (uint32_t)q);
+	}
+}
+
 void stk_write(struct stk_session *s, struct dat_writer *w)
 {
 	if (!s)
 		return;
 	const char *mode = s->ch->stk_mode == MPROF_STK_ALL ? "all" : "sample";
-	dat_writef(w, "STACKS %s %llu", mode,
-		   s->ch->stk_mode == MPROF_STK_ALL ? 0ULL
-						    : (unsigned long long)s->ch->sample_bytes);
+	dat_write_line(w, DAT_STACKS, "%s %llu", mode,
+		       s->ch->stk_mode == MPROF_STK_ALL ? 0ULL
+							: (unsigned long long)s->ch->sample_bytes);
 	for (size_t i = 0; i < s->ndropped; i++)
-		dat_writef(w,
-			   "NOTE process %d: allocation stacks dropped: its stack area held an "
-			   "impossible %s (written by the program, not the hooks)",
-			   (int)s->dropped[i].pid, s->dropped[i].why);
+		dat_write_line(w, DAT_NOTE,
+			       "process %d: allocation stacks dropped: its stack area held an "
+			       "impossible %s (written by the program, not the hooks)",
+			       (int)s->dropped[i].pid, s->dropped[i].why);
 	if (s->held_waits)
-		dat_writef(w,
-			   "NOTE held %.3f s in %llu waits: the program waited for mprof's stack "
-			   "reader, which fell behind (time summed over its threads): its timings "
-			   "are slowed",
-			   (double)s->held_ns / 1e9, (unsigned long long)s->held_waits);
+		dat_write_line(
+		    w, DAT_NOTE,
+		    "held %.3f s in %llu waits: the program waited for mprof's stack "
+		    "reader, which fell behind (time summed over its threads): its timings "
+		    "are slowed",
+		    (double)s->held_ns / 1e9, (unsigned long long)s->held_waits);
 	for (size_t m = 1; m < s->nmodules; m++)
-		dat_writef(w, "STKMOD %zu %s", m, s->modules[m]);
+		dat_write_line(w, DAT_STKMOD, "%zu %s", m, s->modules[m]);
 	for (size_t m = 1; s->packages && m < s->nmodules; m++)
 		if (s->packages[m])
-			dat_writef(w, "STKNOSYM %zu %s", m, s->packages[m]);
+			dat_write_line(w, DAT_STKNOSYM, "%zu %s", m, s->packages[m]);
 	/* One STKFRAME line per named frame: an address inside inlined code has
 	 * several, numbered in a row from first[f]. */
 	uint32_t *first = xcalloc(s->nframes + 1, sizeof(*first)), next = 0;
@@ -923,44 +943,37 @@ void stk_write(struct stk_session *s, struct dat_writer *w)
 			char source[1024];
 			stk_escape_source(nm ? nm->line : NULL, source, sizeof(source));
 			int python = fr->module == FRAME_PYTHON;
-			dat_writef(w, "STKFRAME %u %s %u 0x%llx %s %s", next++,
-				   python	       ? "python"
-				   : nm && nm->inlined ? "inlined"
-						       : "native",
-				   python ? 0 : fr->module,
-				   python ? 0ULL : (unsigned long long)fr->vaddr, source,
-				   nm && nm->name ? nm->name : "?");
+			dat_write_line(w, DAT_STKFRAME, "%u %s %u 0x%llx %s %s", next++,
+				       python		   ? "python"
+				       : nm && nm->inlined ? "inlined"
+							   : "native",
+				       python ? 0 : fr->module,
+				       python ? 0ULL : (unsigned long long)fr->vaddr, source,
+				       nm && nm->name ? nm->name : "?");
 		}
 	}
 	size_t nstk = 0; /* STK lines written: the site numbers of STKGC lines */
 	for (size_t i = 0; i < s->nresults; i++) {
 		struct result *r = &s->results[i];
-		dat_writef(w, "STKIMG %zu %d %.0f %.0f %llu %llu %s", i, (int)r->pid, pos(r->peak),
-			   pos(r->leak), (unsigned long long)r->allocs, (unsigned long long)r->lost,
-			   r->exe);
+		dat_write_line(w, DAT_STKIMG, "%zu %d %.0f %.0f %llu %llu %s", i, (int)r->pid,
+			       pos(r->peak), pos(r->leak), (unsigned long long)r->allocs,
+			       (unsigned long long)r->lost, r->exe);
 		if (r->collections)
-			dat_writef(w, "STKCOLL %zu %llu", i, (unsigned long long)r->collections);
+			dat_write_line(w, DAT_STKCOLL, "%zu %llu", i,
+				       (unsigned long long)r->collections);
 		qsort(r->sites, r->nsites, sizeof(*r->sites), by_peak);
 		for (size_t k = 0; k < r->nsites; k++) {
 			const struct result_site *st = &r->sites[k];
 			sitetime_name(s->sitetime, i, st->id, line++);
-			char frames[(MPROF_STK_DEPTH * INLINE_MAX + MPROF_STK_PYDEPTH) * 12 + 4];
-			size_t len = 0;
-			frames[0] = '-';
-			frames[1] = '\0';
-			for (uint16_t j = 0; j < st->nframes; j++) {
-				const struct frame *fr = &s->frames[st->frames[j]];
-				for (int q = 0; q < (fr->nnames ? fr->nnames : 1); q++)
-					len += (size_t)snprintf(frames + len, sizeof(frames) - len,
-								"%s%u", len ? "," : "",
-								first[st->frames[j]] + (uint32_t)q);
-			}
-			dat_writef(w, "STK %zu %.0f %.0f %.0f %.0f %.0f %.0f %s", i,
-				   pos(st->peak_b), pos(st->peak_n), pos(st->leak_b),
-				   pos(st->leak_n), pos(st->total_b), pos(st->total_n), frames);
+			char frames[STK_FRAMES_TEXT];
+			site_frames(s, st, first, frames);
+			dat_write_line(w, DAT_STK, "%zu %.0f %.0f %.0f %.0f %.0f %.0f %s", i,
+				       pos(st->peak_b), pos(st->peak_n), pos(st->leak_b),
+				       pos(st->leak_n), pos(st->total_b), pos(st->total_n), frames);
 			if (st->gc_colls)
-				dat_writef(w, "STKGC %zu %.0f %.0f %llu", nstk, pos(st->gc_b),
-					   pos(st->gc_n), (unsigned long long)st->gc_colls);
+				dat_write_line(w, DAT_STKGC, "%zu %.0f %.0f %llu", nstk,
+					       pos(st->gc_b), pos(st->gc_n),
+					       (unsigned long long)st->gc_colls);
 			nstk++;
 		}
 	}
