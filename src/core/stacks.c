@@ -42,12 +42,18 @@ struct site {
 };
 
 /* A process image: one area's owner from claim to exit or exec. */
+#define SITE_CHUNK 256u
+#define SITE_CHUNKS ((MPROF_STK_TABLE + SITE_CHUNK) / SITE_CHUNK)
+
 struct image {
 	uint32_t area;
 	int32_t pid;
 	uint32_t proc_index, generation;
-	uint64_t tail;	       /* next ring index to read */
-	struct site **sites;   /* by stack id; [0] holds allocations without a stack */
+	uint64_t tail; /* next ring index to read */
+	/* By stack id ([0] holds allocations without a stack), in chunks allocated as
+	 * their first site is: an image that records nothing costs no table. */
+	struct site **sites[SITE_CHUNKS];
+	int looked;	       /* its owner's maps and executable were looked up (first event) */
 	struct blocks *blocks; /* live blocks: size and stack id by address */
 	double live, peak;
 	uint64_t event_no, peak_stamp;
@@ -339,14 +345,21 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 	im->pid = atomic_load(&a->pid);
 	im->proc_index = a->proc_index;
 	im->generation = a->generation;
-	im->sites = xcalloc((size_t)MPROF_STK_TABLE + 1, sizeof(*im->sites));
 	im->blocks = blocks_new();
 	if (im->pid <= 0 || im->proc_index >= s->ch->nprocs) {
 		im->bad = "owner (pid or process slot)";
 		im->exe = xstrdup("?");
-		return im;
+		im->looked = 1;
 	}
-	/* This image's mappings (an exec changes them), while it lives. */
+	return im;
+}
+
+/* At the image's first event: its mappings (an exec changes them) and its
+ * executable, while it lives. An image that sends nothing (a short-lived child)
+ * is never looked up. */
+static void image_look(struct stk_session *s, struct image *im, struct mprof_stk_area *a)
+{
+	im->looked = 1;
 	im->maps_ok = sym_snapshot(&s->sym, im->pid) == 0 && !owner_gone(s, im);
 	im->exe = im->maps_ok ? read_exe(im->pid) : NULL;
 	const char *path;
@@ -358,16 +371,41 @@ static struct image *image_new(struct stk_session *s, uint32_t i, struct mprof_s
 		im->exe = xstrdup("?");
 	if (!strcmp(im->exe, "?"))
 		s->unnamed++;
-	return im;
+}
+
+/* The site of stack id (0 past the table), or NULL when it has none yet. */
+static struct site *site_at(const struct image *im, uint32_t id)
+{
+	if (id > MPROF_STK_TABLE)
+		id = 0;
+	struct site **c = im->sites[id / SITE_CHUNK];
+	return c ? c[id % SITE_CHUNK] : NULL;
 }
 
 static struct site *site_get(struct image *im, uint32_t id)
 {
 	if (id > MPROF_STK_TABLE)
 		id = 0;
-	if (!im->sites[id])
-		im->sites[id] = xcalloc(1, sizeof(struct site));
-	return im->sites[id];
+	struct site ***c = &im->sites[id / SITE_CHUNK];
+	if (!*c)
+		*c = xcalloc(SITE_CHUNK, sizeof(**c));
+	if (!(*c)[id % SITE_CHUNK])
+		(*c)[id % SITE_CHUNK] = xcalloc(1, sizeof(struct site));
+	return (*c)[id % SITE_CHUNK];
+}
+
+/* The id after id to look at: the next one, or the next chunk's first when the
+ * chunk holding id has no table. */
+static uint32_t site_next(const struct image *im, uint32_t id)
+{
+	return im->sites[id / SITE_CHUNK] ? id + 1 : (id / SITE_CHUNK + 1) * SITE_CHUNK;
+}
+
+/* Frees the site table's chunks (not the sites). */
+static void sites_free(struct image *im)
+{
+	for (uint32_t c = 0; c < SITE_CHUNKS; c++)
+		free(im->sites[c]);
 }
 
 /* Before a site changes: if it has not changed since the peak, its value now is
@@ -518,6 +556,8 @@ static size_t drain(struct stk_session *s, struct image *im, struct mprof_stk_ar
 			break;
 		}
 		im->stuck_since = 0;
+		if (!im->looked)
+			image_look(s, im, a);
 		uint64_t ptr = e->ptr, word = e->word;
 		atomic_store_explicit(&e->seq, 2 * lap + 2, memory_order_release);
 		im->tail++;
@@ -549,13 +589,15 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 		xgrow((void **)&s->dropped, &s->dropped_cap, s->ndropped + 1, sizeof(*s->dropped));
 		s->dropped[s->ndropped++] = (struct dropped){im->pid, im->bad};
 		sitetime_image_done(s->sitetime, im, SIZE_MAX);
-		for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++)
-			if (im->sites[id]) {
-				free(im->sites[id]->frames);
-				free(im->sites[id]);
+		for (uint32_t id = 0; id <= MPROF_STK_TABLE; id = site_next(im, id)) {
+			struct site *st = site_at(im, id);
+			if (st) {
+				free(st->frames);
+				free(st);
 			}
+		}
 		free(im->exe);
-		free(im->sites);
+		sites_free(im);
 		blocks_free(im->blocks);
 		free(im);
 		return;
@@ -569,11 +611,11 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 			   im->lost, NULL,    0,	im->collections};
 	im->exe = NULL;
 	size_t used = 0;
-	for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++)
-		used += im->sites[id] != NULL;
+	for (uint32_t id = 0; id <= MPROF_STK_TABLE; id = site_next(im, id))
+		used += site_at(im, id) != NULL;
 	r.sites = xcalloc(used + 1, sizeof(*r.sites)); /* an image per exec: keep it small */
-	for (uint32_t id = 0; id <= MPROF_STK_TABLE; id++) {
-		struct site *st = im->sites[id];
+	for (uint32_t id = 0; id <= MPROF_STK_TABLE; id = site_next(im, id)) {
+		struct site *st = site_at(im, id);
 		if (!st)
 			continue;
 		site_resolve(s, im, st, id, a);
@@ -603,7 +645,7 @@ static void image_finish(struct stk_session *s, struct image *im, struct mprof_s
 		free(r.sites);
 		free(r.exe);
 	}
-	free(im->sites);
+	sites_free(im);
 	blocks_free(im->blocks);
 	free(im);
 }
@@ -635,10 +677,11 @@ static void sample_sites(struct stk_session *s)
 	if (!sitetime_due(s->sitetime, time_mono_ns()))
 		return;
 	for (uint32_t i = 0; i < s->ch->nareas; i++)
-		for (uint32_t id = 0; s->live[i] && id <= MPROF_STK_TABLE; id++)
-			if (s->live[i]->sites[id])
+		for (uint32_t id = 0; s->live[i] && id <= MPROF_STK_TABLE;
+		     id = site_next(s->live[i], id))
+			if (site_at(s->live[i], id))
 				sitetime_offer(s->sitetime, s->live[i], id,
-					       s->live[i]->sites[id]->live_b);
+					       site_at(s->live[i], id)->live_b);
 	sitetime_commit(s->sitetime, (double)time_real_ns() / 1e9);
 }
 

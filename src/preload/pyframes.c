@@ -125,6 +125,8 @@ void pyframes_reset(struct mprof_stk_area *a)
 		memset(pyc, 0, sizeof(pyc));
 	pyc_used = 0;
 	atomic_store(&walking, 0); /* a forked child's only thread walks nothing */
+	if (py_state != PY_READY)
+		return; /* no Python frames: those pages (zero, as a free area is) untouched */
 	atomic_store_explicit(&a->npycodes, 0, memory_order_relaxed);
 	a->pynames_used = 0;
 }

@@ -208,9 +208,10 @@ static int publish_object(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
-/* A new unique stack: when a frame lies in no published module (one loaded since),
- * publish again. Another thread doing so already: skip, never wait. The capture
- * has just called dl_iterate_phdr through libunwind: no new lock order. */
+/* A new unique stack: when a frame lies in no published module (none published
+ * yet, or one loaded since), publish again. Another thread doing so already:
+ * skip, never wait. The capture has just called dl_iterate_phdr through
+ * libunwind: no new lock order. */
 static void cover_frames(struct mprof_stk_area *a, void *const *f, int n)
 {
 	uint32_t nm = atomic_load_explicit(&a->nmodules, memory_order_acquire);
@@ -283,8 +284,10 @@ static int claim_area(int fd, uint32_t proc_index, uint32_t generation)
 		a->generation = generation;
 		atomic_store(&a->nmodules, 0);
 		a->names_used = 0;
-		atomic_store(&modules_busy, 0); /* a forked child's: no other thread */
-		dl_iterate_phdr(publish_object, a);
+		/* A forked child's: no other thread. The modules are published with
+		 * the first stack stored (cover_frames): an image that stores none, such
+		 * as a child between its fork and its exec, writes none of those pages. */
+		atomic_store(&modules_busy, 0);
 		pyframes_reset(a);
 		atomic_store(&a->pid, (int32_t)getpid());
 		atomic_store(&a->dead, 0);
