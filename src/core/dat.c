@@ -228,6 +228,31 @@ static int heap_fields(char *const *f, int n, struct dat_heap *h)
 		   : 0;
 }
 
+/* A "+<count>" field: 0, or -1 when f is not one. */
+static int plus_count(const char *f, uint64_t *out)
+{
+	return *f == '+' ? dat_u64(f + 1, out) : -1;
+}
+
+/* The short forms of a heap line's fields (after CHLDHEAP's pid): "<MiB>" (brief 1), or
+ * "<MiB> +<allocs> +<frees> [<min MiB>]" (brief 2: the counts since the series'
+ * previous line). 0 with it filled, or -1 when f holds the full form (or nothing). */
+static int brief_fields(char *const *f, int n, struct dat_item *it)
+{
+	struct dat_heap *h = &it->heap;
+	h->min_mib = NAN;
+	if (n == 1 && !dat_num(f[0], &h->live_mib)) {
+		it->brief = 1;
+		return 0;
+	}
+	if ((n == 3 || n == 4) && !dat_num(f[0], &h->live_mib) && !plus_count(f[1], &h->allocs) &&
+	    !plus_count(f[2], &h->frees) && (n == 3 || !dat_num(f[3], &h->min_mib))) {
+		it->brief = 2;
+		return 0;
+	}
+	return -1;
+}
+
 static int decode_header(const struct dat_line *l, struct dat_header *h)
 {
 	h->interval = 0;
@@ -294,14 +319,11 @@ int dat_decode(const struct dat_line *l, struct dat_item *it)
 		it->id = f[0];
 		return l->n != 3 || dat_num(f[1], &it->pt.mib) || dat_num(f[2], &it->pt.t) ? -1 : 0;
 	case DAT_HEAP:
-		it->brief = l->n == 1;
-		return it->brief ? dat_num(f[0], &it->heap.live_mib)
-				 : heap_fields(f, l->n, &it->heap);
+		return brief_fields(f, l->n, it) ? heap_fields(f, l->n, &it->heap) : 0;
 	case DAT_CHLDHEAP:
 		it->id = l->n ? f[0] : NULL;
-		it->brief = l->n == 2;
-		if (it->brief)
-			return dat_num(f[1], &it->heap.live_mib);
+		if (l->n >= 2 && !brief_fields(f + 1, l->n - 1, it))
+			return 0;
 		return l->n < 7 || heap_fields(f + 1, l->n - 1, &it->heap) ? -1 : 0;
 	case DAT_FUNC:
 		return decode_func(l, &it->func);
@@ -381,10 +403,16 @@ static int expand_heap(struct expand *x, struct dat_item *it)
 	if (it->brief) {
 		if (!have || x->mem_t < 0)
 			return 1;
-		double live = it->heap.live_mib;
+		struct dat_heap got = it->heap;
 		it->heap = *prev;
 		it->heap.t = x->mem_t;
-		it->heap.live_mib = it->heap.peak_mib = it->heap.min_mib = live;
+		it->heap.live_mib = it->heap.peak_mib = it->heap.min_mib = got.live_mib;
+		if (it->brief == 2) {
+			it->heap.allocs += got.allocs;
+			it->heap.frees += got.frees;
+			if (!isnan(got.min_mib))
+				it->heap.min_mib = got.min_mib;
+		}
 	}
 	*prev = it->heap;
 	if (it->kind == DAT_HEAP)
@@ -1107,6 +1135,23 @@ void dat_write_heap_short(struct dat_writer *w, int pid, double live_mib)
 {
 	char buf[96], *p = put_heap_kind(buf, pid);
 	p = put_trim6(p, live_mib);
+	*p++ = '\n';
+	emit(w, buf, (size_t)(p - buf));
+}
+
+void dat_write_heap_counted(struct dat_writer *w, int pid, double live_mib, uint64_t allocs,
+			    uint64_t frees, double min_mib)
+{
+	char buf[160], *p = put_heap_kind(buf, pid);
+	p = put_trim6(p, live_mib);
+	p = put_str(p, " +");
+	p = put_u64(p, allocs);
+	p = put_str(p, " +");
+	p = put_u64(p, frees);
+	if (min_mib != live_mib) {
+		*p++ = ' ';
+		p = put_trim6(p, min_mib);
+	}
 	*p++ = '\n';
 	emit(w, buf, (size_t)(p - buf));
 }

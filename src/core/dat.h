@@ -151,7 +151,8 @@ struct dat_item {
 	struct dat_gc gc;	  /* GC */
 	struct dat_header header; /* MPROF */
 	int status;		  /* EXIT */
-	int brief;		  /* HEAP, CHLDHEAP: the short form, the heap in use alone */
+	int brief; /* HEAP, CHLDHEAP: 1 the short form (the heap in use alone), 2 the counted
+		    * one (heap.allocs and heap.frees are the counts since the previous line) */
 };
 
 /* Decodes a tokenized line of a kind dat.c owns into it. 0, or -1 when its fields do
@@ -310,6 +311,11 @@ void dat_write_heap(struct dat_writer *w, int pid, const struct dat_heap *h);
 /* The short form of one, the heap in use alone: the time is the latest MEM line's, the
  * interval's peak and minimum equal it, the rest is the previous line's. */
 void dat_write_heap_short(struct dat_writer *w, int pid, double live_mib);
+/* The counted short form: as the short form, with the allocation and free calls since
+ * the series' previous line and, when it differs from live_mib, the interval's
+ * minimum (docs/format.md). */
+void dat_write_heap_counted(struct dat_writer *w, int pid, double live_mib, uint64_t allocs,
+			    uint64_t frees, double min_mib);
 /* A FUNC line; heap_in and heap_out (MiB) follow the depth unless NAN. */
 void dat_write_func(struct dat_writer *w, const char *name, double mem_in, double t_in,
 		    double mem_out, double t_out, int depth, double heap_in, double heap_out);

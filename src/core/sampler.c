@@ -484,9 +484,14 @@ static int heap_is_current(struct state *s, pid_t pid, struct mprof_proc *slot,
 static void write_heap(struct state *s, int pid, const struct chan_heap *h, double t,
 		       struct heap_last *last)
 {
-	if (last->have && h->peak == h->live && h->low == h->live && h->allocs == last->allocs &&
-	    h->frees == last->frees && h->mmap_live == last->mmap_live && t == s->mem_t) {
+	int brief = last->have && h->peak == h->live && h->low <= h->live &&
+		    h->allocs >= last->allocs && h->frees >= last->frees &&
+		    h->mmap_live == last->mmap_live && t == s->mem_t;
+	if (brief && h->low == h->live && h->allocs == last->allocs && h->frees == last->frees) {
 		dat_write_heap_short(s->w, pid, MIB(h->live));
+	} else if (brief) { /* a steady program that allocates and frees: the counts moved */
+		dat_write_heap_counted(s->w, pid, MIB(h->live), h->allocs - last->allocs,
+				       h->frees - last->frees, MIB(h->low));
 	} else {
 		struct dat_heap line = {t,	   MIB(h->live), MIB(h->peak), MIB(h->mmap_live),
 					h->allocs, h->frees,	 MIB(h->low)};

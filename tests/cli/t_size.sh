@@ -34,6 +34,9 @@ expand() {
 	$1 == "CHLD" { flush(); print; pend = "CHLDMAX " $2 " " $3 " " $4; next }
 	$1 == "MAXRSS" || $1 == "CHLDMAX" { pend = ""; print; next }
 	$1 == "HEAP" && NF == 2 { flush(); split(last["main"], f, " "); print "HEAP " $2, $2, t, f[5], f[6], f[7], $2; next }
+	$1 == "HEAP" && substr($3, 1, 1) == "+" { flush(); split(last["main"], f, " ")
+		line = "HEAP " $2 " " $2 " " t " " (f[5] + substr($3, 2)) " " (f[6] + substr($4, 2)) " " f[7] " " (NF == 5 ? $5 : $2)
+		last["main"] = line; print line; next }
 	$1 == "HEAP" { flush(); last["main"] = $0; print; next }
 	$1 == "CHLDHEAP" && NF == 3 { flush(); split(last[$2], f, " "); print "CHLDHEAP " $2, $3, $3, t, f[6], f[7], f[8], $3; next }
 	$1 == "CHLDHEAP" { flush(); last[$2] = $0; print; next }
@@ -41,7 +44,13 @@ expand() {
 	END { flush() }' "$1"
 }
 "$MPROF" run -q -M -o kids.dat "$PROGS/children" 2 20 1
-for f in hold spike kids; do
+# A steady service that frees and allocates a block every millisecond: its memory is
+# flat but its counts move, so its heap lines carry the counts since the last one.
+"$MPROF" run -q -o churn.dat "$PROGS/steady" 3
+between "a steady program whose counts move: at most 66 bytes per sample ($(bytes_per_sample churn.dat))" \
+	"$(bytes_per_sample churn.dat)" 20 66
+check "its heap lines give the counts since the previous one" grep -qE '^HEAP [0-9.]+ \+[0-9]+ \+[0-9]+( [0-9.]+)?$' churn.dat
+for f in hold spike kids churn; do
 	expand "$f.dat" >"$f-full.dat"
 	"$MPROF" summary --json "$f.dat" >"$f.json" 2>&1
 	"$MPROF" summary --json "$f-full.dat" 2>&1 | sed "s/$f-full.dat/$f.dat/g" >"$f-full.json"

@@ -126,6 +126,31 @@ static void a_short_heap_line_needs_a_full_one_before(void)
 	CHECK(parse("CMDLINE p\nHEAP 1 1 1 1 0 0 1\nHEAP 1\nMEM 1 2\n", &r, &e) == -1);
 }
 
+static void the_counted_form_adds_the_counts(void)
+{
+	struct dat_recording r;
+	struct err e;
+	CHECK(parse("CMDLINE p\nMEM 9 1\nHEAP 8 8 1 100 40 0.5 8\nMEM 9 2\nHEAP 8 +90 +89 7.9\n"
+		    "CHLD 7 1 2\nCHLDHEAP 7 1 1 2 10 5 0 1\nMEM 9 3\nCHLDHEAP 7 2 +3 +1\nHEAP 8.5 +2 +0\n",
+		    &r, &e) == 0);
+	CHECK(r.heap.n == 3);
+	if (r.heap.n == 3) {
+		const struct dat_heap *a = &r.heap.v[1], *b = &r.heap.v[2];
+		CHECK(a->t == 2 && a->live_mib == 8 && a->peak_mib == 8 && a->min_mib == 7.9);
+		CHECK(a->allocs == 190 && a->frees == 129 && a->mmap_mib == 0.5);
+		CHECK(b->t == 3 && b->live_mib == 8.5 && b->min_mib == 8.5);
+		CHECK(b->allocs == 192 && b->frees == 129);
+	}
+	CHECK(r.nchildren == 1 && r.children[0].heap.n == 2);
+	if (r.nchildren == 1 && r.children[0].heap.n == 2) {
+		const struct dat_heap *c = &r.children[0].heap.v[1];
+		CHECK(c->t == 3 && c->live_mib == 2 && c->allocs == 13 && c->frees == 6);
+	}
+	dat_recording_release(&r);
+	/* Counts without their '+' are not the counted form. */
+	CHECK(parse("CMDLINE p\nMEM 9 1\nHEAP 8 8 1 100 40 0.5 8\nHEAP 8 90 89\nMEM 9 2\n", &r, &e) == -1);
+}
+
 static void the_writer_writes_the_short_form(void)
 {
 	char path[] = "/tmp/test_compact_XXXXXX";
@@ -152,6 +177,7 @@ int main(void)
 	    {"the compact form reads as the full one", the_compact_form_reads_as_the_full_one},
 	    {"no maximum is implied after a refusal", no_maximum_is_implied_after_a_refusal},
 	    {"a short heap line needs a full one before", a_short_heap_line_needs_a_full_one_before},
+	    {"the counted form adds the counts", the_counted_form_adds_the_counts},
 	    {"the writer writes the short form", the_writer_writes_the_short_form},
 	    {0},
 	};
