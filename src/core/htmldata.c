@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/html.h"
+
+#define KEY_LABEL_MAX 90 /* bytes of a site's name in the sites-over-time key */
 #include "core/names.h"
 #include "core/sitetime.h"
 #include "core/summary.h"
@@ -599,15 +601,29 @@ static cJSON *sitetime(const struct html_feed *f, double t0, const struct stk_da
 	char(*label)[512] = xcalloc((size_t)npick + 1, sizeof(*label));
 	for (int k = 0; k < npick; k++)
 		stk_site_label(d, &d->sites[pick[k]], 2, STK_LABEL_SHORT, label[k], sizeof(*label));
-	char dup[SITES_DRAWN] = {0}; /* sites told apart by their callers: their stacks */
+	/* Sites whose names read the same are told apart by more of their callers, and a
+	 * key entry stays one line: at most KEY_LABEL_MAX bytes, cut with an ellipsis. */
+	for (int depth = 3; depth <= 6; depth++) {
+		char dup[SITES_DRAWN] = {0};
+		int any = 0;
+		for (int k = 0; k < npick; k++)
+			for (int j = 0; j < k; j++)
+				if (!strcmp(label[j], label[k]))
+					dup[j] = dup[k] = any = 1;
+		for (int k = 0; k < npick; k++)
+			if (dup[k])
+				stk_site_label(d, &d->sites[pick[k]], depth, STK_LABEL_SHORT,
+					       label[k], sizeof(*label));
+		if (!any)
+			break;
+	}
 	for (int k = 0; k < npick; k++)
-		for (int j = 0; j < k; j++)
-			if (!strcmp(label[j], label[k]))
-				dup[j] = dup[k] = 1;
-	for (int k = 0; k < npick; k++)
-		if (dup[k])
-			stk_site_label(d, &d->sites[pick[k]], 8, STK_LABEL_FULL, label[k],
-				       sizeof(*label));
+		if (strlen(label[k]) > KEY_LABEL_MAX) {
+			size_t cut = KEY_LABEL_MAX - 3;
+			while (cut && ((unsigned char)label[k][cut] & 0xc0) == 0x80)
+				cut--; /* not inside a UTF-8 character */
+			memcpy(label[k] + cut, "\xe2\x80\xa6", 4);
+		}
 	for (int k = 0; k < npick + other; k++) {
 		cJSON_AddItemToArray(names,
 				     cJSON_CreateString(k < npick ? label[k] : "other sites"));

@@ -129,7 +129,10 @@ else
 		check "the interpreter's frames folded away" sh -c '! grep -q "data-name=\"_PyEval_EvalFrameDefault" tuts.html.dom'
 		check "the gc-freed table names the tutorial's function" sh -c 'grep -o "<table[^>]*id=\"sites-gc\".*" tuts.html.dom | grep -q "random_number_average (manual_gc_cr.py:10)"'
 		check "the cycle collector freed 91.6 MiB in all" grep -q "collections freed: 91.6 MiB in all" tuts.html.dom
-		check "sites over time: the three calls' arrays told apart" sh -c 'k=$(grep -o "id=\"sitekey\".*" tuts.html.dom) && for l in 18 19 21; do echo "$k" | grep -q "main (manual_gc_cr.py:$l)" || exit 1; done'
+		# the key alone: its entries are <span>s up to the element's end
+		grep -o 'id="sitekey">\(<span[^>]*>[^<]*</span>\)*' tuts.html.dom | grep -o '<span>[^<]*</span>' | sed 's/<[^>]*>//g; s/&gt;/>/g; s/&lt;/</g; s/&amp;/\&/g' >tuts.key
+		check "sites over time: the three calls' arrays told apart by the script's lines" sh -c 'for l in 18 19 21; do grep -qx "main:$l>random_number_average:10" tuts.key || exit 1; done'
+		check "sites over time: every key entry fits one line ($(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' tuts.key) bytes at most)" awk 'length($0) > 100 { bad = 1 } END { exit bad || NR < 4 }' tuts.key
 	else
 		skip "tutorial script in chromium" "Debian's python3 with numpy is not installed"
 		skip "tutorial script with stacks in chromium" "Debian's python3 with numpy is not installed"
