@@ -119,6 +119,85 @@ static int heap_note(const char *path, char *out, size_t n)
 	return rc;
 }
 
+/* plot -o x.html: the page of one recording. Returns the exit status. */
+static int page(char **words, int nwords, const char *out, const struct plot_opts *o, int sized)
+{
+	if (sized || o->window || o->flame || o->slope || o->no_functions) {
+		report("plot: --size, --window, --flame, --slope and -n apply to pictures, not to "
+		       "'%s' (the page zooms itself)",
+		       out);
+		return EXIT_USAGE;
+	}
+	if (nwords > 1) {
+		report("plot: a page shows one recording, got %d", nwords);
+		return EXIT_USAGE;
+	}
+	char **paths;
+	int n, rc = EXIT_FAIL;
+	if (resolve_recordings(words, nwords, &paths, &n) == 0) {
+		rc = html_output(paths[0], out, o->title);
+		profiles_free_paths(paths, n);
+	}
+	return rc;
+}
+
+/* Without --output: the ASCII plot at the terminal's size (80x25 when not one). */
+static void terminal_size(struct plot_opts *o)
+{
+	struct winsize ws;
+	o->width = 80;
+	o->height = 25;
+	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 && ws.ws_row >= 10) {
+		o->width = ws.ws_col;
+		o->height = ws.ws_row - 1;
+	}
+}
+
+/* The recordings' picture, rendered through gnuplot into out (the terminal when
+ * NULL). Returns the exit status. */
+static int picture(char **words, int nwords, const char *out, struct plot_opts *o)
+{
+	char **paths;
+	int n, rc = EXIT_FAIL;
+	if (resolve_recordings(words, nwords, &paths, &n))
+		return rc;
+	struct plot_recording *recs = xcalloc((size_t)n, sizeof(*recs));
+	int nread = 0;
+	struct err e;
+	for (; nread < n; nread++)
+		if (plot_read(paths[nread], o, &recs[nread], &e)) {
+			report("%s", e.msg);
+			goto release;
+		}
+	char note[512] = "";
+	if (n == 1 && heap_note(paths[0], note, sizeof(note)) == 0)
+		o->heap_note = note;
+	char *dir = render_dir("mprof-plot");
+	if (!dir)
+		goto release;
+	if (plot_write(o, recs, n, dir, &e)) {
+		report("%s", e.msg);
+	} else {
+		size_t len = strlen(dir) + 16;
+		char *script = xmalloc(len);
+		snprintf(script, len, "%s/plot.gp", dir);
+		rc = out ? render_to_file(script, out, o) : render_ascii(script, dir, o);
+		free(script);
+	}
+	if (!getenv("MPROF_KEEP_PLOT"))
+		remove_tree(dir);
+	else
+		fprintf(stderr, "mprof: plot script kept in '%s'\n", dir);
+	free(dir);
+release:
+	o->heap_note = NULL;
+	for (int i = 0; i < nread; i++)
+		plot_recording_release(&recs[i]);
+	free(recs);
+	profiles_free_paths(paths, n);
+	return rc;
+}
+
 int cmd_plot(int argc, char **argv)
 {
 	struct plot_opts o = {.format = PLOT_DUMB, .width = 1260, .height = 540};
@@ -172,85 +251,19 @@ int cmd_plot(int argc, char **argv)
 		}
 	}
 	if (out && html_is_page(out)) {
-		char **paths;
-		int n;
-		if (sized || o.window || o.flame || o.slope || o.no_functions) {
-			report("plot: --size, --window, --flame, --slope and -n apply to pictures, "
-			       "not to "
-			       "'%s' (the page zooms itself)",
-			       out);
-			goto done;
-		}
-		if (nwords > 1) {
-			report("plot: a page shows one recording, got %d", nwords);
-			goto done;
-		}
-		rc = EXIT_FAIL;
-		if (resolve_recordings(words, nwords, &paths, &n) == 0) {
-			rc = html_output(paths[0], out, o.title);
-			profiles_free_paths(paths, n);
-		}
-		goto done;
-	}
-	if (out && plot_format_of(out, &o.format)) {
+		rc = page(words, nwords, out, &o, sized);
+	} else if (out && plot_format_of(out, &o.format)) {
 		report("--output: '%s' has an unknown extension; use .png, .svg or .pdf (pictures) "
 		       "or .html (a page)",
 		       out);
-		goto done;
-	}
-	if (!out && sized) {
+	} else if (!out && sized) {
 		report("plot: --size applies to a picture (--output); the ASCII plot takes the "
 		       "terminal's size");
-		goto done;
-	}
-	if (!out) {
-		struct winsize ws;
-		o.width = 80;
-		o.height = 25;
-		if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 &&
-		    ws.ws_row >= 10) {
-			o.width = ws.ws_col;
-			o.height = ws.ws_row - 1;
-		}
-	}
-	rc = EXIT_FAIL;
-	char **paths;
-	int n;
-	if (resolve_recordings(words, nwords, &paths, &n))
-		goto done;
-	struct plot_recording *recs = xcalloc((size_t)n, sizeof(*recs));
-	int nread = 0;
-	struct err e;
-	for (; nread < n; nread++)
-		if (plot_read(paths[nread], &o, &recs[nread], &e)) {
-			report("%s", e.msg);
-			goto release;
-		}
-	char note[512] = "";
-	if (n == 1 && heap_note(paths[0], note, sizeof(note)) == 0)
-		o.heap_note = note;
-	char *dir = render_dir("mprof-plot");
-	if (!dir)
-		goto release;
-	if (plot_write(&o, recs, n, dir, &e)) {
-		report("%s", e.msg);
 	} else {
-		size_t len = strlen(dir) + 16;
-		char *script = xmalloc(len);
-		snprintf(script, len, "%s/plot.gp", dir);
-		rc = out ? render_to_file(script, out, &o) : render_ascii(script, dir, &o);
-		free(script);
+		if (!out)
+			terminal_size(&o);
+		rc = picture(words, nwords, out, &o);
 	}
-	if (!getenv("MPROF_KEEP_PLOT"))
-		remove_tree(dir);
-	else
-		fprintf(stderr, "mprof: plot script kept in '%s'\n", dir);
-	free(dir);
-release:
-	for (int i = 0; i < nread; i++)
-		plot_recording_release(&recs[i]);
-	free(recs);
-	profiles_free_paths(paths, n);
 done:
 	free(words);
 	return rc;

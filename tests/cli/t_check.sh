@@ -56,13 +56,13 @@ contains "side-by-side table" "$scratch/.out" "baseline"
 contains "with the peak row failing" "$scratch/.out" "FAIL"
 contains "and the regression named on stderr" "$scratch/.err" "peak RSS"
 # The passing cases compare big.dat with its own samples halved, in the same time.
-awk '$1 == "MEM" || $1 == "MAXRSS" { $2 /= 2 } $1 == "HEAP" { $2 /= 2; if (NF > 2) $3 /= 2 } $1 == "EXIT" && $4 > 0 { $4 /= 2 } { print }' big.dat >half.dat
+awk '$1 == "MEM" || $1 == "MAXRSS" { $2 /= 2 } $1 == "HEAP" { $2 /= 2; if (NF >= 7) $3 /= 2 } $1 == "EXIT" && $4 > 0 { $4 /= 2 } { print }' big.dat >half.dat
 expect_status "shrank from 100 to 50 MiB: passes" 0 "$MPROF" check --baseline big.dat half.dat
 expect_status "a 100% tolerance lets 50 -> 100 MiB pass" 0 "$MPROF" check --baseline half.dat --tolerance 150 big.dat
 expect_status "which fails without it" 1 "$MPROF" check --baseline half.dat big.dat
 # A baseline compares memory, not how long a run took on a busier machine: the same
 # memory in three times the time passes (a time budget is --max-duration).
-awk 'BEGIN { t0 = -1; OFMT = CONVFMT = "%.4f" } $1 == "MEM" || $1 == "MAXRSS" { if (t0 < 0) t0 = $3; $3 = t0 + ($3 - t0) * 3 } $1 == "HEAP" && NF > 2 { if (t0 < 0) t0 = $4; $4 = t0 + ($4 - t0) * 3 } $1 == "EXIT" { $3 = t0 + ($3 - t0) * 3 } { print }' big.dat >slow.dat
+awk 'BEGIN { t0 = -1; OFMT = CONVFMT = "%.4f" } $1 == "MEM" || $1 == "MAXRSS" { if (t0 < 0) t0 = $3; $3 = t0 + ($3 - t0) * 3 } $1 == "HEAP" && NF >= 7 { if (t0 < 0) t0 = $4; $4 = t0 + ($4 - t0) * 3 } $1 == "EXIT" { $3 = t0 + ($3 - t0) * 3 } { print }' big.dat >slow.dat
 expect_status "a baseline does not fail on a longer run with the same memory" 0 "$MPROF" check --baseline big.dat slow.dat
 expect_status "while --max-duration still bounds the time" 1 "$MPROF" check --max-duration "$("$MPROF" summary --json big.dat | jq '.duration_s * 2')" slow.dat
 "$MPROF" summary --json small.dat >small.json
