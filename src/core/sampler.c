@@ -1,6 +1,7 @@
 /* sampler.c - the recording loop: samples RSS (and its true interval maximum), heap counters and
  * brackets into a .dat. */
 #include "core/sampler.h"
+#include "core/backoff.h"
 #include "core/ptree.h"
 #include "core/symbols.h"
 
@@ -679,20 +680,18 @@ static int wait_draining(struct state *s, int pidfd, int64_t deadline_ns)
 			return wait_until(pidfd, deadline_ns);
 		if (wait_until(pidfd, until) && pidfd >= 0)
 			return 1;
-		/* A ring an eighth full waits half as long next time; one under a
-		 * sixteenth (a few collections a second) lets the wait grow, so a
-		 * trickle of events does not wake the launcher every millisecond. */
+		/* The wait follows the fullest ring (backoff.c): a trickle of events (a
+		 * few collections a second) does not wake the launcher every millisecond. */
 		uint64_t pending = rings_pending(s);
 		if (pending) {
 			dat_writer_hold(s->w); /* one write(2) for the lot */
 			drain_all(s);
 			dat_writer_flush(s->w);
 		}
-		if (pending > MPROF_RING_EVENTS / 8)
-			s->drain_ns =
-			    s->drain_ns / 2 > DRAIN_MIN_NS ? s->drain_ns / 2 : DRAIN_MIN_NS;
-		else if (pending <= MPROF_RING_EVENTS / 16 && s->drain_ns < DRAIN_MAX_NS)
-			s->drain_ns *= 2;
+		s->drain_ns = backoff_next(s->drain_ns, pending, MPROF_RING_EVENTS, DRAIN_MIN_NS,
+					   DRAIN_MAX_NS);
+		if (!s->drain_ns)
+			s->drain_ns = DRAIN_MIN_NS;
 	}
 }
 

@@ -19,6 +19,7 @@
 #include "core/blocks.h"
 #include "core/dpkg.h"
 #include "core/proc.h"
+#include "core/backoff.h"
 #include "core/sitetime.h"
 #include "core/dwsym.h"
 #include "core/stkdat.h"
@@ -721,32 +722,20 @@ static size_t pass(struct stk_session *s, int final)
 	return total;
 }
 
-/* The reader's sleep between passes. It follows how much the last pass found,
- * against the ring's room (MPROF_STK_EVENTS per area): a pass that found little
- * (under a sixteenth of a ring) lets the sleep double up to STK_SLEEP_MAX, so a
- * sampled run's trickle of events costs a few wake-ups a second, not one per
- * event; one that found more than an eighth halves it, and one that found half a
- * ring or more passes again at once, so a busy program is not held on a full ring. */
+/* The reader's sleep between passes follows how much of a ring (MPROF_STK_EVENTS
+ * per area) the last pass found (backoff.c): a sampled run's trickle of events costs
+ * about a hundred wake-ups a second, not one per event; half a ring or more, it
+ * passes again at once, so a busy program is not held on a full ring. */
 #define STK_SLEEP_MIN_NS 50000L
 #define STK_SLEEP_MAX_NS 10000000L
-
-static long next_sleep(long sleep_ns, size_t n)
-{
-	if (n >= MPROF_STK_EVENTS / 2)
-		return 0;
-	if (n > MPROF_STK_EVENTS / 8)
-		return sleep_ns / 2 > STK_SLEEP_MIN_NS ? sleep_ns / 2 : STK_SLEEP_MIN_NS;
-	if (n > MPROF_STK_EVENTS / 16)
-		return sleep_ns;
-	return sleep_ns * 2 < STK_SLEEP_MAX_NS ? sleep_ns * 2 : STK_SLEEP_MAX_NS;
-}
 
 static void *consume(void *arg)
 {
 	struct stk_session *s = arg;
 	long sleep_ns = STK_SLEEP_MIN_NS;
 	while (!atomic_load(&s->stopping)) {
-		long next = next_sleep(sleep_ns, pass(s, 0));
+		long next = (long)backoff_next(sleep_ns, pass(s, 0), MPROF_STK_EVENTS,
+					       STK_SLEEP_MIN_NS, STK_SLEEP_MAX_NS);
 		if (!next) {
 			sleep_ns = STK_SLEEP_MIN_NS;
 			continue;
