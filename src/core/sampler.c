@@ -1,6 +1,7 @@
 /* sampler.c - the recording loop: samples RSS (and its true interval maximum), heap counters and
  * brackets into a .dat. */
 #include "core/sampler.h"
+#include "core/backoff.h"
 #include "core/ptree.h"
 #include "core/symbols.h"
 
@@ -647,17 +648,20 @@ static int sample_once(struct state *s, double t)
 
 /* ---- waiting ---- */
 
-/* Whether a bracket ring holds events the launcher has not read. */
-static int rings_pending(struct state *s)
+/* The most events a bracket ring holds that the launcher has not read. */
+static uint64_t rings_pending(struct state *s)
 {
+	uint64_t most = 0;
 	for (uint32_t i = 0, n = chan_used(s->ch); i < n; i++) {
 		struct mprof_proc *p = &s->ch->map->procs[i];
-		if (atomic_load_explicit(&p->state, memory_order_acquire) == MPROF_PROC_LIVE &&
-		    atomic_load_explicit(&p->ev_head, memory_order_relaxed) !=
-			atomic_load_explicit(&p->ev_tail, memory_order_relaxed))
-			return 1;
+		if (atomic_load_explicit(&p->state, memory_order_acquire) != MPROF_PROC_LIVE)
+			continue;
+		uint64_t pending = atomic_load_explicit(&p->ev_head, memory_order_relaxed) -
+				   atomic_load_explicit(&p->ev_tail, memory_order_relaxed);
+		if (pending > most)
+			most = pending;
 	}
-	return 0;
+	return most;
 }
 
 static int wait_until(int pidfd, int64_t deadline_ns);
@@ -676,14 +680,18 @@ static int wait_draining(struct state *s, int pidfd, int64_t deadline_ns)
 			return wait_until(pidfd, deadline_ns);
 		if (wait_until(pidfd, until) && pidfd >= 0)
 			return 1;
-		if (rings_pending(s)) {
+		/* The wait follows the fullest ring (backoff.c): a trickle of events (a
+		 * few collections a second) does not wake the launcher every millisecond. */
+		uint64_t pending = rings_pending(s);
+		if (pending) {
 			dat_writer_hold(s->w); /* one write(2) for the lot */
 			drain_all(s);
 			dat_writer_flush(s->w);
-			s->drain_ns = DRAIN_MIN_NS;
-		} else if (s->drain_ns < DRAIN_MAX_NS) {
-			s->drain_ns *= 2;
 		}
+		s->drain_ns = backoff_next(s->drain_ns, pending, MPROF_RING_EVENTS, DRAIN_MIN_NS,
+					   DRAIN_MAX_NS);
+		if (!s->drain_ns)
+			s->drain_ns = DRAIN_MIN_NS;
 	}
 }
 

@@ -19,6 +19,7 @@
 #include "core/blocks.h"
 #include "core/dpkg.h"
 #include "core/proc.h"
+#include "core/backoff.h"
 #include "core/sitetime.h"
 #include "core/dwsym.h"
 #include "core/stkdat.h"
@@ -64,6 +65,7 @@ struct image {
 	const char *bad;     /* why its area is not trusted any more, or NULL */
 	int64_t stuck_since; /* when the reader last found the ring not moving, 0 */
 	int maps_ok;	     /* /proc/PID/maps was read for this image while it lived */
+	uint64_t waits_seen; /* its area's held_waits at the last pass */
 };
 
 /* What stays of an image once it is finished. */
@@ -123,6 +125,7 @@ struct stk_session {
 	struct dropped *dropped;      /* images whose area held impossible values */
 	size_t ndropped, dropped_cap;
 	struct sitetime *sitetime; /* the largest sites' live bytes over the run */
+	int held_moved;		   /* a program waited for the reader since the last pass */
 };
 
 /* ---- frames and modules ---- */
@@ -701,6 +704,11 @@ static size_t pass(struct stk_session *s, int final)
 		}
 		size_t n = drain(s, im, a, 65536);
 		total += n;
+		uint64_t waits = atomic_load_explicit(&a->held_waits, memory_order_relaxed);
+		if (waits != im->waits_seen) {
+			im->waits_seen = waits;
+			s->held_moved = 1;
+		}
 		if (im->bad && !final && !owner_gone(s, im)) {
 			/* Its owner may still write: the area stays its own, closed. */
 			atomic_store(&a->dead, 1);
@@ -721,21 +729,41 @@ static size_t pass(struct stk_session *s, int final)
 	return total;
 }
 
+/* The reader's sleep between passes follows how much of a ring (MPROF_STK_EVENTS
+ * per area) the last pass found (backoff.c): a sampled run's trickle of events costs
+ * about a hundred wake-ups a second, not one per event; half a ring or more, it
+ * passes again at once. A program that waited for the reader (a burst filled its
+ * ring during a long sleep) cuts the longest sleep to a quarter, down to the
+ * shortest; it doubles back each STK_CALM_NS without a wait. */
+#define STK_SLEEP_MIN_NS 50000L
+#define STK_SLEEP_MAX_NS 10000000L
+#define STK_CALM_NS 1000000000LL
+
 static void *consume(void *arg)
 {
 	struct stk_session *s = arg;
-	/* Idle, the reader backs off to 2 ms between passes, so that sampled runs (a
-	 * few events a second) leave the program's cores alone; busy, it keeps up. */
-	long idle_ns = 50000;
+	long sleep_ns = STK_SLEEP_MIN_NS, cap_ns = STK_SLEEP_MAX_NS;
+	int64_t calm_since = time_mono_ns();
 	while (!atomic_load(&s->stopping)) {
-		if (pass(s, 0)) {
-			idle_ns = 50000;
+		size_t n = pass(s, 0);
+		int64_t now = time_mono_ns();
+		if (s->held_moved) {
+			s->held_moved = 0;
+			cap_ns = cap_ns / 4 > STK_SLEEP_MIN_NS ? cap_ns / 4 : STK_SLEEP_MIN_NS;
+			calm_since = now;
+		} else if (cap_ns < STK_SLEEP_MAX_NS && now - calm_since > STK_CALM_NS) {
+			cap_ns = cap_ns * 2 < STK_SLEEP_MAX_NS ? cap_ns * 2 : STK_SLEEP_MAX_NS;
+			calm_since = now;
+		}
+		long next =
+		    (long)backoff_next(sleep_ns, n, MPROF_STK_EVENTS, STK_SLEEP_MIN_NS, cap_ns);
+		if (!next) {
+			sleep_ns = STK_SLEEP_MIN_NS;
 			continue;
 		}
-		struct timespec ts = {0, idle_ns};
+		sleep_ns = next;
+		struct timespec ts = {0, sleep_ns};
 		nanosleep(&ts, NULL);
-		if (idle_ns < 2000000)
-			idle_ns *= 2;
 	}
 	return NULL;
 }
