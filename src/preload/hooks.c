@@ -119,6 +119,43 @@ static int is_libc(const char *path)
 	return strcmp(base ? base + 1 : path, "libc.so.6") == 0;
 }
 
+/* The loaded object holding an address: its load bias and path, as dladdr's
+ * dli_fbase and dli_fname tell apart objects, without dladdr's walk over every
+ * symbol of the object (libc.so.6 has thousands: tens of microseconds per call
+ * at every process start). */
+struct object_at {
+	uintptr_t addr, bias;
+	const char *name;
+	int found;
+};
+
+static int object_at_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	struct object_at *o = data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = (uintptr_t)info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && o->addr - lo < ph->p_memsz) {
+			o->bias = (uintptr_t)info->dlpi_addr;
+			o->name = info->dlpi_name;
+			o->found = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Finds the object holding p into *o; 1 when one does, else 0. dl_iterate_phdr
+ * neither allocates nor loads anything. */
+static int object_at(const void *p, struct object_at *o)
+{
+	*o = (struct object_at){.addr = (uintptr_t)p};
+	if (p)
+		dl_iterate_phdr(object_at_cb, o);
+	return o->found;
+}
+
 #define NEXT(name) (__typeof__(real.name))dlsym(RTLD_NEXT, #name)
 
 static void resolve(void)
@@ -146,18 +183,17 @@ static void resolve(void)
 	 * size, as malloc_usable_size would (without memory tagging), for a few
 	 * instructions instead of a call. Any other allocator (jemalloc, tcmalloc,
 	 * mimalloc: they export glibc's __libc_* names too, so names cannot tell) is
-	 * asked through its own malloc_usable_size. dladdr neither allocates nor loads
+	 * asked through its own malloc_usable_size. object_at neither allocates nor loads
 	 * anything: a dlopen here would run the allocator below before we are ready. */
-	Dl_info m, f, u, me, def;
-	glibc_next = real.malloc && real.free && dladdr((void *)real.malloc, &m) &&
-		     dladdr((void *)real.free, &f) && m.dli_fbase == f.dli_fbase &&
-		     is_libc(m.dli_fname);
+	struct object_at m, f, u, me, def;
+	glibc_next = object_at((void *)real.malloc, &m) && object_at((void *)real.free, &f) &&
+		     m.bias == f.bias && is_libc(m.name);
 	if (!glibc_next) {
 		engine_notes |= MPROF_PN_FOREIGN_ALLOC;
 		/* Its blocks are sized by its own malloc_usable_size, never by glibc's
 		 * (which would read a chunk header that is not there), or not at all. */
-		if (!real.usable || !real.malloc || !dladdr((void *)real.usable, &u) ||
-		    !dladdr((void *)real.malloc, &m) || u.dli_fbase != m.dli_fbase) {
+		if (!object_at((void *)real.usable, &u) || !object_at((void *)real.malloc, &m) ||
+		    u.bias != m.bias) {
 			real.usable = no_usable;
 			engine_notes |= MPROF_PN_NO_USABLE;
 		}
@@ -165,12 +201,13 @@ static void resolve(void)
 	/* An executable that defines malloc itself (a statically linked allocator)
 	 * comes before us: the program's allocations never reach these hooks. Only a
 	 * symbol defined there counts: an executable that takes malloc's address has
-	 * an undefined one whose value is its PLT entry, which calls us. */
+	 * an undefined one whose value is its PLT entry, which calls us. The symbol
+	 * is looked at (dladdr1) only when malloc is not ours, as it is in most. */
 	void *own = dlsym(RTLD_DEFAULT, "malloc");
+	Dl_info di;
 	const ElfW(Sym) *sym = NULL;
-	if (own && dladdr((void *)is_libc, &me) &&
-	    dladdr1(own, &def, (void **)&sym, RTLD_DL_SYMENT) && def.dli_fbase != me.dli_fbase &&
-	    sym && sym->st_shndx != SHN_UNDEF)
+	if (object_at(own, &def) && object_at((void *)is_libc, &me) && def.bias != me.bias &&
+	    dladdr1(own, &di, (void **)&sym, RTLD_DL_SYMENT) && sym && sym->st_shndx != SHN_UNDEF)
 		engine_notes |= MPROF_PN_OWN_MALLOC;
 	engine_tl.in_hook = 0;
 	atomic_store(&resolved, 2);
