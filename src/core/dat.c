@@ -941,7 +941,8 @@ static void emit(struct dat_writer *w, const char *line, size_t n)
 }
 
 /* Formats "<kind> " and fmt's text into one line and emits it. */
-static void write_v(struct dat_writer *w, const char *kind, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void write_v(struct dat_writer *w, const char *kind,
+							  const char *fmt, va_list ap)
 {
 	char buf[8192];
 	int k = snprintf(buf, sizeof(buf), "%s ", kind);
