@@ -1,2 +1,0 @@
-build-dev/src/cli/opts.o: src/cli/opts.c src/cli/opts.h
-src/cli/opts.h:
