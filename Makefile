@@ -154,7 +154,7 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(sort $(wildcard bench/*.c))
 bench: all $(BENCH_BIN)
 	@bench/run
 
-bench-scale: all $(BENCH_BIN)
+bench-scale: all $(BENCH_BIN) $(BUILD)/progs/steady
 	@bench/scale
 
 $(BUILD)/bench/%: bench/%.c

@@ -667,6 +667,24 @@ static void add_func(struct dat_recording *r, const struct dat_func *fn)
 	r->funcs[r->nfuncs++].name = xstrdup(fn->name);
 }
 
+void dat_recording_take_ends(struct dat_recording *r, const struct dat_item *it)
+{
+	if (it->kind == DAT_MPROF) {
+		r->version = it->header.version;
+		r->interval = it->header.interval ? it->header.interval : r->interval;
+		if (it->header.backend[0])
+			snprintf(r->backend, sizeof(r->backend), "%s", it->header.backend);
+		if (it->header.hwm >= 0 && r->hwm != 0) /* a refusal noted earlier stands */
+			r->hwm = it->header.hwm;
+		r->maxrss_above = it->header.maxrss_above;
+	} else if (it->kind == DAT_EXIT) {
+		r->has_exit = 1;
+		r->exit_status = it->status;
+		r->t_exit = it->pt.t;
+		r->rusage_peak_mib = it->pt.mib;
+	}
+}
+
 /* dat_line_fn: keeps every line of the kinds dat.c owns in r. */
 static int keep_line(void *ctx, const struct dat_line *l, const struct dat_item *it, struct err *e)
 {
@@ -708,19 +726,8 @@ static int keep_line(void *ctx, const struct dat_line *l, const struct dat_item 
 		r->gcs[r->ngcs++] = it->gc;
 		break;
 	case DAT_MPROF:
-		r->version = it->header.version;
-		r->interval = it->header.interval ? it->header.interval : r->interval;
-		if (it->header.backend[0])
-			snprintf(r->backend, sizeof(r->backend), "%s", it->header.backend);
-		if (it->header.hwm >= 0 && r->hwm != 0) /* a refusal noted earlier stands */
-			r->hwm = it->header.hwm;
-		r->maxrss_above = it->header.maxrss_above;
-		break;
 	case DAT_EXIT:
-		r->has_exit = 1;
-		r->exit_status = it->status;
-		r->t_exit = it->pt.t;
-		r->rusage_peak_mib = it->pt.mib;
+		dat_recording_take_ends(r, it);
 		break;
 	default:
 		break;

@@ -406,19 +406,8 @@ static int plot_line(void *ctx, const struct dat_line *l, const struct dat_item 
 				  it->gc.heap_stop_mib);
 		break;
 	case DAT_MPROF:
-		r->version = it->header.version;
-		r->interval = it->header.interval ? it->header.interval : r->interval;
-		if (it->header.backend[0])
-			snprintf(r->backend, sizeof(r->backend), "%s", it->header.backend);
-		if (it->header.hwm >= 0 && r->hwm != 0) /* a refusal noted earlier stands */
-			r->hwm = it->header.hwm;
-		r->maxrss_above = it->header.maxrss_above;
-		break;
 	case DAT_EXIT:
-		r->has_exit = 1;
-		r->exit_status = it->status;
-		r->t_exit = it->pt.t;
-		r->rusage_peak_mib = it->pt.mib;
+		dat_recording_take_ends(r, it);
 		break;
 	default:
 		break;

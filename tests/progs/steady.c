@@ -1,4 +1,4 @@
-/* steady.c (tests) - a steady service for argv[1] seconds: holds about 8 MiB in 1024 blocks and replaces one every millisecond, so its memory stays flat while its allocation counters move. */
+/* steady.c - a steady service for argv[1] seconds: holds about 8 MiB in 1024 blocks and replaces one every millisecond, so its memory stays flat while its allocation counters move (t_size, make bench-scale). */
 #include <stdlib.h>
 #include <time.h>
 
