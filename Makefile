@@ -55,8 +55,14 @@ $(BUILD)/libmprofcore.a: $(CORE_OBJ)
 # The preload libraries export only the hooked symbols and the mprof_* API. The
 # same sources build both: libmprof.so for plain runs, whose hooks have no code for
 # stacks at all, and libmprof-stacks.so for --stacks (MPROF_STACKS=1).
+# Every page the library brings into a process costs each hooked process start a
+# page fault, so it is laid out in few of them: one read-only and executable
+# segment (noseparate-code), its GOT on the page of its data (norelro: the
+# program it watches runs as the same user, there is no privilege to guard), and
+# the big zeroed tables sorted after the small statics (MPROF_LARGE in engine.h).
 PRELOAD_LINK = $(CC) -shared $(LDFLAGS) -Wl,--version-script=src/preload/exports.map \
-	    -Wl,-z,nodelete -o $@ $(filter %.o,$^) -ldl -lpthread
+	    -Wl,-z,nodelete -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--sort-section=name \
+	    -o $@ $(filter %.o,$^) -ldl -lpthread
 
 $(BUILD)/lib/mprof/libmprof.so: $(PRELOAD_OBJ) src/preload/exports.map
 	@mkdir -p $(@D)
@@ -129,6 +135,7 @@ $(BUILD)/progs/%: tests/progs/%.cc
 
 PROG_FLAGS_static_prog := -static
 PROG_FLAGS_instrumented := -finstrument-functions
+PROG_FLAGS_instrumented_threads := -finstrument-functions -pthread
 PROG_FLAGS_scribble := -Isrc
 # Inlined frames need the optimiser: these two are about names after inlining.
 PROG_FLAGS_names := -O2

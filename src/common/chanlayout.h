@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define MPROF_CHANNEL_MAGIC 0x31484346524f504dULL /* "MPROFCH1" little-endian */
-#define MPROF_CHANNEL_VERSION 7u
+#define MPROF_CHANNEL_VERSION 8u
 #define MPROF_CHANNEL_ENV "MPROF_CHANNEL"
 
 #define MPROF_MAX_PROCS 512   /* process slots; reused once the launcher retires one */
@@ -107,7 +107,11 @@ struct mprof_proc {
 	int32_t ppid;
 	_Atomic uint32_t generation; /* bumped when an exec reuses the slot */
 	_Atomic uint32_t notes;	     /* enum mprof_proc_note bits: what the launcher must say */
-	uint32_t pad0_;
+	/* Cells [0, cells_used) may hold counts: the ones an exec or the slot's next
+	 * owner resets, and the library sums. Cells past it stay zero, untouched, so a
+	 * process start writes one page of its slot instead of two. Written by the
+	 * program: the launcher sums every cell and never reads it. */
+	_Atomic uint32_t cells_used;
 	/* Which image the counters belong to: the address of the kernel's AT_RANDOM
 	 * bytes and their first 8, new at every exec. The launcher compares them with
 	 * the process's own: an image that differs has not registered (yet), and one

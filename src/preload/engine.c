@@ -22,7 +22,9 @@ __thread struct engine_thread engine_tl;
 struct mprof_proc *engine_proc;
 static struct mprof_channel *chan;
 static _Atomic int init_state; /* 0 not yet, 1 in progress, 2 done */
-static pthread_key_t cell_key;
+static pthread_key_t cell_key, calls_key;
+static int have_calls_key;
+static void release_calls(void *v);
 static int ranges_here;	  /* --func ranges apply: this process runs their executable */
 static uint64_t exe_bias; /* its load bias: ranges are in unrelocated addresses */
 static int have_key;
@@ -49,30 +51,56 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* How many of p's cells may hold counts, within bounds whatever the program wrote. */
+static int cells_in_use(const struct mprof_proc *p)
+{
+	uint32_t n = atomic_load_explicit(&p->cells_used, memory_order_relaxed);
+	return n < MPROF_MAX_CELLS ? (int)n : MPROF_MAX_CELLS;
+}
+
+/* Records that cells [0, n) of p may hold counts. */
+static void use_cells(struct mprof_proc *p, uint32_t n)
+{
+	uint32_t used = atomic_load(&p->cells_used);
+	while (used < n && !atomic_compare_exchange_weak(&p->cells_used, &used, n))
+		;
+}
+
+/* Zeroes the counters of p's former owner (or former image). Only the cells it
+ * used are written: the others are zero, and stay untouched. */
 static void reset_slot_counters(struct mprof_proc *p)
 {
 	atomic_fetch_add(&p->peak_epoch, 1); /* threads of an exec'd image start afresh */
-	for (int i = 0; i < MPROF_MAX_CELLS; i++) {
+	for (int i = 0, n = cells_in_use(p); i < n; i++) {
 		struct mprof_cell *c = &p->cells[i];
 		atomic_store(&c->net, 0);
 		atomic_store(&c->allocs, 0);
 		atomic_store(&c->frees, 0);
 		atomic_store(&c->owned, 0);
 	}
+	atomic_store(&p->cells_used, 0);
 	atomic_store(&p->heap_flushed, 0);
 	atomic_store(&p->heap_peak, 0);
 	atomic_store(&p->heap_low, INT64_MAX);
 	atomic_store(&p->mmap_live, 0);
 }
 
+/* This image's AT_RANDOM address and first bytes, taken once at attach: a forked
+ * child has the same (and need not fault in getauxval's page to learn it). */
+static uint64_t image_at, image_random;
+
 /* Marks p as this image's (see image_at in chanlayout.h). */
 static void set_image(struct mprof_proc *p)
 {
-	uint64_t at = (uint64_t)getauxval(AT_RANDOM), bytes = 0;
-	if (at)
-		memcpy(&bytes, (const void *)(uintptr_t)at, sizeof(bytes));
-	atomic_store(&p->image_at, at);
-	atomic_store(&p->image_random, bytes);
+	atomic_store(&p->image_at, image_at);
+	atomic_store(&p->image_random, image_random);
+}
+
+static void take_image(void)
+{
+	image_at = (uint64_t)getauxval(AT_RANDOM);
+	if (image_at)
+		memcpy(&image_random, (const void *)(uintptr_t)image_at, sizeof(image_random));
 }
 
 /* Takes the first clear bit of *word for the caller; its index, or -1 when all are
@@ -220,10 +248,14 @@ static int claim_cell(struct engine_thread *t)
 	if (!p || t->in_hook)
 		return -1;
 	t->proc = p;
+	use_cells(p, 1);
 	if (t->overflow || !engine_glibc_next)
 		return 0; /* counted in cell 0, on the slow path */
 	for (int i = 1; i < MPROF_MAX_CELLS; i++) {
 		uint32_t expect = 0;
+		/* In use before owned: an exec from another thread between the two
+		 * would otherwise leave the cell owned for the next image. */
+		use_cells(p, (uint32_t)i + 1);
 		if (atomic_compare_exchange_strong(&p->cells[i].owned, &expect, 1)) {
 			if (have_key) {
 				t->in_hook = 1; /* pthread_setspecific may allocate for high keys */
@@ -284,17 +316,21 @@ void engine_free_slow(size_t n)
 
 /* ---- fork ---- */
 
+/* The process's own pid, for its forked children's ppid. */
+static pid_t self_pid;
+
+static int64_t heap_now(const struct mprof_proc *p);
+
 static void atfork_child(void)
 {
 	struct engine_thread *t = &engine_tl;
-	struct mprof_proc *parent = engine_proc;
-	if (!parent || !chan)
+	if (!engine_proc || !chan)
 		return;
 	/* The child starts with a copy of every block the parent held. */
-	int64_t live = 0;
-	for (int i = 0; i < MPROF_MAX_CELLS; i++)
-		live += atomic_load(&parent->cells[i].net);
-	uint64_t mmap_live = atomic_load(&parent->mmap_live);
+	int64_t live = heap_now(engine_proc);
+	uint64_t mmap_live = atomic_load(&engine_proc->mmap_live);
+	pid_t ppid = self_pid;
+	self_pid = (pid_t)syscall(SYS_getpid);
 	t->cell = NULL;
 	t->proc = NULL;
 	t->overflow = 0;
@@ -308,11 +344,12 @@ static void atfork_child(void)
 	int statm = atomic_exchange(&statm_fd, -1); /* it reads the parent's */
 	if (statm >= 0)
 		close(statm);
-	engine_proc = claim_slot(getpid(), getppid());
+	engine_proc = claim_slot(self_pid, ppid);
 	if (!engine_proc)
 		return;
 	stacks_after_fork((uint32_t)(engine_proc - chan->procs),
 			  atomic_load(&engine_proc->generation));
+	use_cells(engine_proc, 1);
 	atomic_store(&engine_proc->cells[0].net, live);
 	atomic_store(&engine_proc->heap_flushed, live);
 	atomic_store(&engine_proc->mmap_live, mmap_live);
@@ -327,7 +364,7 @@ static void atfork_child(void)
 static int take_conf(int fd, uint64_t size)
 {
 	struct mprof_channel h;
-	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+	if (syscall(SYS_pread64, fd, &h, sizeof(h), 0) != (long)sizeof(h))
 		return -1;
 	if (h.magic != MPROF_CHANNEL_MAGIC || h.version != MPROF_CHANNEL_VERSION ||
 	    h.nprocs != MPROF_MAX_PROCS || size < mprof_channel_size(MPROF_MAX_PROCS))
@@ -355,21 +392,35 @@ static int first_object_bias(struct dl_phdr_info *info, size_t size, void *data)
 	return 1;
 }
 
+/* The attach talks to the kernel through syscall(2) and reads the environment
+ * itself: each libc function it would call instead sits on a page of its own, and
+ * every page a start touches costs every hooked process a page fault. */
+extern char **environ;
+
+static const char *env_get(const char *name)
+{
+	size_t n = strlen(name);
+	for (char **e = environ; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
 void engine_init(void)
 {
 	int expect = 0;
 	if (!atomic_compare_exchange_strong(&init_state, &expect, 1))
 		return; /* done, or in progress on another thread (it forwards meanwhile) */
-	const char *path = getenv(MPROF_CHANNEL_ENV);
+	const char *path = env_get(MPROF_CHANNEL_ENV);
 	int fd = -1;
 	if (path && *path) {
-		fd = open(path, O_RDWR | O_CLOEXEC);
+		fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC);
 		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0 &&
+		if (fd >= 0 && syscall(SYS_fstat, fd, &st) == 0 &&
 		    (size_t)st.st_size >= sizeof(struct mprof_channel) &&
 		    take_conf(fd, (uint64_t)st.st_size) == 0) {
-			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-				       fd, 0);
+			void *m = (void *)syscall(SYS_mmap, NULL, (size_t)st.st_size,
+						  PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 			if (m != MAP_FAILED) {
 				chan = m;
 				atomic_fetch_add(&chan->attached,
@@ -386,15 +437,18 @@ void engine_init(void)
 		}
 	}
 	if (chan) {
-		engine_proc = claim_slot(getpid(), getppid());
+		take_image();
+		self_pid = (pid_t)syscall(SYS_getpid);
+		engine_proc = claim_slot(self_pid, (pid_t)syscall(SYS_getppid));
 		have_key = pthread_key_create(&cell_key, release_cell) == 0;
+		have_calls_key = pthread_key_create(&calls_key, release_calls) == 0;
 		pthread_atfork(NULL, NULL, atfork_child);
 		if (engine_proc)
 			stacks_attach(chan, fd, (uint32_t)(engine_proc - chan->procs),
 				      atomic_load(&engine_proc->generation), path);
 	}
 	if (fd >= 0)
-		close(fd);
+		syscall(SYS_close, fd);
 	atomic_store_explicit(&init_state, 2, memory_order_release);
 }
 
@@ -406,7 +460,7 @@ void engine_init(void)
 static struct {
 	_Atomic uintptr_t addr;
 	_Atomic size_t len;
-} maps[MAP_SLOTS];
+} maps[MAP_SLOTS] MPROF_LARGE;
 
 static size_t map_hash(uintptr_t a)
 {
@@ -628,7 +682,7 @@ static uint32_t rss_now(void)
 static int64_t heap_now(const struct mprof_proc *p)
 {
 	int64_t live = 0;
-	for (int i = 0; i < MPROF_MAX_CELLS; i++)
+	for (int i = 0, n = cells_in_use(p); i < n; i++)
 		live += atomic_load_explicit(&p->cells[i].net, memory_order_relaxed);
 	return live;
 }
@@ -730,34 +784,70 @@ void engine_gc_end(int64_t collected, int64_t uncollectable)
 }
 
 /* -finstrument-functions: a per-thread stack of open calls; only calls that last
- * long enough (or all, with --func) become events, named after the run. */
+ * long enough (or all, with --func) become events, named after the run. The stack
+ * is mapped at the thread's first instrumented call and unmapped when the thread
+ * exits: as thread-local storage, its 4 KB would be zeroed at every process and
+ * thread start, instrumented or not. */
 #define CALL_STACK 256
 
-static __thread struct {
+struct call_stack {
 	void *fn[CALL_STACK];
 	int64_t t_in[CALL_STACK];
 	int n;
-} calls;
+};
+#define CALLS_GONE ((struct call_stack *)1) /* the thread is exiting, or no memory */
+static __thread struct call_stack *calls;
+
+static void release_calls(void *v)
+{
+	calls = CALLS_GONE; /* instrumented destructors that run later are not timed */
+	syscall(SYS_munmap, v, sizeof(struct call_stack));
+}
+
+static struct call_stack *calls_get(void)
+{
+	struct call_stack *s = calls;
+	if (s)
+		return s == CALLS_GONE ? NULL : s;
+	/* Straight to the kernel: the program's mmap hook must not count our map. */
+	void *m = (void *)syscall(SYS_mmap, NULL, sizeof(struct call_stack), PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		calls = CALLS_GONE;
+		return NULL;
+	}
+	calls = m;
+	if (have_calls_key) {
+		struct engine_thread *t = &engine_tl;
+		int was = t->in_hook;
+		t->in_hook = 1; /* pthread_setspecific may allocate for high keys */
+		pthread_setspecific(calls_key, m);
+		t->in_hook = was;
+	}
+	return m;
+}
 
 void engine_func_enter(void *fn)
 {
 	if (atomic_load_explicit(&init_state, memory_order_acquire) != 2)
 		engine_init();
-	if (!engine_proc)
+	struct call_stack *s;
+	if (!engine_proc || !(s = calls_get()))
 		return;
-	if (calls.n < CALL_STACK) {
-		calls.fn[calls.n] = fn;
-		calls.t_in[calls.n] = now_ns();
+	if (s->n < CALL_STACK) {
+		s->fn[s->n] = fn;
+		s->t_in[s->n] = now_ns();
 	}
-	calls.n++;
+	s->n++;
 }
 
 void engine_func_exit(void *fn)
 {
-	if (!engine_proc || calls.n <= 0)
+	struct call_stack *s = calls;
+	if (!engine_proc || !s || s == CALLS_GONE || s->n <= 0)
 		return;
-	int i = --calls.n;
-	if (i >= CALL_STACK || calls.fn[i] != fn)
+	int i = --s->n;
+	if (i >= CALL_STACK || s->fn[i] != fn)
 		return;
 	int64_t t_out = now_ns();
 	if (engine_conf.flags & MPROF_CF_FUNC_RANGES) {
@@ -773,8 +863,8 @@ void engine_func_exit(void *fn)
 		}
 		if (!ranges_here || lo >= engine_conf.nranges || a < chan->ranges[lo].lo)
 			return;
-	} else if (t_out - calls.t_in[i] < engine_conf.min_call_ns) {
+	} else if (t_out - s->t_in[i] < engine_conf.min_call_ns) {
 		return;
 	}
-	emit(MPROF_EV_CALL, NULL, i, calls.t_in[i], t_out, (uint64_t)(uintptr_t)fn, not_measured);
+	emit(MPROF_EV_CALL, NULL, i, s->t_in[i], t_out, (uint64_t)(uintptr_t)fn, not_measured);
 }

@@ -10,6 +10,11 @@
 
 #define MPROF_HIDDEN __attribute__((visibility("hidden")))
 
+/* Large zero-initialised tables are linked after the small statics (the Makefile
+ * sorts sections by name): a process start writes one page of small statics
+ * instead of one page on each side of every table. */
+#define MPROF_LARGE __attribute__((section(".bss.zz_large")))
+
 /* Per-thread state, initial-exec TLS: no __tls_get_addr on the hot path. */
 struct engine_thread {
 	struct mprof_cell *cell; /* NULL until the thread's first counted call */

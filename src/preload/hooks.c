@@ -66,7 +66,7 @@ uint32_t engine_notes MPROF_HIDDEN;
  * Each block has a header word as a glibc chunk has, with the "mmapped" bit set:
  * the fast paths, which size blocks from that word, leave such blocks to the slow
  * paths, and those know boot blocks (is_boot). */
-static char boot_buf[64 * 1024] __attribute__((aligned(64)));
+static char boot_buf[64 * 1024] __attribute__((aligned(64))) MPROF_LARGE;
 static _Atomic size_t boot_used;
 #define CHUNK_MMAPPED ((size_t)2)
 

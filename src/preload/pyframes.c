@@ -60,7 +60,7 @@ static _Atomic int walking; /* one walk at a time (the GIL makes it so, but for 
 static struct {
 	uintptr_t code;
 	uint32_t idx;
-} pyc[PYC_SLOTS];
+} pyc[PYC_SLOTS] MPROF_LARGE;
 static uint32_t pyc_used;
 
 static void *sym(const char *name)

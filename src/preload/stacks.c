@@ -19,7 +19,7 @@
 #include "preload/pyframes.h"
 
 int stacks_on;
-static _Atomic uint16_t no_filter[MPROF_STK_FILTER]; /* never written: the zero page */
+static _Atomic uint16_t no_filter[MPROF_STK_FILTER] MPROF_LARGE; /* never written: the zero page */
 _Atomic uint16_t *stacks_filter = no_filter;
 int stacks_every_free;
 __thread int stacks_unwinding;

@@ -178,3 +178,10 @@ check "--func GLOB keeps exactly the chosen functions" test "$(grep '^FUNC' inst
 kept=$(grep -c '^FUNC quick_step ' inst3.dat)
 dropped=$(awk '$1 == "NOTE" && $2 == "lost" && $3 == "brackets" { print $4 + 0 }' inst3.dat)
 check "--func keeps every short call, or notes those it lost ($kept kept, ${dropped:-0} lost)" test "$((kept + ${dropped:-0}))" = 100000
+# Threads keep their own stacks of open calls, mapped at a thread's first call and
+# unmapped when it exits: 160 threads that each make 10 calls and exit.
+"$MPROF" run -q --func tick -o inst4.dat "$PROGS/instrumented_threads" >inst4.own
+check "instrumented threads run as bare" grep -qx 'ticks 1600' inst4.own
+kept=$(grep -c '^FUNC tick ' inst4.dat)
+dropped=$(awk '$1 == "NOTE" && $2 == "lost" && $3 == "brackets" { print $4 + 0 }' inst4.dat)
+check "every call of every exited thread is kept, or noted lost ($kept kept, ${dropped:-0} lost)" test "$((kept + ${dropped:-0}))" = 1600

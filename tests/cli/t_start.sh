@@ -26,12 +26,13 @@ else
 	hooks=$(faults)
 	stacks=$(faults --stacks)
 	diag "minor faults per /bin/true: bare $bare, hooks $hooks, --stacks $stacks"
-	# Measured: bare 68, hooks 89, --stacks 135 (203 when every image reserved its
-	# 10 MiB stack area and warmed libunwind up at start).
-	between "a hooked start faults in at most 1.6x the bare pages" \
-		"$(awk -v a="$hooks" -v b="$bare" 'BEGIN { print a / b }')" 1 1.6
-	between "with --stacks, at most 2.5x" \
-		"$(awk -v a="$stacks" -v b="$bare" 'BEGIN { print a / b }')" 1 2.5
+	# Measured: bare 67, hooks 79, --stacks 113. Before a slot claim wrote only the
+	# cells in use and the library's small statics shared a page: hooks 89, --stacks
+	# 135 (203 when every image reserved its 10 MiB stack area at start).
+	between "a hooked start faults in at most 1.25x the bare pages" \
+		"$(awk -v a="$hooks" -v b="$bare" 'BEGIN { print a / b }')" 1 1.25
+	between "with --stacks, at most 2x" \
+		"$(awk -v a="$stacks" -v b="$bare" 'BEGIN { print a / b }')" 1 2
 fi
 
 # 60 short-lived children (within the 64 stack areas), each making one 4 MiB block,
