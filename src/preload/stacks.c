@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "preload/pyframes.h"
+#include "preload/sampling.h"
 
 int stacks_on;
 static _Atomic uint16_t no_filter[MPROF_STK_FILTER] MPROF_LARGE; /* never written: the zero page */
@@ -341,6 +342,9 @@ void stacks_after_fork(uint32_t proc_index, uint32_t generation)
 	stacks_filter = no_filter;
 	stacks_every_free = 0;
 	area = NULL;
+	/* The parent's random state, copied, would give this child the parent's next
+	 * sample points, and every sibling the same ones: the child draws its own. */
+	engine_tl.rng = 0;
 	if (fork_unsafe) { /* libunwind may be locked for ever here: no captures */
 		engine_note(MPROF_PN_FORK_NO_STACKS);
 		return;
@@ -474,44 +478,18 @@ static int send(uint64_t ptr, uint64_t word)
 
 /* ---- sampling ---- */
 
-static uint64_t next_random(struct engine_thread *t)
-{
-	if (!t->rng)
-		t->rng = ((uint64_t)(uintptr_t)t * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)getpid() ^
-			 (uint64_t)clock();
-	uint64_t x = t->rng; /* xorshift64* */
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	t->rng = x ? x : 1;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* The natural logarithm of u in (0, 1], to about 1e-15: libmprof.so does not load
- * libm, whose pages would stay in every hooked process's RSS. u = m * 2^e with m in
- * [1, 2), ln m = 2 atanh(s) for s = (m - 1) / (m + 1) in [0, 1/3). */
-static double ln_unit(double u)
-{
-	int e = 0;
-	while (u < 1.0) {
-		u *= 2.0;
-		e--;
-	}
-	double s = (u - 1.0) / (u + 1.0), s2 = s * s, term = s, sum = 0.0;
-	for (int k = 1; k < 40; k += 2) {
-		sum += term / k;
-		term *= s2;
-	}
-	return 2.0 * sum + e * 0.69314718055994530942;
-}
-
-/* Bytes to the next sample point: exponential with the chosen mean, so every byte
- * has the same chance and the sampling keeps no memory of the past. */
+/* Bytes to the thread's next sample point. Its random state is seeded at its first
+ * draw, in its own process: a forked child starts afresh (stacks_after_fork), or
+ * siblings would all sample at the same points as one another. */
 static int64_t draw(struct engine_thread *t)
 {
-	double u = ((double)(next_random(t) >> 11) + 1.0) / 9007199254740993.0; /* (0, 1] */
-	double d = -ln_unit(u) * sample_mean;
-	return d < 1 ? 1 : d > 1e18 ? (int64_t)1e18 : (int64_t)d;
+	if (!t->rng) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t->rng = sampling_seed((uint64_t)(uintptr_t)t, (uint64_t)getpid(),
+				       (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+	}
+	return sampling_gap(sampling_next(&t->rng), sample_mean);
 }
 
 void stacks_sampled(void *p, size_t n)
