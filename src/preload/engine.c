@@ -345,8 +345,10 @@ static void atfork_child(void)
 	if (statm >= 0)
 		close(statm);
 	engine_proc = claim_slot(self_pid, ppid);
-	if (!engine_proc)
+	if (!engine_proc) {
+		stacks_off(); /* the parent's area is not this child's */
 		return;
+	}
 	stacks_after_fork((uint32_t)(engine_proc - chan->procs),
 			  atomic_load(&engine_proc->generation));
 	use_cells(engine_proc, 1);

@@ -334,14 +334,19 @@ void stacks_attach(struct mprof_channel *c, int fd, uint32_t proc_index, uint32_
 	}
 }
 
-void stacks_after_fork(uint32_t proc_index, uint32_t generation)
+void stacks_off(void)
 {
-	if (!chan)
-		return;
 	stacks_on = 0;
 	stacks_filter = no_filter;
 	stacks_every_free = 0;
 	area = NULL;
+}
+
+void stacks_after_fork(uint32_t proc_index, uint32_t generation)
+{
+	if (!chan)
+		return;
+	stacks_off();
 	/* The parent's random state, copied, would give this child the parent's next
 	 * sample points, and every sibling the same ones: the child draws its own. */
 	engine_tl.rng = 0;

@@ -29,6 +29,10 @@ extern _Atomic uint16_t *stacks_filter MPROF_HIDDEN;
 void stacks_attach(struct mprof_channel *chan, int fd, uint32_t proc_index, uint32_t generation,
 		   const char *path) MPROF_HIDDEN;
 
+/* Stops this process's captures: a forked child that found no process slot must
+ * not send its events to its parent's area. Cannot fail. */
+void stacks_off(void) MPROF_HIDDEN;
+
 /* In a forked child: a new area of its own (the parent's stays the parent's). */
 void stacks_after_fork(uint32_t proc_index, uint32_t generation) MPROF_HIDDEN;
 

@@ -63,3 +63,16 @@ rm -f fs.dat
 "$MPROF" run -q --stacks --sample-bytes 1048576 -o fs.dat "$PROGS/forksample" 30 726817 >fs.pid
 between "siblings' blocks are picked apart, not all or none of 30" \
 	"$(awk -v p="$(cat fs.pid)" '$1 == "STKIMG" && $3 != p' fs.dat | wc -l)" 1 29
+
+# More processes at once than the channel has slots (512): a forked child that finds
+# none records nothing, and above all nothing in its parent's stack area, which it
+# inherited (before: 19 such children's blocks were counted as the parent's).
+rm -f sf.dat
+"$MPROF" run -q --stacks=all -o sf.dat "$PROGS/slotfill" 530 >sf.pid 2>/dev/null
+check "the children without a slot are noted" grep -q '^NOTE lost processes' sf.dat
+between "the parent has its image" "$(awk -v pid="$(cat sf.pid)" '$1 == "STKIMG" && $3 == pid' sf.dat | wc -l)" 1 1
+between "none of their blocks is counted as their parent's" \
+	"$(awk -v pid="$(cat sf.pid)" '$1 == "STKFRAME" && $NF == "child_block" { cb[$2] = 1 }
+		$1 == "STKIMG" && $3 == pid { img[$2] = 1 }
+		$1 == "STK" && ($2 in img) { n = split($9, f, ","); for (i = 1; i <= n; i++) if (f[i] in cb) b += $8 }
+		END { print b + 0 }' sf.dat)" 0 0
