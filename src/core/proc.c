@@ -45,6 +45,7 @@ int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err 
 	h->backend = b;
 	h->rollup_fd = -1;
 	h->clear_refs_fd = -1;
+	h->last_hwm = 0;
 	h->statm_fd = open_proc_file(pid, "statm", O_RDONLY);
 	h->status_fd = open_proc_file(pid, "status", O_RDONLY);
 	if (h->status_fd < 0)
@@ -200,6 +201,23 @@ int proc_reset_hwm(struct proc_handle *h)
 		return -1;
 	}
 	return 0;
+}
+
+uint64_t proc_hwm_slack(long cpus, long page_size)
+{
+	if (cpus < 1)
+		cpus = 1;
+	if (page_size < 1)
+		page_size = 4096;
+	uint64_t batch = cpus * 2 > 32 ? (uint64_t)cpus * 2 : 32;
+	return 3 * (uint64_t)cpus * batch * (uint64_t)page_size;
+}
+
+uint64_t proc_hwm_peak(uint64_t hwm, uint64_t last_hwm, uint64_t rss, uint64_t slack)
+{
+	if (hwm > rss && hwm == last_hwm && hwm - rss <= slack)
+		return rss;
+	return hwm;
 }
 
 void proc_close(struct proc_handle *h)

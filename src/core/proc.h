@@ -23,6 +23,7 @@ struct proc_handle {
 	int rollup_fd;	      /* /proc/PID/smaps_rollup, for pss/uss */
 	int clear_refs_fd;    /* /proc/PID/clear_refs, -1 when not permitted */
 	int clear_refs_errno; /* why clear_refs_fd is -1 */
+	uint64_t last_hwm;    /* the high-water mark the previous read gave, bytes */
 };
 
 struct proc_mem {
@@ -43,6 +44,19 @@ int proc_read_rss(struct proc_handle *h, struct proc_mem *m);
 /* Resets the kernel's high-water mark to the current RSS. -1 when not permitted;
  * after the first failure the handle stops trying. */
 int proc_reset_hwm(struct proc_handle *h);
+
+/* The bytes by which the kernel's high-water mark can stand above the exact RSS
+ * of a process that did not grow: a reset sets it to the RSS summed from per-CPU
+ * counters that hold up to a batch of pages each (3 counters: anonymous, file and
+ * shared pages; a batch of max(32, 2 x CPUs) pages), while VmRSS is the exact sum
+ * (Linux 6.16 and later). At least one page. */
+uint64_t proc_hwm_slack(long cpus, long page_size);
+
+/* The peak to report for an interval from the mark read now (hwm), the mark the
+ * previous read gave (last_hwm) and the RSS now: the RSS when the mark is the one
+ * the previous reset left standing above an idle process (the same mark again,
+ * within slack of the RSS), else the mark. Cannot fail. */
+uint64_t proc_hwm_peak(uint64_t hwm, uint64_t last_hwm, uint64_t rss, uint64_t slack);
 
 /* 1 when pid's high-water mark may be reset by us (its clear_refs opens for
  * writing), 0 when not permitted or gone. */

@@ -112,6 +112,7 @@ struct state {
 	int exiting;		/* the program has ended: this is the last reading */
 	int hwm_now;		/* this sample reads the kernel's maximum */
 	int64_t last_hwm_ns;
+	uint64_t hwm_slack; /* proc_hwm_slack on this machine */
 	int64_t last_retire_ns, last_scan_ns;
 	int64_t drain_ns;  /* how long to wait before looking at the rings again */
 	pid_t *distrusted; /* processes whose slot held impossible values: ignored */
@@ -589,9 +590,12 @@ static int read_one(struct state *s, struct proc_handle *h, uint64_t *value, uin
 	*value = m.value;
 	*max = m.value;
 	if (s->res->hwm && s->hwm_now && h->backend == PROC_RSS) {
-		if (proc_reset_hwm(h) == 0)
-			*max = m.hwm;
-		else if (h->clear_refs_fd < 0)
+		if (proc_reset_hwm(h) == 0) {
+			/* An idle process can keep a mark a few pages above its RSS
+			 * (proc_hwm_slack): reported every sample, it was no peak. */
+			*max = proc_hwm_peak(m.hwm, h->last_hwm, m.value, s->hwm_slack);
+			h->last_hwm = m.hwm;
+		} else if (h->clear_refs_fd < 0)
 			hwm_refused(s, h); /* not a process that just ended */
 	}
 	return 0;
@@ -863,6 +867,7 @@ int sampler_run(const struct sampler_config *cfg, pid_t pid, struct dat_writer *
 	st->res = res;
 	st->pid = pid;
 	st->page_size = sysconf(_SC_PAGESIZE);
+	st->hwm_slack = proc_hwm_slack(sysconf(_SC_NPROCESSORS_CONF), st->page_size);
 	if (proc_open(&st->main, pid, cfg->backend, e)) {
 		free(st);
 		return -1;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "core/dat.h"
+#include "core/proc.h"
 #include "unit.h"
 
 static int parse(const char *text, struct dat_recording *r, struct err *e)
@@ -89,6 +90,30 @@ static void the_writer_writes_the_note_the_reader_knows(void)
 	rmdir(dir);
 }
 
+static void the_kernel_slack_grows_with_the_processors(void)
+{
+	CHECK(proc_hwm_slack(2, 4096) == 3 * 2 * 32 * 4096); /* 0.75 MiB */
+	CHECK(proc_hwm_slack(64, 4096) == 3 * 64 * 128 * 4096);
+	CHECK(proc_hwm_slack(0, 0) == 3 * 1 * 32 * 4096);
+}
+
+static void a_mark_left_standing_over_an_idle_process_is_no_peak(void)
+{
+	uint64_t slack = proc_hwm_slack(2, 4096), mib = 1 << 20;
+	/* The sample after a 20 MiB block was freed: the real peak of the interval. */
+	CHECK(proc_hwm_peak(21 * mib, 0, mib, slack) == 21 * mib);
+	/* The reset left the mark 16 pages above the RSS: once it reads as a peak
+	 * (nothing tells it apart yet), then, the same again, it is the RSS. */
+	CHECK(proc_hwm_peak(mib + 65536, 21 * mib, mib, slack) == mib + 65536);
+	CHECK(proc_hwm_peak(mib + 65536, mib + 65536, mib, slack) == mib);
+	/* The same mark far above the RSS is a real peak again (a repeated spike). */
+	CHECK(proc_hwm_peak(21 * mib, 21 * mib, mib, slack) == 21 * mib);
+	/* A mark that moved is a peak, however close to the RSS. */
+	CHECK(proc_hwm_peak(mib + 4096, mib + 8192, mib, slack) == mib + 4096);
+	/* A mark at or below the RSS is the mark. */
+	CHECK(proc_hwm_peak(mib, mib, mib, slack) == mib);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -96,6 +121,9 @@ int main(void)
 	    {"hwm=0 in the header means samples only", hwm_0_in_the_header_means_samples_only},
 	    {"a refused-reset NOTE turns it off", a_refused_reset_note_turns_it_off},
 	    {"an EXIT figure covers the gap", an_exit_figure_covers_the_gap},
+	    {"the kernel's slack grows with the processors", the_kernel_slack_grows_with_the_processors},
+	    {"a mark left standing over an idle process is no peak",
+	     a_mark_left_standing_over_an_idle_process_is_no_peak},
 	    {"the writer writes the note the reader knows",
 	     the_writer_writes_the_note_the_reader_knows},
 	    {0},
