@@ -366,7 +366,7 @@ static void atfork_child(void)
 static int take_conf(int fd, uint64_t size)
 {
 	struct mprof_channel h;
-	if (syscall(SYS_pread64, fd, &h, sizeof(h), 0) != (long)sizeof(h))
+	if (syscall(SYS_pread64, (long)fd, &h, (long)sizeof(h), 0L) != (long)sizeof(h))
 		return -1;
 	if (h.magic != MPROF_CHANNEL_MAGIC || h.version != MPROF_CHANNEL_VERSION ||
 	    h.nprocs != MPROF_MAX_PROCS || size < mprof_channel_size(MPROF_MAX_PROCS))
@@ -396,7 +396,10 @@ static int first_object_bias(struct dl_phdr_info *info, size_t size, void *data)
 
 /* The attach talks to the kernel through syscall(2) and reads the environment
  * itself: each libc function it would call instead sits on a page of its own, and
- * every page a start touches costs every hooked process a page fault. */
+ * every page a start touches costs every hooked process a page fault. Every
+ * argument to syscall() is passed as a long: it reads each as one, and a sixth
+ * argument goes on the stack, where an int leaves half of it undefined (clang
+ * stores 4 bytes there: the channel was mapped at a garbage offset). */
 extern char **environ;
 
 static const char *env_get(const char *name)
@@ -416,13 +419,14 @@ void engine_init(void)
 	const char *path = env_get(MPROF_CHANNEL_ENV);
 	int fd = -1;
 	if (path && *path) {
-		fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC);
+		fd = (int)syscall(SYS_openat, (long)AT_FDCWD, path, (long)(O_RDWR | O_CLOEXEC));
 		struct stat st;
-		if (fd >= 0 && syscall(SYS_fstat, fd, &st) == 0 &&
+		if (fd >= 0 && syscall(SYS_fstat, (long)fd, &st) == 0 &&
 		    (size_t)st.st_size >= sizeof(struct mprof_channel) &&
 		    take_conf(fd, (uint64_t)st.st_size) == 0) {
-			void *m = (void *)syscall(SYS_mmap, NULL, (size_t)st.st_size,
-						  PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			void *m = (void *)syscall(SYS_mmap, NULL, (long)st.st_size,
+						  (long)(PROT_READ | PROT_WRITE), (long)MAP_SHARED,
+						  (long)fd, 0L);
 			if (m != MAP_FAILED) {
 				chan = m;
 				atomic_fetch_add(&chan->attached,
@@ -441,16 +445,17 @@ void engine_init(void)
 	if (chan) {
 		take_image();
 		self_pid = (pid_t)syscall(SYS_getpid);
-		engine_proc = claim_slot(self_pid, (pid_t)syscall(SYS_getppid));
+		/* The keys before the slot: a thread that sees engine_proc set may use them. */
 		have_key = pthread_key_create(&cell_key, release_cell) == 0;
 		have_calls_key = pthread_key_create(&calls_key, release_calls) == 0;
+		engine_proc = claim_slot(self_pid, (pid_t)syscall(SYS_getppid));
 		pthread_atfork(NULL, NULL, atfork_child);
 		if (engine_proc)
 			stacks_attach(chan, fd, (uint32_t)(engine_proc - chan->procs),
 				      atomic_load(&engine_proc->generation), path);
 	}
 	if (fd >= 0)
-		syscall(SYS_close, fd);
+		syscall(SYS_close, (long)fd);
 	atomic_store_explicit(&init_state, 2, memory_order_release);
 }
 
@@ -803,7 +808,7 @@ static __thread struct call_stack *calls;
 static void release_calls(void *v)
 {
 	calls = CALLS_GONE; /* instrumented destructors that run later are not timed */
-	syscall(SYS_munmap, v, sizeof(struct call_stack));
+	syscall(SYS_munmap, v, (long)sizeof(struct call_stack));
 }
 
 static struct call_stack *calls_get(void)
@@ -811,13 +816,15 @@ static struct call_stack *calls_get(void)
 	struct call_stack *s = calls;
 	if (s)
 		return s == CALLS_GONE ? NULL : s;
+	/* A signal handler's instrumented calls while the stack is being mapped are
+	 * not timed (rather than mapping a second stack). */
+	calls = CALLS_GONE;
 	/* Straight to the kernel: the program's mmap hook must not count our map. */
-	void *m = (void *)syscall(SYS_mmap, NULL, sizeof(struct call_stack), PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED) {
-		calls = CALLS_GONE;
+	void *m = (void *)syscall(SYS_mmap, NULL, (long)sizeof(struct call_stack),
+				  (long)(PROT_READ | PROT_WRITE),
+				  (long)(MAP_PRIVATE | MAP_ANONYMOUS), -1L, 0L);
+	if (m == MAP_FAILED)
 		return NULL;
-	}
 	calls = m;
 	if (have_calls_key) {
 		struct engine_thread *t = &engine_tl;
