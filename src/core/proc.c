@@ -45,7 +45,7 @@ int proc_open(struct proc_handle *h, pid_t pid, enum proc_backend b, struct err 
 	h->backend = b;
 	h->rollup_fd = -1;
 	h->clear_refs_fd = -1;
-	h->last_hwm = 0;
+	h->reset_mark = 0;
 	h->statm_fd = open_proc_file(pid, "statm", O_RDONLY);
 	h->status_fd = open_proc_file(pid, "status", O_RDONLY);
 	if (h->status_fd < 0)
@@ -213,9 +213,9 @@ uint64_t proc_hwm_slack(long cpus, long page_size)
 	return 3 * (uint64_t)cpus * batch * (uint64_t)page_size;
 }
 
-uint64_t proc_hwm_peak(uint64_t hwm, uint64_t last_hwm, uint64_t rss, uint64_t slack)
+uint64_t proc_hwm_peak(uint64_t hwm, uint64_t reset_mark, uint64_t rss)
 {
-	if (hwm > rss && hwm == last_hwm && hwm - rss <= slack)
+	if (reset_mark && hwm == reset_mark && hwm > rss)
 		return rss;
 	return hwm;
 }

@@ -23,7 +23,7 @@ struct proc_handle {
 	int rollup_fd;	      /* /proc/PID/smaps_rollup, for pss/uss */
 	int clear_refs_fd;    /* /proc/PID/clear_refs, -1 when not permitted */
 	int clear_refs_errno; /* why clear_refs_fd is -1 */
-	uint64_t last_hwm;    /* the high-water mark the previous read gave, bytes */
+	uint64_t reset_mark;  /* where the last reset left the mark, when it was read; 0: not */
 };
 
 struct proc_mem {
@@ -53,10 +53,10 @@ int proc_reset_hwm(struct proc_handle *h);
 uint64_t proc_hwm_slack(long cpus, long page_size);
 
 /* The peak to report for an interval from the mark read now (hwm), the mark the
- * previous read gave (last_hwm) and the RSS now: the RSS when the mark is the one
- * the previous reset left standing above an idle process (the same mark again,
- * within slack of the RSS), else the mark. Cannot fail. */
-uint64_t proc_hwm_peak(uint64_t hwm, uint64_t last_hwm, uint64_t rss, uint64_t slack);
+ * last reset left (reset_mark, 0 when not read) and the RSS now: the RSS when the
+ * mark is still the one the reset left standing above it (nothing rose since), else
+ * the mark. Cannot fail. */
+uint64_t proc_hwm_peak(uint64_t hwm, uint64_t reset_mark, uint64_t rss);
 
 /* 1 when pid's high-water mark may be reset by us (its clear_refs opens for
  * writing), 0 when not permitted or gone. */

@@ -591,10 +591,17 @@ static int read_one(struct state *s, struct proc_handle *h, uint64_t *value, uin
 	*max = m.value;
 	if (s->res->hwm && s->hwm_now && h->backend == PROC_RSS) {
 		if (proc_reset_hwm(h) == 0) {
-			/* An idle process can keep a mark a few pages above its RSS
-			 * (proc_hwm_slack): reported every sample, it was no peak. */
-			*max = proc_hwm_peak(m.hwm, h->last_hwm, m.value, s->hwm_slack);
-			h->last_hwm = m.hwm;
+			*max = proc_hwm_peak(m.hwm, h->reset_mark, m.value);
+			h->reset_mark = 0;
+			/* A reset can leave the mark a few pages above the RSS of an idle
+			 * process (proc_hwm_slack), there at every later sample: where it
+			 * left it is learnt once, so that the same mark is not taken for a
+			 * peak. Read only when the mark stood above the RSS; one that moved
+			 * more than the slack meanwhile is a peak, not the reset's. */
+			struct proc_mem after;
+			if (m.hwm > m.value && proc_read(h, &after) == 0 &&
+			    after.hwm <= m.value + s->hwm_slack)
+				h->reset_mark = after.hwm;
 		} else if (h->clear_refs_fd < 0)
 			hwm_refused(s, h); /* not a process that just ended */
 	}

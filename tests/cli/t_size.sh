@@ -40,6 +40,12 @@ check "it has a heap line at every sample after the first" \
 between "its heap peak is still the 20 MiB" "$(max_of hold.dat HEAP 2)" 20 21
 check "its MAXRSS lines are above their MEM lines" maxrss_above hold.dat
 check "a mark left standing over it once freed is written once, not at every sample" no_standing_mark hold.dat
+# ... while the same real spike in every interval (512 KiB, within that slack) is a
+# MAXRSS line every time: the mark the reset left was read near the RSS, not at the
+# spike (a rule on "the same mark as last time" wrote 2 lines for 30 spikes).
+"$MPROF" run -q -T 0.1 -o spikes.dat "$PROGS/spikes" 30
+check "a spike repeated in every interval is written each time ($(grep -c '^MAXRSS' spikes.dat) of $(grep -c '^MEM' spikes.dat) samples)" \
+	awk '$1 == "MEM" { m++ } $1 == "MAXRSS" { x++ } END { exit !(x >= m / 2) }' spikes.dat
 "$MPROF" run -q -o sleep.dat sleep 2
 between "sleep: at most 60 bytes per sample ($(bytes_per_sample sleep.dat))" \
 	"$(bytes_per_sample sleep.dat)" 20 60

@@ -99,19 +99,21 @@ static void the_kernel_slack_grows_with_the_processors(void)
 
 static void a_mark_left_standing_over_an_idle_process_is_no_peak(void)
 {
-	uint64_t slack = proc_hwm_slack(2, 4096), mib = 1 << 20;
+	uint64_t mib = 1 << 20;
 	/* The sample after a 20 MiB block was freed: the real peak of the interval. */
-	CHECK(proc_hwm_peak(21 * mib, 0, mib, slack) == 21 * mib);
-	/* The reset left the mark 16 pages above the RSS: once it reads as a peak
-	 * (nothing tells it apart yet), then, the same again, it is the RSS. */
-	CHECK(proc_hwm_peak(mib + 65536, 21 * mib, mib, slack) == mib + 65536);
-	CHECK(proc_hwm_peak(mib + 65536, mib + 65536, mib, slack) == mib);
-	/* The same mark far above the RSS is a real peak again (a repeated spike). */
-	CHECK(proc_hwm_peak(21 * mib, 21 * mib, mib, slack) == 21 * mib);
-	/* A mark that moved is a peak, however close to the RSS. */
-	CHECK(proc_hwm_peak(mib + 4096, mib + 8192, mib, slack) == mib + 4096);
+	CHECK(proc_hwm_peak(21 * mib, 0, mib) == 21 * mib);
+	/* The reset left the mark 16 pages above the RSS, and it was read there: the
+	 * same mark at the next sample is no peak. */
+	CHECK(proc_hwm_peak(mib + 65536, mib + 65536, mib) == mib);
+	/* Not read after the reset: the mark is the peak. */
+	CHECK(proc_hwm_peak(mib + 65536, 0, mib) == mib + 65536);
+	/* A spike of the same size every interval is a peak each time: after each, the
+	 * reset's mark was read near the RSS, not at the spike. */
+	CHECK(proc_hwm_peak(21 * mib, mib + 4096, mib) == 21 * mib);
+	/* A mark that rose above where the reset left it is a peak, however little. */
+	CHECK(proc_hwm_peak(mib + 65536 + 4096, mib + 65536, mib) == mib + 65536 + 4096);
 	/* A mark at or below the RSS is the mark. */
-	CHECK(proc_hwm_peak(mib, mib, mib, slack) == mib);
+	CHECK(proc_hwm_peak(mib, mib, mib) == mib);
 }
 
 int main(void)
