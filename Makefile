@@ -23,6 +23,7 @@ LDFLAGS ?=
 
 CORE_SRC    := $(sort $(wildcard src/core/*.c))
 CLI_SRC     := $(sort $(wildcard src/cli/*.c))
+comma := ,
 PRELOAD_SRC := $(sort $(wildcard src/preload/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 PROG_SRC    := $(sort $(wildcard tests/progs/*.c))
@@ -56,13 +57,15 @@ $(BUILD)/libmprofcore.a: $(CORE_OBJ)
 # same sources build both: libmprof.so for plain runs, whose hooks have no code for
 # stacks at all, and libmprof-stacks.so for --stacks (MPROF_STACKS=1).
 # Every page the library brings into a process costs each hooked process start a
-# page fault, so it is laid out in few of them: one read-only and executable
-# segment (noseparate-code), its GOT on the page of its data (norelro: the
-# program it watches runs as the same user, there is no privilege to guard), and
-# the big zeroed tables sorted after the small statics (MPROF_LARGE in engine.h).
+# page fault, so it is laid out in few of them where the linker can: one read-only
+# and executable segment (noseparate-code), and the big zeroed tables sorted after
+# the small statics (MPROF_LARGE in engine.h). Each flag is kept only if the linker
+# takes it (gold knows neither; lld ignores the sort).
+ld_flag = $(shell t=$$(mktemp) && $(CC) $(LDFLAGS) -shared -Wl,$(1) -x c /dev/null -o $$t 2>/dev/null \
+	&& echo -Wl,$(1); rm -f $$t)
+PRELOAD_LAYOUT := $(call ld_flag,-z$(comma)noseparate-code) $(call ld_flag,--sort-section=name)
 PRELOAD_LINK = $(CC) -shared $(LDFLAGS) -Wl,--version-script=src/preload/exports.map \
-	    -Wl,-z,nodelete -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--sort-section=name \
-	    -o $@ $(filter %.o,$^) -ldl -lpthread
+	    -Wl,-z,nodelete $(PRELOAD_LAYOUT) -o $@ $(filter %.o,$^) -ldl -lpthread
 
 $(BUILD)/lib/mprof/libmprof.so: $(PRELOAD_OBJ) src/preload/exports.map
 	@mkdir -p $(@D)
