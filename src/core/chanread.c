@@ -292,6 +292,18 @@ void chan_retire(struct chan *c, struct mprof_proc *p)
 	atomic_store_explicit(&p->state, MPROF_PROC_FREE, memory_order_release);
 	if (!c->map || p < c->map->procs || p >= c->map->procs + c->nprocs)
 		return;
+	/* The slot's next owner resets only the cells its cells_used names, which the
+	 * program writes: every cell is zeroed here, so that counts left where that
+	 * does not reach (a process forked without fork handlers writing its parent's
+	 * cells, or a program that lied) go with their owner. */
+	for (int i = 0; i < MPROF_MAX_CELLS; i++) {
+		struct mprof_cell *cell = &p->cells[i];
+		atomic_store_explicit(&cell->net, 0, memory_order_relaxed);
+		atomic_store_explicit(&cell->allocs, 0, memory_order_relaxed);
+		atomic_store_explicit(&cell->frees, 0, memory_order_relaxed);
+		atomic_store_explicit(&cell->owned, 0, memory_order_relaxed);
+	}
+	atomic_store_explicit(&p->cells_used, 0, memory_order_relaxed);
 	size_t i = (size_t)(p - c->map->procs);
 	atomic_store_explicit(&c->map->proc_pids[i], 0, memory_order_relaxed);
 	/* Last: a process that takes the bit finds the slot free. */

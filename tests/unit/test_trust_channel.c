@@ -37,6 +37,24 @@ static void impossible_heap_counters_are_refused(void)
 	madvise(map, map_size, MADV_REMOVE);
 }
 
+static void a_retired_slot_keeps_no_counts_whatever_cells_used_says(void)
+{
+	struct chan c = fresh();
+	struct mprof_proc *p = &c.map->procs[5];
+	atomic_store(&p->state, MPROF_PROC_LIVE);
+	atomic_store(&p->cells[40].net, 123456); /* beyond what cells_used names */
+	atomic_store(&p->cells[40].owned, 1);
+	atomic_store(&p->cells[2].allocs, 9);
+	atomic_store(&p->cells_used, 0);
+	chan_retire(&c, p);
+	struct chan_heap h;
+	CHECK(chan_take_heap(p, &h) == 0);
+	CHECK(h.live == 0);
+	CHECK(atomic_load(&p->cells[40].owned) == 0 && atomic_load(&p->cells[2].allocs) == 0);
+	CHECK(atomic_load(&p->state) == MPROF_PROC_FREE);
+	madvise(map, map_size, MADV_REMOVE);
+}
+
 static void forged_ring_pointers_read_nothing(void)
 {
 	struct chan c = fresh();
@@ -152,6 +170,8 @@ int main(void)
 	static const struct unit_test tests[] = {
 		{"impossible heap counters are refused", impossible_heap_counters_are_refused},
 		{"forged ring pointers read nothing", forged_ring_pointers_read_nothing},
+		{"a retired slot keeps no counts whatever cells_used says",
+		 a_retired_slot_keeps_no_counts_whatever_cells_used_says},
 		{"a name without terminator is cut", a_name_without_terminator_is_cut},
 		{"the shared header sizes nothing", the_shared_header_sizes_nothing},
 		{"stack ids beyond the table are no stack", stack_ids_beyond_the_table_are_no_stack},
