@@ -26,11 +26,11 @@ else
 	hooks=$(faults)
 	stacks=$(faults --stacks)
 	diag "minor faults per /bin/true: bare $bare, hooks $hooks, --stacks $stacks"
-	# Measured: bare 67, hooks 79, --stacks 113. Before a slot claim wrote only the
-	# cells in use and the library's small statics shared a page: hooks 89, --stacks
-	# 135 (203 when every image reserved its 10 MiB stack area at start).
-	between "a hooked start faults in at most 1.25x the bare pages" \
-		"$(awk -v a="$hooks" -v b="$bare" 'BEGIN { print a / b }')" 1 1.25
+	# Measured: bare 67-68, hooks 78-82 (gcc's and clang's builds), --stacks 112-116.
+	# Before a slot claim wrote only the cells in use and the library's small statics
+	# shared a page: hooks 89-90 (1.30x), --stacks 123-135.
+	between "a hooked start faults in at most 1.27x the bare pages" \
+		"$(awk -v a="$hooks" -v b="$bare" 'BEGIN { print a / b }')" 1 1.27
 	between "with --stacks, at most 2x" \
 		"$(awk -v a="$stacks" -v b="$bare" 'BEGIN { print a / b }')" 1 2
 fi
