@@ -667,9 +667,10 @@ static void add_func(struct dat_recording *r, const struct dat_func *fn)
 	r->funcs[r->nfuncs++].name = xstrdup(fn->name);
 }
 
-void dat_recording_take_ends(struct dat_recording *r, const struct dat_item *it)
+int dat_recording_take_common(struct dat_recording *r, const struct dat_item *it)
 {
-	if (it->kind == DAT_MPROF) {
+	switch (it->kind) {
+	case DAT_MPROF:
 		r->version = it->header.version;
 		r->interval = it->header.interval ? it->header.interval : r->interval;
 		if (it->header.backend[0])
@@ -677,11 +678,26 @@ void dat_recording_take_ends(struct dat_recording *r, const struct dat_item *it)
 		if (it->header.hwm >= 0 && r->hwm != 0) /* a refusal noted earlier stands */
 			r->hwm = it->header.hwm;
 		r->maxrss_above = it->header.maxrss_above;
-	} else if (it->kind == DAT_EXIT) {
+		return 1;
+	case DAT_EXIT:
 		r->has_exit = 1;
 		r->exit_status = it->status;
 		r->t_exit = it->pt.t;
 		r->rusage_peak_mib = it->pt.mib;
+		return 1;
+	case DAT_CMDLINE:
+		free(r->cmdline);
+		r->cmdline = xstrdup(it->id);
+		return 1;
+	case DAT_NOTE:
+		add_note(r, it->id);
+		return 1;
+	case DAT_GC:
+		xgrow((void **)&r->gcs, &r->gcs_cap, r->ngcs + 1, sizeof(*r->gcs));
+		r->gcs[r->ngcs++] = it->gc;
+		return 1;
+	default:
+		return 0;
 	}
 }
 
@@ -690,7 +706,7 @@ static int keep_line(void *ctx, const struct dat_line *l, const struct dat_item 
 {
 	struct dat_recording *r = ctx;
 	(void)l, (void)e;
-	if (!it)
+	if (!it || dat_recording_take_common(r, it))
 		return 0;
 	switch (it->kind) {
 	case DAT_MEM:
@@ -711,23 +727,8 @@ static int keep_line(void *ctx, const struct dat_line *l, const struct dat_item 
 	case DAT_CHLDHEAP:
 		heap_push(&dat_child_get(r, it->id)->heap, &it->heap);
 		break;
-	case DAT_CMDLINE:
-		free(r->cmdline);
-		r->cmdline = xstrdup(it->id);
-		break;
-	case DAT_NOTE:
-		add_note(r, it->id);
-		break;
 	case DAT_FUNC:
 		add_func(r, &it->func);
-		break;
-	case DAT_GC:
-		xgrow((void **)&r->gcs, &r->gcs_cap, r->ngcs + 1, sizeof(*r->gcs));
-		r->gcs[r->ngcs++] = it->gc;
-		break;
-	case DAT_MPROF:
-	case DAT_EXIT:
-		dat_recording_take_ends(r, it);
 		break;
 	default:
 		break;

@@ -264,9 +264,10 @@ double dat_child_peak(const struct dat_child *c);
 /* The child's peak heap from its CHLDHEAP lines; -1 when it has none. */
 double dat_child_heap_peak(const struct dat_child *c);
 
-/* An MPROF (header) or EXIT item into r, as every whole-recording reader keeps them;
- * other kinds are ignored. Cannot fail. */
-void dat_recording_take_ends(struct dat_recording *r, const struct dat_item *it);
+/* The recording-wide kinds into r, as every whole-recording reader keeps them: the
+ * header (MPROF), EXIT, CMDLINE, NOTE and GC. 1 when it was one of these, else 0
+ * (other kinds are left to the caller). Cannot fail. */
+int dat_recording_take_common(struct dat_recording *r, const struct dat_item *it);
 
 /* Returns the child with id, adding it when absent, in time independent of the
  * number of children. The pointer is valid until the next call that adds a child. */

@@ -317,16 +317,6 @@ static void add_func(struct pread *c, const struct dat_func *fn)
 	r->funcs[r->nfuncs++].name = xstrdup(fn->name);
 }
 
-static void add_note(struct dat_recording *r, const char *text)
-{
-	xgrow((void **)&r->notes, &r->notes_cap, r->nnotes + 1, sizeof(*r->notes));
-	r->notes[r->nnotes++] = xstrdup(text);
-	if (strncmp(text, DAT_NOTE_NO_HWM, strlen(DAT_NOTE_NO_HWM)) == 0)
-		r->hwm = 0;
-	if (!r->heap_ends && !strncmp(text, DAT_NOTE_HEAP_ENDS, strlen(DAT_NOTE_HEAP_ENDS)))
-		r->heap_ends = r->notes[r->nnotes - 1];
-}
-
 static double heap_top(const struct dat_heap *h)
 {
 	return fmax(h->live_mib, h->peak_mib);
@@ -363,6 +353,7 @@ static int plot_line(void *ctx, const struct dat_line *l, const struct dat_item 
 		return 0;
 	if (c->window)
 		note_extremes(c, it);
+	dat_recording_take_common(r, it);
 	switch (it->kind) {
 	case DAT_MEM:
 		if (keep(c, it->pt.t))
@@ -386,28 +377,15 @@ static int plot_line(void *ctx, const struct dat_line *l, const struct dat_item 
 	case DAT_CHLDMAX:
 		kid_peak(kid(c, it->id), it->pt.t, it->pt.mib);
 		break;
-	case DAT_CMDLINE:
-		free(r->cmdline);
-		r->cmdline = xstrdup(it->id);
-		break;
-	case DAT_NOTE:
-		add_note(r, it->id);
-		break;
 	case DAT_FUNC:
 		add_func(c, &it->func);
 		break;
-	case DAT_GC:
-		xgrow((void **)&r->gcs, &r->gcs_cap, r->ngcs + 1, sizeof(*r->gcs));
-		r->gcs[r->ngcs++] = it->gc;
+	case DAT_GC: /* kept in r by dat_recording_take_common; drawn from here */
 		if (keep(c, it->gc.t))
 			red_point(&c->heap_events, it->gc.t, it->gc.heap_start_mib);
 		if (keep(c, it->gc.t + it->gc.duration_s))
 			red_point(&c->heap_events, it->gc.t + it->gc.duration_s,
 				  it->gc.heap_stop_mib);
-		break;
-	case DAT_MPROF:
-	case DAT_EXIT:
-		dat_recording_take_ends(r, it);
 		break;
 	default:
 		break;
