@@ -135,7 +135,8 @@ same() {
 	a=$("$@" 2>&1)
 	sa=$?
 	# shellcheck disable=SC2086
-	b=$("$MPROF" run -q ${RUN_OPTS:-} -o "same-$RANDOM.dat" "$@" 2>&1)
+	same_n=$((${same_n:-0} + 1)) # a name of its own: $RANDOM repeated one within a script
+	b=$("$MPROF" run -q ${RUN_OPTS:-} -o "same-$same_n.dat" "$@" 2>&1)
 	sb=$?
 	if [ "$a" = "$b" ] && [ "$sa" = "$sb" ]; then pass "$name"; else fail "$name" "[$sa] '$a' vs [$sb] '$b'"; fi
 }

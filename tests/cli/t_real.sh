@@ -5,7 +5,8 @@ same() { # name, command...
 	local name=$1; shift
 	local a b sa sb
 	a=$("$@" 2>&1); sa=$?
-	b=$("$MPROF" run -q -C -o "real-$RANDOM.dat" "$@" 2>&1); sb=$?
+	n=$((${n:-0} + 1)) # a name of its own ($RANDOM can repeat)
+	b=$("$MPROF" run -q -C -o "real-$n.dat" "$@" 2>&1); sb=$?
 	if [ "$a" = "$b" ] && [ "$sa" = "$sb" ]; then pass "$name"; else fail "$name: [$sa] vs [$sb]: $(diff <(echo "$a") <(echo "$b") | head -5)"; fi
 }
 
